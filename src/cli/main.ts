@@ -1,0 +1,42 @@
+/** `hold-hunter <command>`: serve (the app; demo mode with the embedded simulator), simulator (alone). */
+import { ConfigError, loadConfig } from '../config.ts';
+import { runServe } from './serve-command.ts';
+import { runSimulator } from './simulator-command.ts';
+
+const USAGE = `Usage: hold-hunter <command>
+
+Commands:
+  serve       Run the dashboard and API on $PORT (3000). Without RingCentral credentials it runs in demo
+              mode against the embedded RingCentral simulator on $SIM_PORT (4010).
+  simulator   Run the RingCentral simulator alone on $SIM_PORT (4010).
+  help        Show this text.
+
+Configuration comes from the environment; see README.md.`;
+
+async function main(argv: string[]): Promise<number> {
+  const command = argv[0] ?? 'help';
+  if (command === 'help' || command === '--help' || command === '-h') {
+    console.log(USAGE);
+    return 0;
+  }
+  if (command !== 'serve' && command !== 'simulator') {
+    console.error(`Unknown command "${command}".\n\n${USAGE}`);
+    return 2;
+  }
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      return 78; // EX_CONFIG
+    }
+    throw error;
+  }
+  if (command === 'serve') await runServe(config);
+  else await runSimulator(config);
+  return -1; // keeps running until a signal
+}
+
+const code = await main(process.argv.slice(2));
+if (code >= 0) process.exit(code);

@@ -1,0 +1,82 @@
+/**
+ * The environment, parsed once at start. Every bad variable is reported on its own line, so an operator fixes
+ * them all in one go; nothing starts with a half-valid configuration.
+ */
+import { z } from 'zod';
+import { DEMO_CREDENTIALS } from './simulator/sim-options.ts';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const port = (fallback: number) =>
+  z.coerce.number({ error: 'must be a port number' }).int('must be a whole number').min(0, 'must be 0..65535').max(65535, 'must be 0..65535').default(fallback);
+const optionalText = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+const url = (what: string) =>
+  z
+    .string()
+    .trim()
+    .transform((v) => (v === '' ? undefined : v))
+    .optional()
+    .refine((v) => v === undefined || /^https?:\/\/[^\s/]+/.test(v), `must be an http(s) URL (${what})`);
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'staging', 'production']).default('development'),
+  PORT: port(3000),
+  REDIS_URL: z
+    .string()
+    .trim()
+    .default('redis://127.0.0.1:6379')
+    .refine((v) => /^rediss?:\/\//.test(v), 'must start with redis:// or rediss://'),
+  PUBLIC_URL: url('where RingCentral and browsers reach this app'),
+  RC_SERVER_URL: url('RingCentral API server, e.g. https://platform.ringcentral.com'),
+  RC_CLIENT_ID: optionalText,
+  RC_CLIENT_SECRET: optionalText,
+  RC_JWT: optionalText,
+  RC_WEBHOOK_TOKEN: optionalText,
+  API_TOKEN: optionalText,
+  SESSION_SECRET: optionalText,
+  LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  SIM_PORT: port(4010),
+  SIM_HOST: z.string().trim().default('127.0.0.1'),
+  SIM_TIME_SCALE: z.coerce.number({ error: 'must be a number' }).min(1, 'must be >= 1 (1 = real time)').default(1),
+  SIM_SEED: z.string().trim().default('1'),
+  SIM_SCENARIO: z.string().trim().default('default'),
+  SIM_CLIENT_ID: z.string().trim().default(DEMO_CREDENTIALS.clientId),
+  SIM_CLIENT_SECRET: z.string().trim().default(DEMO_CREDENTIALS.clientSecret),
+  SIM_JWT: z.string().trim().default(DEMO_CREDENTIALS.jwt),
+});
+
+export type Env = z.infer<typeof schema>;
+
+export interface Config extends Env {
+  /** True when no RingCentral credentials are set: the app runs against the embedded simulator. */
+  demoMode: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const RC_CREDENTIALS = ['RC_CLIENT_ID', 'RC_CLIENT_SECRET', 'RC_JWT'] as const;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  const parsed = result.data;
+  const given = RC_CREDENTIALS.filter((name) => parsed[name] !== undefined);
+  if (given.length > 0 && given.length < RC_CREDENTIALS.length) {
+    const missing = RC_CREDENTIALS.filter((name) => parsed[name] === undefined);
+    throw new ConfigError(missing.map((name) => `${name}: is required when ${given.join(' and ')} ${given.length > 1 ? 'are' : 'is'} set (or unset all three for demo mode)`));
+  }
+  const demoMode = given.length === 0;
+  if (!demoMode && parsed.RC_SERVER_URL === undefined) parsed.RC_SERVER_URL = 'https://platform.ringcentral.com';
+  return { ...parsed, demoMode };
+}

@@ -1,0 +1,105 @@
+/**
+ * POST /restapi/oauth/token (JWT bearer and refresh grants, Basic client auth) and POST /restapi/oauth/revoke,
+ * as @ringcentral/sdk 5 sends them (research/ringcentral.md §1).
+ */
+import { Hono } from 'hono';
+import type { Context } from 'hono';
+import { timingSafeEqual } from 'node:crypto';
+import type { SimEnv } from '../sim-env.ts';
+import { RcError } from '../rc-error.ts';
+import { throttle } from '../rate-limit/throttle.ts';
+import { verifyJwt } from './sim-jwt.ts';
+
+const JWT_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+
+function oauthError(status: 400 | 401, errorCode: string, error: string, description: string): RcError {
+  return new RcError(status, errorCode, description, {}, { error, error_description: description });
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+/** Reads the client from Basic auth; every app here has a secret, so Basic auth is required. */
+function authenticateClient(c: Context<SimEnv>): string {
+  const { clientId, clientSecret } = c.get('sim').options;
+  const header = c.req.header('authorization') ?? '';
+  const basic = /^basic\s+(\S+)$/i.exec(header.trim());
+  if (basic?.[1]) {
+    const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    const id = colon >= 0 ? decoded.slice(0, colon) : decoded;
+    const secret = colon >= 0 ? decoded.slice(colon + 1) : '';
+    if (sameSecret(id, clientId) && sameSecret(secret, clientSecret)) return id;
+    throw oauthError(401, 'OAU-123', 'invalid_client', 'Invalid client credentials');
+  }
+  throw oauthError(401, 'OAU-123', 'invalid_client', 'Client authentication is required');
+}
+
+async function readForm(c: Context<SimEnv>): Promise<URLSearchParams> {
+  const type = c.req.header('content-type') ?? '';
+  if (!type.toLowerCase().startsWith('application/x-www-form-urlencoded')) {
+    throw oauthError(400, 'OAU-250', 'invalid_request', 'Unsupported content type, application/x-www-form-urlencoded expected');
+  }
+  return new URLSearchParams(await c.req.text());
+}
+
+/** TTL from the request, clamped to the allowed range; -1 or anything below the minimum becomes the minimum. */
+function clampTtl(raw: string | null, bounds: { min?: number; max: number; default: number }): number {
+  if (raw === null || raw.trim() === '') return bounds.default;
+  const value = Number(raw);
+  if (!Number.isFinite(value)) throw oauthError(400, 'OAU-101', 'invalid_request', 'Parameter [access_token_ttl] value is invalid');
+  return Math.min(bounds.max, Math.max(bounds.min ?? 1, Math.round(value)));
+}
+
+export function oauthRoutes(): Hono<SimEnv> {
+  const app = new Hono<SimEnv>();
+
+  app.post('/restapi/oauth/token', throttle('Auth'), async (c) => {
+    const sim = c.get('sim');
+    const form = await readForm(c);
+    const clientId = authenticateClient(c);
+    const accessTtl = clampTtl(form.get('access_token_ttl'), sim.options.accessTokenTtl);
+    const refreshTtl = clampTtl(form.get('refresh_token_ttl'), sim.options.refreshTokenTtl);
+    const grantType = form.get('grant_type');
+
+    if (grantType === JWT_GRANT) {
+      const assertion = form.get('assertion');
+      if (!assertion) throw oauthError(400, 'OAU-101', 'invalid_request', 'Parameter [assertion] is not defined');
+      const extensionId = sameSecret(assertion, sim.options.jwt) ? sim.directory.owner().id : verifyJwt(assertion);
+      const user = extensionId === undefined ? undefined : sim.directory.userById(extensionId);
+      if (!user || user.status !== 'Enabled') {
+        throw oauthError(400, 'OAU-140', 'invalid_grant', 'Invalid resource owner credentials');
+      }
+      const session = sim.tokens.openSession(clientId, user.id, form.get('endpoint_id') ?? undefined);
+      return c.json(sim.tokens.issue(session, accessTtl, refreshTtl));
+    }
+
+    if (grantType === 'refresh_token') {
+      const refreshToken = form.get('refresh_token');
+      if (!refreshToken) throw oauthError(400, 'OAU-101', 'invalid_request', 'Parameter [refresh_token] is not defined');
+      const check = sim.tokens.redeemRefresh(refreshToken, clientId);
+      if (!check.ok) {
+        const description = check.reason === 'expired' ? 'Token is expired' : 'Token not found';
+        throw oauthError(400, 'OAU-211', 'invalid_grant', description);
+      }
+      const grant = sim.tokens.issue(check.session, accessTtl, refreshTtl);
+      sim.tokens.markRefreshed(refreshToken, grant);
+      return c.json(grant);
+    }
+
+    throw oauthError(400, 'OAU-250', 'unsupported_grant_type', `Unsupported grant type [${grantType ?? ''}]`);
+  });
+
+  app.post('/restapi/oauth/revoke', throttle('Auth'), async (c) => {
+    const form = await readForm(c);
+    authenticateClient(c);
+    const token = form.get('token');
+    if (token) c.get('sim').tokens.revoke(token);
+    return c.body(null, 200);
+  });
+
+  return app;
+}

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.ts';
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('loadConfig', () => {
+  it('defaults to demo mode with the documented defaults', () => {
+    const config = loadConfig({});
+    expect(config.demoMode).toBe(true);
+    expect(config.PORT).toBe(3000);
+    expect(config.SIM_PORT).toBe(4010);
+    expect(config.REDIS_URL).toBe('redis://127.0.0.1:6379');
+    expect(config.SIM_TIME_SCALE).toBe(1);
+  });
+
+  it('goes live when all three RingCentral credentials are set', () => {
+    const config = loadConfig({ RC_CLIENT_ID: 'id', RC_CLIENT_SECRET: 'secret', RC_JWT: 'jwt' });
+    expect(config.demoMode).toBe(false);
+    expect(config.RC_SERVER_URL).toBe('https://platform.ringcentral.com');
+  });
+
+  it('reports one clear line per bad variable, all at once', () => {
+    const found = problems({ PORT: 'eighty', SIM_TIME_SCALE: '0.5', LOG_LEVEL: 'loud', REDIS_URL: 'localhost:6379' });
+    expect(found).toHaveLength(4);
+    expect(found.find((p) => p.startsWith('PORT:'))).toMatch(/port number/);
+    expect(found.find((p) => p.startsWith('SIM_TIME_SCALE:'))).toMatch(/>= 1/);
+    expect(found.find((p) => p.startsWith('LOG_LEVEL:'))).toMatch(/one of/);
+    expect(found.find((p) => p.startsWith('REDIS_URL:'))).toMatch(/redis:\/\//);
+  });
+
+  it('names each missing credential when only some are set', () => {
+    const found = problems({ RC_CLIENT_ID: 'id' });
+    expect(found).toEqual([expect.stringMatching(/^RC_CLIENT_SECRET: is required/), expect.stringMatching(/^RC_JWT: is required/)]);
+  });
+
+  it('rejects a PUBLIC_URL that is not an http(s) URL', () => {
+    expect(problems({ PUBLIC_URL: 'ftp://example' })[0]).toMatch(/^PUBLIC_URL: must be an http\(s\) URL/);
+  });
+
+  it('puts every problem in the error message', () => {
+    expect(() => loadConfig({ PORT: '-1' })).toThrow(/Invalid configuration:\n {2}- PORT: must be 0\.\.65535/);
+  });
+});

@@ -1,0 +1,24 @@
+/** The page shell every dashboard view shares: vendored htmx (no CDN), one stylesheet, skip link for keyboards. */
+import type { Child } from 'hono/jsx';
+
+export function Layout(props: { title: string; children: Child }) {
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{`${props.title} · IRS Hold Hunter`}</title>
+        <link rel="stylesheet" href="/static/app.css" />
+        <script src="/static/htmx.min.js" defer></script>
+        <script src="/static/htmx-ext-sse.js" defer></script>
+      </head>
+      <body>
+        <a class="skip" href="#main">Skip to content</a>
+        <header class="top">
+          <strong>IRS Hold Hunter</strong>
+        </header>
+        <main id="main">{props.children}</main>
+      </body>
+    </html>
+  );
+}
