@@ -1,5 +1,10 @@
-/** `hold-hunter serve`: the app; in demo mode it first starts the simulator and logs in to it. */
+/**
+ * `hold-hunter serve`: the dashboard, the JSON API, the webhook receiver and the hunt engine. In demo mode it
+ * first starts the simulator and logs in to it, exactly as it would to RingCentral.
+ */
+import { randomBytes } from 'node:crypto';
 import { serve } from '@hono/node-server';
+import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import { createLogger } from '../logger.ts';
 import { startSimulator } from '../simulator/simulator-server.ts';
@@ -9,7 +14,15 @@ import { onShutdown } from './on-shutdown.ts';
 import { createApp } from '../web/create-app.tsx';
 import { connectionProbe } from '../telephony/connection-probe.ts';
 import { connectRingCentral } from '../telephony/ringcentral-platform.ts';
-import type { RingCentralCredentials } from '../telephony/ringcentral-platform.ts';
+import type { ConnectedPlatform, RingCentralCredentials } from '../telephony/ringcentral-platform.ts';
+import { RingCentralTelephony } from '../telephony/ringcentral-telephony.ts';
+import { RedisRateBudget } from '../telephony/redis-rate-budget.ts';
+import { closeRedis, createRedis } from '../store/redis-client.ts';
+import { RedisExtensionPool } from '../store/redis-extension-pool.ts';
+import { HuntEngine } from '../engine/hunt-engine.ts';
+import { syncDevices, syncDirectory } from '../engine/extension-directory.ts';
+import { WEBHOOK_PATH } from '../web/webhook-receiver.ts';
+import { WebhookSubscriptionKeeper } from '../web/webhook-subscription-keeper.ts';
 
 export async function runServe(config: Config): Promise<void> {
   const log = createLogger(config.LOG_LEVEL);
@@ -28,17 +41,82 @@ export async function runServe(config: Config): Promise<void> {
     };
   }
 
+  // One login shared by the probe and the engine: RingCentral allows only a few sessions per user.
+  let connection: Promise<ConnectedPlatform> | undefined;
+  const connect = (): Promise<ConnectedPlatform> => {
+    connection ??= connectRingCentral(credentials).catch((error: unknown) => {
+      connection = undefined;
+      throw error;
+    });
+    return connection;
+  };
+
+  const redis = createRedis(config.REDIS_URL, { name: 'hold-hunter', logger: log });
+  const verificationToken = config.RC_WEBHOOK_TOKEN ?? randomBytes(24).toString('base64url');
+  const apiToken = config.API_TOKEN ?? (config.demoMode ? randomBytes(18).toString('base64url') : undefined);
+  const telephony = new RingCentralTelephony({
+    platform: lazyPlatform(connect),
+    credential: credentials.clientId,
+    budget: new RedisRateBudget(redis),
+    log: log.child({ part: 'telephony' }),
+  });
+  const engine = new HuntEngine({ redisUrl: config.REDIS_URL, redis, telephony, pool: new RedisExtensionPool(redis), log: log.child({ part: 'engine' }) });
+  engine.start();
+
   const app = createApp({
-    connectionStatus: connectionProbe(
-      { mode: config.demoMode ? 'demo' : 'live', server: credentials.server, ...(simulator ? { simulatorUrl: simulator.url } : {}) },
-      () => connectRingCentral(credentials),
-    ),
+    connectionStatus: connectionProbe({ mode: config.demoMode ? 'demo' : 'live', server: credentials.server, ...(simulator ? { simulatorUrl: simulator.url } : {}) }, connect),
+    webhooks: { redis, verificationToken, log: log.child({ part: 'webhooks' }) },
+    jobs: engine.commands,
+    ...(apiToken ? { apiToken } : {}),
+    log,
   });
+
+  let keeper: WebhookSubscriptionKeeper | undefined;
+  const sync = new AbortController();
   const server = serve({ fetch: app.fetch, port: config.PORT }, (info) => {
-    log.info({ url: `http://localhost:${info.port}` }, 'IRS Hold Hunter dashboard listening');
+    const url = `http://localhost:${info.port}`;
+    log.info({ url }, 'IRS Hold Hunter dashboard listening');
+    if (config.demoMode && !config.API_TOKEN && apiToken) {
+      // Demo only: a throwaway token so the JSON API can be tried; set API_TOKEN to choose one.
+      console.log(`Demo API token (this run only): ${apiToken}`);
+    }
+    const publicUrl = config.PUBLIC_URL ?? `http://127.0.0.1:${info.port}`;
+    keeper = new WebhookSubscriptionKeeper({ telephony, redis, address: `${publicUrl}${WEBHOOK_PATH}`, verificationToken, log: log.child({ part: 'subscription' }) });
+    keeper.start();
+    void refreshDirectory(telephony, redis, log, sync.signal);
   });
+
   onShutdown(log, async () => {
+    sync.abort();
+    await keeper?.stop();
+    await engine.close();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await simulator?.close();
+    await closeRedis(redis);
+  });
+}
+
+/** The directory first (two requests), then devices one by one at the lowest priority. */
+async function refreshDirectory(telephony: RingCentralTelephony, redis: ReturnType<typeof createRedis>, log: Logger, signal: AbortSignal): Promise<void> {
+  try {
+    await syncDirectory(telephony, redis, log);
+    const withDevice = await syncDevices(telephony, redis, log, signal);
+    log.info({ withDevice }, 'extension devices synced');
+  } catch (error) {
+    log.error({ err: error }, 'directory sync failed');
+  }
+}
+
+/** A platform whose every request first waits for the shared login. */
+function lazyPlatform(connect: () => Promise<ConnectedPlatform>): ConnectedPlatform['platform'] {
+  return new Proxy({} as ConnectedPlatform['platform'], {
+    get(_target, property: string | symbol) {
+      return async (...args: unknown[]) => {
+        const { platform } = await connect();
+        const member = (platform as unknown as Record<string | symbol, (...a: unknown[]) => unknown>)[property];
+        if (typeof member !== 'function') throw new Error(`platform.${String(property)} is not a function`);
+        return member.apply(platform, args);
+      };
+    },
   });
 }

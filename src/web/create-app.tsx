@@ -1,11 +1,29 @@
-/** The product's HTTP app: dashboard pages, static assets and health. */
+/**
+ * The product's HTTP app: dashboard pages, static assets and health; with its dependencies given, also the
+ * RingCentral webhook receiver and the JSON API under `/api/v1` (behind the bearer token).
+ */
 import { Hono } from 'hono';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
 import { HomePage } from '../../views/home-page.tsx';
 import type { ConnectionStatus } from '../../views/home-page.tsx';
+import type { JobCommands } from '../engine/job-commands.ts';
+import { apiAuth } from './api-auth.ts';
+import { apiError } from './api-errors.ts';
+import { jobApi } from './job-api.ts';
 import { loadStaticAssets } from './static-assets.ts';
+import { webhookRoutes } from './webhook-receiver.ts';
 
 export interface AppDeps {
   connectionStatus: () => Promise<ConnectionStatus>;
+  /** Mounts `POST /webhooks/ringcentral`. */
+  webhooks?: { redis: Redis; verificationToken: string; log: Logger };
+  /** Mounts the JSON API under `/api/v1` (every request needs `Authorization: Bearer <apiToken>`). */
+  jobs?: JobCommands;
+  /** API_TOKEN; without it the API answers 401 to everything and says so. */
+  apiToken?: string;
+  /** Where the API logs unexpected failures. */
+  log?: Logger;
 }
 
 export function createApp(deps: AppDeps): Hono {
@@ -21,6 +39,16 @@ export function createApp(deps: AppDeps): Hono {
   });
 
   app.get('/', async (c) => c.html(<HomePage status={await deps.connectionStatus()} />));
+
+  if (deps.webhooks) app.route('/', webhookRoutes(deps.webhooks));
+
+  if (deps.jobs) {
+    const log = deps.log ?? deps.webhooks?.log;
+    app.use('/api/v1/*', apiAuth(deps.apiToken));
+    app.route('/api/v1', jobApi({ jobs: deps.jobs, ...(log ? { log } : {}) }));
+    // Mount further API parts above this line: anything else under the API answers 404 in the API's shape.
+    app.all('/api/v1/*', (c) => apiError(c, 404, 'not_found', `No API route ${c.req.method} ${c.req.path}.`));
+  }
 
   return app;
 }

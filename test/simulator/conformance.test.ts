@@ -162,7 +162,7 @@ describe('REST responses conform to the OpenAPI spec', () => {
 describe('bad input gets RingCentral status codes and error bodies', () => {
   it('authentication: no token, a corrupted token, an expired token', async () => {
     const anonymous = await fetch(`${sim.url}/restapi/v1.0/account/~/extension`);
-    expectRcError({ status: anonymous.status, body: (await anonymous.json()) as any, headers: anonymous.headers }, 401, 'OAU-123');
+    expectRcError({ status: anonymous.status, body: (await anonymous.json()) as any, headers: anonymous.headers }, 401, 'AGW-401');
     expectRcError(await api('GET', '/restapi/v1.0/account/~/extension', undefined, { Authorization: 'Bearer nope' }), 401, 'OAU-129');
     const { expired } = await control(sim, 'POST', '/_sim/tokens/expire');
     expect(expired).toBeGreaterThan(0);

@@ -12,7 +12,7 @@ import { verifyJwt } from './sim-jwt.ts';
 
 const JWT_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
-function oauthError(status: 400 | 401, errorCode: string, error: string, description: string): RcError {
+function oauthError(status: 400 | 401 | 415, errorCode: string, error: string, description: string): RcError {
   return new RcError(status, errorCode, description, {}, { error, error_description: description });
 }
 
@@ -41,17 +41,32 @@ function authenticateClient(c: Context<SimEnv>): string {
 async function readForm(c: Context<SimEnv>): Promise<URLSearchParams> {
   const type = c.req.header('content-type') ?? '';
   if (!type.toLowerCase().startsWith('application/x-www-form-urlencoded')) {
-    throw oauthError(400, 'OAU-250', 'invalid_request', 'Unsupported content type, application/x-www-form-urlencoded expected');
+    // The spec declares 415 for getToken (revokeToken declares only 400; 415 is the honest answer there too).
+    throw oauthError(415, 'OAU-250', 'invalid_request', 'Unsupported content type, application/x-www-form-urlencoded expected');
   }
   return new URLSearchParams(await c.req.text());
 }
 
-/** TTL from the request, clamped to the allowed range; -1 or anything below the minimum becomes the minimum. */
-function clampTtl(raw: string | null, bounds: { min?: number; max: number; default: number }): number {
-  if (raw === null || raw.trim() === '') return bounds.default;
+function requestedTtl(raw: string | null, name: string): number | undefined {
+  if (raw === null || raw.trim() === '') return undefined;
   const value = Number(raw);
-  if (!Number.isFinite(value)) throw oauthError(400, 'OAU-101', 'invalid_request', 'Parameter [access_token_ttl] value is invalid');
-  return Math.min(bounds.max, Math.max(bounds.min ?? 1, Math.round(value)));
+  if (!Number.isFinite(value)) throw oauthError(400, 'OAU-101', 'invalid_request', `Parameter [${name}] value is invalid`);
+  return Math.round(value);
+}
+
+/** access_token_ttl, clamped to the allowed range: -1 (the SDK after a 401) or anything below the minimum becomes it. */
+function accessTtl(raw: string | null, bounds: { min: number; max: number; default: number }): number {
+  const value = requestedTtl(raw, 'access_token_ttl');
+  return value === undefined ? bounds.default : Math.min(bounds.max, Math.max(bounds.min, value));
+}
+
+/**
+ * refresh_token_ttl, at most the maximum. 0 asks for no refresh token at all (RingCentral's advice for apps that
+ * cannot keep one safe); a negative value is taken the same way. Returns 0 for "no refresh token".
+ */
+function refreshTtl(raw: string | null, bounds: { max: number; default: number }): number {
+  const value = requestedTtl(raw, 'refresh_token_ttl');
+  return value === undefined ? bounds.default : Math.min(bounds.max, Math.max(0, value));
 }
 
 export function oauthRoutes(): Hono<SimEnv> {
@@ -61,8 +76,8 @@ export function oauthRoutes(): Hono<SimEnv> {
     const sim = c.get('sim');
     const form = await readForm(c);
     const clientId = authenticateClient(c);
-    const accessTtl = clampTtl(form.get('access_token_ttl'), sim.options.accessTokenTtl);
-    const refreshTtl = clampTtl(form.get('refresh_token_ttl'), sim.options.refreshTokenTtl);
+    const accessSeconds = accessTtl(form.get('access_token_ttl'), sim.options.accessTokenTtl);
+    const refreshSeconds = refreshTtl(form.get('refresh_token_ttl'), sim.options.refreshTokenTtl);
     const grantType = form.get('grant_type');
 
     if (grantType === JWT_GRANT) {
@@ -74,7 +89,7 @@ export function oauthRoutes(): Hono<SimEnv> {
         throw oauthError(400, 'OAU-140', 'invalid_grant', 'Invalid resource owner credentials');
       }
       const session = sim.tokens.openSession(clientId, user.id, form.get('endpoint_id') ?? undefined);
-      return c.json(sim.tokens.issue(session, accessTtl, refreshTtl));
+      return c.json(sim.tokens.issue(session, accessSeconds, refreshSeconds));
     }
 
     if (grantType === 'refresh_token') {
@@ -85,7 +100,7 @@ export function oauthRoutes(): Hono<SimEnv> {
         const description = check.reason === 'expired' ? 'Token is expired' : 'Token not found';
         throw oauthError(400, 'OAU-211', 'invalid_grant', description);
       }
-      const grant = sim.tokens.issue(check.session, accessTtl, refreshTtl);
+      const grant = sim.tokens.issue(check.session, accessSeconds, refreshSeconds);
       sim.tokens.markRefreshed(refreshToken, grant);
       return c.json(grant);
     }

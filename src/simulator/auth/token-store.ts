@@ -9,8 +9,9 @@ export interface TokenGrant {
   access_token: string;
   token_type: 'bearer';
   expires_in: number;
-  refresh_token: string;
-  refresh_token_expires_in: number;
+  /** Absent when the request asked for refresh_token_ttl=0. */
+  refresh_token?: string;
+  refresh_token_expires_in?: number;
   scope: string;
   owner_id: string;
   endpoint_id: string;
@@ -73,19 +74,23 @@ export class TokenStore {
     };
   }
 
+  /** A new token pair; `refreshTtl` 0 issues no refresh token (refresh_token_ttl=0). */
   issue(session: Session, accessTtl: number, refreshTtl: number): TokenGrant {
     const now = this.now();
     const accessToken = `SIMAT-${token(32)}`;
-    const refreshToken = `SIMRT-${token(32)}`;
     const at: AccessToken = { session, expiresAt: now + accessTtl * 1000, ttlSeconds: accessTtl, dead: false };
     this.access.set(accessToken, at);
-    this.refresh.set(refreshToken, { session, expiresAt: now + refreshTtl * 1000, ttlSeconds: refreshTtl });
+    let refresh: Pick<TokenGrant, 'refresh_token' | 'refresh_token_expires_in'> = {};
+    if (refreshTtl > 0) {
+      const refreshToken = `SIMRT-${token(32)}`;
+      this.refresh.set(refreshToken, { session, expiresAt: now + refreshTtl * 1000, ttlSeconds: refreshTtl });
+      refresh = { refresh_token: refreshToken, refresh_token_expires_in: refreshTtl };
+    }
     return {
       access_token: accessToken,
       token_type: 'bearer',
       expires_in: accessTtl,
-      refresh_token: refreshToken,
-      refresh_token_expires_in: refreshTtl,
+      ...refresh,
       scope: SCOPE,
       owner_id: String(session.extensionId),
       endpoint_id: session.endpointId,

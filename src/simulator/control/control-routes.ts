@@ -16,7 +16,11 @@ import type { SimSession } from '../telephony/sim-session.ts';
 import type { LineCall } from '../line/index.ts';
 
 const probability = z.number().min(0).max(1);
-const range = z.tuple([z.number().min(0), z.number().min(0)]).refine(([a, b]) => a <= b, 'range must be [min, max]');
+/** Wall ms; at most 10 min (Node would turn a longer timer into 1 ms). */
+const MAX_FAULT_DELAY_MS = 600_000;
+const range = z
+  .tuple([z.number().min(0).max(MAX_FAULT_DELAY_MS), z.number().min(0).max(MAX_FAULT_DELAY_MS)])
+  .refine(([a, b]) => a <= b, 'range must be [min, max]');
 const faultsSchema = z
   .object({
     webhookLoss: probability,

@@ -415,7 +415,7 @@ export class CallRegistry {
         const status = ACTIVE_STATUS[party.status.code];
         if (party.extensionId !== extensionId || !status) continue;
         views.push({
-          id: `${session.sessionId}-${party.id.slice(-1)}`,
+          id: `${session.sessionId}-${party.id.slice(party.id.lastIndexOf('-') + 1)}`,
           direction: party.direction,
           from: party.from.phoneNumber ?? party.from.extensionNumber ?? '',
           to: party.to.phoneNumber ?? party.to.extensionNumber ?? '',
@@ -433,7 +433,7 @@ export class CallRegistry {
   close(): void {
     for (const session of this.sessions.values()) {
       session.line?.callerHangup();
-      session.endedAt ??= this.deps.clock.now();
+      session.abandon();
     }
   }
 }

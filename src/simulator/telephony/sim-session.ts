@@ -93,6 +93,14 @@ export class SimSession {
     for (const party of order) this.setStatus(party, 'Disconnected', reason);
   }
 
+  /**
+   * Ends the session without telling anyone (simulator reset or shutdown): every timer it started is cancelled,
+   * so nothing it scheduled fires into the next run.
+   */
+  abandon(): void {
+    this.finish();
+  }
+
   private finish(): void {
     if (this.endedAt !== undefined) return;
     this.endedAt = this.now();

@@ -5,6 +5,7 @@ import { requireAuth } from '../auth/require-auth.ts';
 import { throttle } from '../rate-limit/throttle.ts';
 import { accountScope } from '../account-scope.ts';
 import { readJson } from '../read-json.ts';
+import { invalidParameter } from '../rc-error.ts';
 import { partyResource } from './call-party.ts';
 import type { SimSession } from './sim-session.ts';
 
@@ -18,6 +19,16 @@ function sessionResource(session: SimSession): Record<string, unknown> {
     creationTime: session.creationTime,
     parties: session.parties.map(partyResource),
   };
+}
+
+/** HoldCallPartyRequest.proto (the body is optional). */
+const HOLD_PROTOCOLS = ['Auto', 'RC', 'BroadWorks', 'DisconnectHolder', 'BroadWorksOrDisconnectHolder'];
+
+function checkHoldRequest(body: unknown): void {
+  if (body === undefined || body === null) return;
+  if (typeof body !== 'object' || Array.isArray(body)) throw invalidParameter('body');
+  const proto = (body as Record<string, unknown>).proto;
+  if (proto !== undefined && (typeof proto !== 'string' || !HOLD_PROTOCOLS.includes(proto))) throw invalidParameter('proto', proto);
 }
 
 export function telephonyRoutes(): Hono<SimEnv> {
@@ -56,7 +67,7 @@ export function telephonyRoutes(): Hono<SimEnv> {
   });
 
   app.post(`${PARTY}/hold`, throttle('Light'), async (c) => {
-    await readJson(c); // proto is accepted and ignored: every protocol holds the same way here.
+    checkHoldRequest(await readJson(c)); // a valid proto is ignored: every protocol holds the same way here.
     return c.json(partyResource(c.get('sim').calls.hold(c.req.param('telephonySessionId'), c.req.param('partyId'))));
   });
 

@@ -31,10 +31,10 @@ function firstQueue(): SimQueue {
 }
 
 describe('auth and rate limits', () => {
-  it('answers 401 OAU-123 without a token and OAU-129 with an unknown one', async () => {
+  it('answers 401 AGW-401 without a token and OAU-129 with an unknown one', async () => {
     const missing = await h.get(`${BASE}/extension`, { token: null });
     expect(missing.status).toBe(401);
-    expect(missing.body.errorCode).toBe('OAU-123');
+    expect(missing.body.errorCode).toBe('AGW-401');
     const unknown = await h.get(`${BASE}/extension/~`, { token: 'nope' });
     expect(unknown.status).toBe(401);
     expect(unknown.body.errorCode).toBe('OAU-129');

@@ -178,7 +178,7 @@ describe('subscription routes', () => {
   it('requires a bearer token', async () => {
     const res = await call('GET', BASE, { token: null });
     expect(res.status).toBe(401);
-    expect(await res.json()).toMatchObject({ errorCode: 'OAU-123' });
+    expect(await res.json()).toMatchObject({ errorCode: 'AGW-401' });
   });
 
   it('throttles creation in the Medium group', async () => {

@@ -1,0 +1,95 @@
+/**
+ * The firm's extensions and queues as last synced from RingCentral, kept in Redis with our own settings
+ * (enabled for hunting) beside them. A line dials from an extension's online device.
+ */
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { globalKeys } from '../store/redis-keys.ts';
+import type { DirectoryDevice, Telephony } from '../telephony/telephony-port.ts';
+
+export interface HuntExtension {
+  id: string;
+  extensionNumber: string;
+  name: string;
+  deviceId?: string;
+  deviceType?: string;
+  enabled: boolean;
+}
+
+export interface HuntQueue {
+  id: string;
+  extensionNumber: string;
+  name: string;
+}
+
+/** Devices a call-out may start from, best first: an Existing Phone is also what the softphone mode needs. */
+const DEVICE_PREFERENCE = ['OtherPhone', 'HardPhone', 'SoftPhone'];
+
+export function pickDevice(devices: DirectoryDevice[]): DirectoryDevice | undefined {
+  return devices
+    .filter((d) => d.status === 'Online' && DEVICE_PREFERENCE.includes(d.type))
+    .sort((a, b) => DEVICE_PREFERENCE.indexOf(a.type) - DEVICE_PREFERENCE.indexOf(b.type))[0];
+}
+
+export async function readExtensions(redis: Redis): Promise<HuntExtension[]> {
+  const raw = await redis.hgetall(globalKeys.extensions);
+  return Object.values(raw)
+    .map((v) => JSON.parse(v) as HuntExtension)
+    .sort((a, b) => a.extensionNumber.localeCompare(b.extensionNumber, 'en', { numeric: true }));
+}
+
+export async function readQueues(redis: Redis): Promise<HuntQueue[]> {
+  const raw = await redis.hgetall(globalKeys.queues);
+  return Object.values(raw).map((v) => JSON.parse(v) as HuntQueue);
+}
+
+/**
+ * Pulls users and call queues from RingCentral (two list requests), keeping each extension's `enabled` flag and
+ * last known device. Devices cost one Light request per user, so `syncDevices` fills them in afterwards at the
+ * lowest priority while the dashboard already shows the directory.
+ */
+export async function syncDirectory(telephony: Telephony, redis: Redis, log: Logger): Promise<{ extensions: number; queues: number }> {
+  const [users, queues] = await Promise.all([telephony.listExtensions(), telephony.listQueues()]);
+  const existing = await redis.hgetall(globalKeys.extensions);
+  const extensions: Record<string, string> = {};
+  for (const user of users.filter((u) => u.status === 'Enabled')) {
+    const previous = existing[user.id] ? (JSON.parse(existing[user.id] as string) as HuntExtension) : undefined;
+    const record: HuntExtension = {
+      id: user.id,
+      extensionNumber: user.extensionNumber,
+      name: user.name,
+      enabled: previous?.enabled ?? true,
+      ...(previous?.deviceId ? { deviceId: previous.deviceId, ...(previous.deviceType ? { deviceType: previous.deviceType } : {}) } : {}),
+    };
+    extensions[user.id] = JSON.stringify(record);
+  }
+  const queueRecords: Record<string, string> = {};
+  for (const queue of queues) queueRecords[queue.id] = JSON.stringify({ id: queue.id, extensionNumber: queue.extensionNumber, name: queue.name } satisfies HuntQueue);
+  const multi = redis.multi().del(globalKeys.extensions, globalKeys.queues);
+  if (Object.keys(extensions).length > 0) multi.hset(globalKeys.extensions, extensions);
+  if (Object.keys(queueRecords).length > 0) multi.hset(globalKeys.queues, queueRecords);
+  await multi.exec();
+  log.info({ extensions: Object.keys(extensions).length, queues: queues.length }, 'directory synced');
+  return { extensions: Object.keys(extensions).length, queues: queues.length };
+}
+
+/** Looks up each extension's devices and records the best online one; returns how many have a device. */
+export async function syncDevices(telephony: Telephony, redis: Redis, log: Logger, signal?: AbortSignal): Promise<number> {
+  let withDevice = 0;
+  for (const extension of await readExtensions(redis)) {
+    if (signal?.aborted) break;
+    let device: DirectoryDevice | undefined;
+    try {
+      device = pickDevice(await telephony.listDevices(extension.id));
+    } catch (error) {
+      log.warn({ err: error, extensionId: extension.id }, 'device list failed; keeping the previous device');
+      if (extension.deviceId) withDevice += 1;
+      continue;
+    }
+    const { deviceId: _old, deviceType: _oldType, ...rest } = extension;
+    const updated: HuntExtension = { ...rest, ...(device ? { deviceId: device.id, deviceType: device.type } : {}) };
+    await redis.hset(globalKeys.extensions, extension.id, JSON.stringify(updated));
+    if (device) withDevice += 1;
+  }
+  return withDevice;
+}

@@ -1,0 +1,85 @@
+/** The words of a hunt, shared by the engine, the API and the views. */
+import type { TransferTarget } from '../telephony/telephony-port.ts';
+
+/** One IVR step: press `digits` `afterMs` after the previous step (the first: after the IRS answers). */
+export interface IvrStep {
+  digits: string;
+  afterMs: number;
+}
+
+export interface Destination {
+  id: string;
+  name: string;
+  /** E.164. */
+  phoneNumber: string;
+  ivr: IvrStep[];
+  isDefault?: boolean;
+}
+
+/** The PPS script from research: 1 as soon as the IRS answers, 2 about 45 s later. */
+export const PPS_IVR: IvrStep[] = [
+  { digits: '1', afterMs: 2_000 },
+  { digits: '2', afterMs: 45_000 },
+];
+
+export const PPS_DESTINATION: Destination = {
+  id: 'irs-pps',
+  name: 'IRS Practitioner Priority Service',
+  phoneNumber: '+18668604259',
+  ivr: PPS_IVR,
+  isDefault: true,
+};
+
+export type HandoffMode = 'transfer' | 'standby-bridge';
+
+export interface JobSpec {
+  id: string;
+  destination: Destination;
+  target: TransferTarget;
+  /** 1–70 lines held at once. */
+  lines: number;
+  /** Extensions this job may dial from (hand-picked or from a pool), in preference order. */
+  extensionIds: string[];
+  handoff: HandoffMode;
+  /** Epoch ms at which the job ends cleanly if no agent was reached (default 3 h after start). */
+  deadlineAt: number;
+  createdAt: number;
+  createdBy: string;
+}
+
+export type JobStatus = 'starting' | 'hunting' | 'connecting' | 'completed' | 'cancelled' | 'failed';
+
+export type CallStatus =
+  | 'queued'
+  | 'dialing'
+  | 'ivr'
+  | 'holding'
+  | 'suspected-live'
+  | 'confirmed'
+  | 'transferring'
+  | 'transferred'
+  | 'cleaning'
+  | 'cleaned'
+  | 'failed';
+
+export interface CallView {
+  callId: string;
+  status: CallStatus;
+  extensionId?: string;
+  telephonySessionId?: string;
+  attempt: number;
+  /** Epoch ms of entering each status this call has been in (latest entry wins). */
+  since: Partial<Record<CallStatus, number>>;
+  confidence?: number;
+  endReason?: string;
+}
+
+export interface JobView {
+  id: string;
+  status: JobStatus;
+  spec: JobSpec;
+  calls: CallView[];
+  winnerCallId?: string;
+  endedAt?: number;
+  outcome?: string;
+}

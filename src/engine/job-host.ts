@@ -1,0 +1,392 @@
+/**
+ * Hosts one running hunt on its owner instance: restores the job supervisor (and its call actors) from Redis,
+ * reconciles live calls with the phone system, then applies the job's stream one entry at a time. After every
+ * step it persists the snapshot first and runs the new intents after, so a crash can only re-run an intent
+ * (each is idempotent or guarded), never lose one (design §3–4).
+ */
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Queue } from 'bullmq';
+import { createJobActor, isCompatible, pendingIntents, persist, summarize } from '../../machines/index.ts';
+import type { HuntEvent, Intent, JobSummary } from '../../machines/hunt-protocol.ts';
+import { MACHINE_VERSION } from '../../machines/hunt-protocol.ts';
+import { jobKeys } from '../store/redis-keys.ts';
+import type { ExtensionPool } from '../store/extension-pool.ts';
+import { advanceWinner, claimWinner, readWinner } from '../store/winner-record.ts';
+import type { CallRef, SessionState, Telephony } from '../telephony/telephony-port.ts';
+import { TelephonyError } from '../telephony/telephony-port.ts';
+import { appendToJobStream, parseJobStreamEntries } from './job-stream.ts';
+import type { JobStreamMessage } from './job-stream.ts';
+import { readJob, updateJob } from './job-records.ts';
+import type { JobSpec, JobStatus } from './hunt-types.ts';
+import { bullId } from './engine-queues.ts';
+import type { DialJobData, TimerJobData } from './engine-queues.ts';
+import { recordHistory } from './job-history.ts';
+
+export interface JobHostDeps {
+  redis: Redis;
+  /** A connection of its own for XREAD BLOCK. */
+  blocking: Redis;
+  telephony: Telephony;
+  pool: ExtensionPool;
+  dials: Queue<DialJobData>;
+  timers: Queue<TimerJobData>;
+  log: Logger;
+  now?: () => number;
+  /** Called with the latency from confirm to transfer request (bench:transfer). */
+  onTransferSent?: (jobId: string, callId: string) => void;
+}
+
+interface StoredState {
+  version: number;
+  snapshot: unknown;
+  streamId: string;
+  executedIntentId: number;
+}
+
+const LIVE = new Set(['dialing', 'ivr', 'holding', 'suspected-live', 'confirmed', 'transferring', 'cleaning']);
+const FINAL_JOB: ReadonlySet<JobStatus> = new Set(['completed', 'cancelled', 'failed']);
+/** A sequence above any real one: a reconciled end of session overrides everything that came before. */
+const RECONCILED_SEQUENCE = Number.MAX_SAFE_INTEGER;
+const MAX_HANGUP_ATTEMPTS = 20;
+
+export class JobHost {
+  private actor!: ReturnType<typeof createJobActor>;
+  private spec!: JobSpec;
+  private streamId = '0-0';
+  private executedIntentId = 0;
+  private finished = false;
+  private stopping = false;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly deps: JobHostDeps,
+    readonly jobId: string,
+  ) {
+    this.now = deps.now ?? Date.now;
+  }
+
+  /** Runs the hunt until it finishes (resolves) or `stop()` is called (resolves; another owner may resume). */
+  async run(): Promise<void> {
+    const record = await readJob(this.deps.redis, this.jobId);
+    if (!record) throw new Error(`job ${this.jobId} has no record`);
+    this.spec = record.spec;
+    if (FINAL_JOB.has(record.status)) return;
+    const restored = await this.restore();
+    if (!restored) {
+      this.actor = createJobActor({ spec: this.spec });
+      await this.apply({ type: 'job.start', at: this.now() });
+    } else {
+      // Whatever the previous owner persisted but may not have run yet runs now (idempotent or guarded).
+      await this.runIntents();
+      await this.reconcile();
+    }
+    while (!this.finished && !this.stopping) await this.consume();
+    this.actor.stop();
+  }
+
+  stop(): void {
+    this.stopping = true;
+  }
+
+  /** True when run() returned because of stop() before the hunt finished. */
+  get stopped(): boolean {
+    return this.stopping && !this.finished;
+  }
+
+  summary(): JobSummary {
+    return summarize(this.actor.getSnapshot());
+  }
+
+  private async restore(): Promise<boolean> {
+    const raw = await this.deps.redis.get(jobKeys(this.jobId).snapshot);
+    if (!raw) return false;
+    const stored = JSON.parse(raw) as StoredState;
+    if (!isCompatible(stored)) {
+      throw new Error(`job ${this.jobId} snapshot has machine version ${String((stored as { version?: unknown }).version)}, this build reads ${MACHINE_VERSION}`);
+    }
+    this.actor = createJobActor({ spec: this.spec }, stored.snapshot);
+    this.streamId = stored.streamId;
+    this.executedIntentId = stored.executedIntentId;
+    this.deps.log.info({ jobId: this.jobId, streamId: this.streamId }, 'hunt restored from snapshot');
+    return true;
+  }
+
+  /** After a takeover: ask the phone system about every call the snapshot thinks is live. */
+  private async reconcile(): Promise<void> {
+    for (const call of this.summary().calls) {
+      if (!LIVE.has(call.status) || !call.telephonySessionId) continue;
+      let session: SessionState;
+      try {
+        session = await this.deps.telephony.getSession(call.telephonySessionId);
+      } catch (error) {
+        this.deps.log.warn({ err: error, jobId: this.jobId, callId: call.callId }, 'reconcile: session lookup failed');
+        continue;
+      }
+      if (!session.exists) {
+        await this.apply({ type: 'call.party', callId: call.callId, telephonySessionId: call.telephonySessionId, side: 'ours', code: 'Disconnected', reason: 'Reconciled', sequence: RECONCILED_SEQUENCE, at: this.now() });
+        if (call.status === 'cleaning') await this.apply({ type: 'call.hung-up', callId: call.callId, at: this.now() });
+      }
+    }
+  }
+
+  /** Reads the next entries of the job's stream (blocking up to 1 s) and applies them in order. */
+  private async consume(): Promise<void> {
+    const reply = await this.deps.blocking.xread('COUNT', 100, 'BLOCK', 1000, 'STREAMS', jobKeys(this.jobId).events, this.streamId);
+    if (!reply) return;
+    for (const entry of parseJobStreamEntries(reply[0]?.[1] ?? [])) {
+      if (this.finished) return;
+      const events = this.toEvents(entry.message);
+      this.streamId = entry.id;
+      if (events.length === 0) await this.save();
+      for (const event of events) await this.apply(event);
+    }
+  }
+
+  /** Turns a stream message into machine events; telephony events need the call they belong to. */
+  private toEvents(message: JobStreamMessage): HuntEvent[] {
+    switch (message.kind) {
+      case 'result':
+        return [message.event];
+      case 'timer':
+        return [{ type: 'timer.fired', timer: message.timer, ...(message.callId ? { callId: message.callId } : {}), at: message.at }];
+      case 'command': {
+        const { command, by, at } = message;
+        if (command.type === 'cancel') return [{ type: 'operator.cancel', by, at }];
+        if (command.type === 'confirm') return [{ type: 'call.confirm', callId: command.callId, by, at }];
+        if (command.type === 'hangup') return [{ type: 'operator.hangup', callId: command.callId, by, at }];
+        return [{ type: 'operator.transfer-now', callId: command.callId, by, at }];
+      }
+      case 'telephony': {
+        const { event } = message;
+        const call = this.summary().calls.find((c) => c.telephonySessionId === event.telephonySessionId);
+        if (!call) return [];
+        const side = event.party.id === call.partyId ? 'ours' : event.party.extensionId ? 'firm' : 'far';
+        return [
+          {
+            type: 'call.party',
+            callId: call.callId,
+            telephonySessionId: event.telephonySessionId,
+            side,
+            code: event.party.code,
+            ...(event.party.reason ? { reason: event.party.reason } : {}),
+            sequence: event.sequence,
+            at: Date.parse(event.eventTime) || this.now(),
+          },
+        ];
+      }
+    }
+  }
+
+  /** One step: transition, persist, record history, then run the intents it produced. */
+  private async apply(event: HuntEvent): Promise<void> {
+    const before = this.summary();
+    if (event.type === 'call.placed' && this.unwanted(before, event)) {
+      // The line was hung up (or the job ended) while its dial was in flight: that call must not stay connected.
+      this.deps.log.info({ jobId: this.jobId, callId: event.callId }, 'dropping a call placed after its line ended');
+      await this.deps.telephony.hangup(event.telephonySessionId).catch((error: unknown) => this.deps.log.warn({ err: error }, 'late hang-up failed'));
+      await this.deps.pool.release(event.extensionId, { jobId: this.jobId, callId: event.callId });
+      return;
+    }
+    this.actor.send(event);
+    await this.save();
+    const after = this.summary();
+    await recordHistory(this.deps.redis, this.jobId, event, before, after);
+    if (before.status !== after.status || before.winnerCallId !== after.winnerCallId) {
+      await updateJob(this.deps.redis, this.jobId, { status: after.status, ...(after.winnerCallId ? { winnerCallId: after.winnerCallId } : {}) });
+    }
+    await this.runIntents();
+  }
+
+  private unwanted(summary: JobSummary, event: Extract<HuntEvent, { type: 'call.placed' }>): boolean {
+    if (FINAL_JOB.has(summary.status)) return true;
+    const call = summary.calls.find((c) => c.callId === event.callId);
+    // A line waits in `queued` for its placement; anything else means it moved on without this call.
+    return !call || call.attempt !== event.attempt || (call.status !== 'queued' && call.status !== 'dialing');
+  }
+
+  private async save(): Promise<void> {
+    const stored: StoredState = {
+      ...persist(this.actor),
+      streamId: this.streamId,
+      executedIntentId: this.executedIntentId,
+    };
+    await this.deps.redis.set(jobKeys(this.jobId).snapshot, JSON.stringify(stored));
+  }
+
+  private async runIntents(): Promise<void> {
+    for (;;) {
+      const next = pendingIntents(this.actor.getSnapshot(), this.executedIntentId)[0];
+      if (!next) return;
+      this.executedIntentId = next.id;
+      await this.execute(next);
+      await this.save();
+    }
+  }
+
+  private call(callId: string): JobSummary['calls'][number] | undefined {
+    return this.summary().calls.find((c) => c.callId === callId);
+  }
+
+  private async execute(intent: Intent): Promise<void> {
+    const { redis, log } = this.deps;
+    switch (intent.kind) {
+      case 'dial': {
+        const delay = Math.max(0, intent.notBefore - this.now());
+        await this.deps.dials.add('dial', { jobId: this.jobId, callId: intent.callId, attempt: intent.attempt }, { jobId: bullId(this.jobId, intent.callId, intent.attempt), delay, removeOnComplete: 1000, removeOnFail: 1000 });
+        return;
+      }
+      case 'schedule': {
+        const delay = Math.max(0, intent.at - this.now());
+        await this.deps.timers.add('timer', { jobId: this.jobId, timer: intent.timer, ...(intent.callId ? { callId: intent.callId } : {}), at: intent.at }, { jobId: bullId(this.jobId, intent.timer, intent.callId ?? 'job', intent.id), delay, removeOnComplete: 1000, removeOnFail: 1000 });
+        return;
+      }
+      case 'cancel-timer':
+        // A timer that fires after it stopped mattering is ignored by the machine; nothing to undo here.
+        return;
+      case 'claim-winner': {
+        const result = await claimWinner(redis, this.jobId, intent.callId);
+        await this.apply(
+          result.won
+            ? { type: 'winner.claimed', callId: intent.callId, token: result.token, at: this.now() }
+            : { type: 'winner.lost', callId: intent.callId, winnerCallId: result.winnerCallId, at: this.now() },
+        );
+        return;
+      }
+      case 'transfer':
+      case 'bridge':
+        await this.handOff(intent);
+        return;
+      case 'ring-standby':
+        await this.ringStandby(intent.callId);
+        return;
+      case 'hangup':
+        this.hangUpInBackground(intent.callId);
+        return;
+      case 'release-extension':
+        await this.deps.pool.release(intent.extensionId, { jobId: this.jobId, callId: intent.callId });
+        return;
+      case 'finish': {
+        this.finished = true;
+        const winner = await readWinner(redis, this.jobId);
+        const outcome = intent.status === 'completed' ? 'transferred' : intent.status;
+        await updateJob(redis, this.jobId, { status: intent.status, endedAt: this.now(), outcome, ...(winner?.state === 'transferred' ? { winnerCallId: winner.callId } : {}) });
+        const leaked = await this.deps.pool.releaseJob(this.jobId);
+        if (leaked.length > 0) log.warn({ jobId: this.jobId, extensions: leaked }, 'released extensions still held at finish');
+        log.info({ jobId: this.jobId, status: intent.status }, 'hunt finished');
+        return;
+      }
+    }
+  }
+
+  /**
+   * The one place a transfer (or bridge) request is sent: only after the winner record moved
+   * claimed → transferring for this token. A re-run after a crash finds it already moved and reconciles from
+   * the session instead of sending again.
+   */
+  private async handOff(intent: Extract<Intent, { kind: 'transfer' | 'bridge' }>): Promise<void> {
+    const { redis, telephony, log } = this.deps;
+    const call = this.call(intent.callId);
+    const ref = call?.telephonySessionId && call.partyId ? { telephonySessionId: call.telephonySessionId, partyId: call.partyId } : undefined;
+    const authorised = ref ? await advanceWinner(redis, this.jobId, intent.token, 'claimed', 'transferring') : false;
+    if (!ref) {
+      await this.apply({ type: 'transfer.failed', callId: intent.callId, reason: 'call has no session', at: this.now() });
+      return;
+    }
+    if (!authorised) {
+      const winner = await readWinner(redis, this.jobId);
+      if (winner?.token === intent.token && winner.state === 'transferred') {
+        await this.apply({ type: 'transfer.succeeded', callId: intent.callId, at: this.now() });
+      } else if (winner?.token === intent.token && winner.state === 'transferring') {
+        await this.reconcileTransfer(intent, ref);
+      } else {
+        log.warn({ jobId: this.jobId, callId: intent.callId, token: intent.token, winner }, 'hand-off not authorised: stale token');
+      }
+      return;
+    }
+    try {
+      this.deps.onTransferSent?.(this.jobId, intent.callId);
+      if (intent.kind === 'transfer') await telephony.transfer(ref, this.spec.target);
+      else await telephony.bridge(ref, await this.standbyRef(intent.callId));
+      await advanceWinner(redis, this.jobId, intent.token, 'transferring', 'transferred');
+      await this.apply({ type: 'transfer.succeeded', callId: intent.callId, at: this.now() });
+    } catch (error) {
+      log.warn({ err: error, jobId: this.jobId, callId: intent.callId }, 'hand-off failed');
+      await advanceWinner(redis, this.jobId, intent.token, 'transferring', 'failed');
+      await this.apply({ type: 'transfer.failed', callId: intent.callId, reason: (error as Error).message, at: this.now() });
+    }
+  }
+
+  /** A hand-off was authorised before a crash: the session tells whether it took. Never send it again blindly. */
+  private async reconcileTransfer(intent: Extract<Intent, { kind: 'transfer' | 'bridge' }>, ref: CallRef): Promise<void> {
+    const { redis } = this.deps;
+    let took = false;
+    try {
+      const session = await this.deps.telephony.getSession(ref.telephonySessionId);
+      const ours = session.parties.find((p) => p.id === ref.partyId);
+      took = ours?.code === 'Gone' || (ours?.code === 'Disconnected' && ours.reason === 'BlindTransfer') || session.parties.some((p) => p.id !== ref.partyId && p.extensionId !== undefined && p.code !== 'Disconnected');
+    } catch (error) {
+      this.deps.log.warn({ err: error, jobId: this.jobId }, 'reconcile transfer: session lookup failed');
+    }
+    if (took) {
+      await advanceWinner(redis, this.jobId, intent.token, 'transferring', 'transferred');
+      await this.apply({ type: 'transfer.succeeded', callId: intent.callId, at: this.now() });
+    } else {
+      await advanceWinner(redis, this.jobId, intent.token, 'transferring', 'failed');
+      await this.apply({ type: 'transfer.failed', callId: intent.callId, reason: 'not transferred (reconciled after restart)', at: this.now() });
+    }
+  }
+
+  private standbyKey(callId: string): string {
+    return `${jobKeys(this.jobId).record}:standby:${callId}`;
+  }
+
+  /** Standby bridge: ring the firm's target from the line's own device, so it is answered before the agent is confirmed. */
+  private async ringStandby(callId: string): Promise<void> {
+    const { redis, telephony, log } = this.deps;
+    if (await redis.exists(this.standbyKey(callId))) return;
+    const call = this.call(callId);
+    const device = call?.extensionId ? await this.deviceOf(call.extensionId) : undefined;
+    const target = this.spec.target;
+    if (!device) return;
+    try {
+      const ref = await telephony.placeCall({ deviceId: device, to: target.kind === 'number' ? target.phoneNumber : target.extensionNumber, priority: 'transfer' });
+      await redis.set(this.standbyKey(callId), JSON.stringify(ref), 'EX', 6 * 3600);
+    } catch (error) {
+      log.warn({ err: error, jobId: this.jobId, callId }, 'standby leg failed; the hand-off will fall back');
+    }
+  }
+
+  private async standbyRef(callId: string): Promise<CallRef> {
+    const raw = await this.deps.redis.get(this.standbyKey(callId));
+    if (!raw) throw new TelephonyError('no standby leg to bridge to', 409);
+    return JSON.parse(raw) as CallRef;
+  }
+
+  private async deviceOf(extensionId: string): Promise<string | undefined> {
+    const raw = await this.deps.redis.hget('hh:extensions', extensionId);
+    return raw ? (JSON.parse(raw) as { deviceId?: string }).deviceId : undefined;
+  }
+
+  /** Hang-ups must not hold up the stream (a 429 may make one wait); the result comes back through it. */
+  private hangUpInBackground(callId: string, attempt = 1): void {
+    const call = this.call(callId);
+    const done = (): Promise<string> => appendToJobStream(this.deps.redis, this.jobId, { kind: 'result', event: { type: 'call.hung-up', callId, at: this.now() } });
+    const work = async (): Promise<void> => {
+      if (call?.telephonySessionId) await this.deps.telephony.hangup(call.telephonySessionId);
+      const standby = await this.deps.redis.get(this.standbyKey(callId));
+      if (standby) await this.deps.telephony.hangup((JSON.parse(standby) as CallRef).telephonySessionId).catch(() => undefined);
+      await done();
+    };
+    work().catch(async (error: unknown) => {
+      if (attempt >= MAX_HANGUP_ATTEMPTS) {
+        this.deps.log.error({ err: error, jobId: this.jobId, callId }, 'hang-up keeps failing; giving up on this line');
+        return;
+      }
+      const wait = error instanceof TelephonyError && error.retryAfterMs ? error.retryAfterMs : 2000 * attempt;
+      this.deps.log.warn({ err: error, jobId: this.jobId, callId, wait }, 'hang-up failed; retrying');
+      await new Promise((resolve) => setTimeout(resolve, wait));
+      this.hangUpInBackground(callId, attempt + 1);
+    });
+  }
+}

@@ -1,0 +1,156 @@
+/**
+ * JobCommands on Redis: a new hunt is validated, written and queued for an owner; operator commands are
+ * appended to the hunt's stream so the owner applies them in order with everything else.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { Queue } from 'bullmq';
+import type { Telephony, TransferTarget } from '../telephony/telephony-port.ts';
+import { globalKeys, jobKeys } from '../store/redis-keys.ts';
+import { JobRequestError } from './job-commands.ts';
+import type { CreateJobRequest, JobCommands, OperatorCommand } from './job-commands.ts';
+import { PPS_DESTINATION } from './hunt-types.ts';
+import type { CallView, Destination, JobSpec, JobView } from './hunt-types.ts';
+import { listJobIds, readJob, writeNewJob } from './job-records.ts';
+import { appendToJobStream } from './job-stream.ts';
+import { readExtensions, readQueues } from './extension-directory.ts';
+import type { HuntJobData } from './engine-queues.ts';
+import { summarize } from '../../machines/index.ts';
+
+export interface RedisJobCommandsDeps {
+  redis: Redis;
+  hunts: Queue<HuntJobData>;
+  telephony: Telephony;
+  now?: () => number;
+}
+
+const MAX_LINES = 70;
+const DEFAULT_DEADLINE_MINUTES = 180;
+const FINAL = new Set(['completed', 'cancelled', 'failed']);
+
+export class RedisJobCommands implements JobCommands {
+  private readonly now: () => number;
+
+  constructor(private readonly deps: RedisJobCommandsDeps) {
+    this.now = deps.now ?? Date.now;
+  }
+
+  async create(request: CreateJobRequest, by: string): Promise<JobView> {
+    const { redis } = this.deps;
+    if (!Number.isInteger(request.lines) || request.lines < 1 || request.lines > MAX_LINES) {
+      throw new JobRequestError(400, `lines must be a whole number from 1 to ${MAX_LINES}`, 'lines');
+    }
+    const destination = await this.destination(request.destinationId);
+    const target = await this.target(request.target);
+    const extensionIds = await this.candidates(request.extensionIds, request.lines);
+    const createdAt = this.now();
+    const spec: JobSpec = {
+      id: `job-${createdAt.toString(36)}-${randomBytes(3).toString('hex')}`,
+      destination,
+      target,
+      lines: request.lines,
+      extensionIds,
+      handoff: request.handoff ?? 'transfer',
+      deadlineAt: createdAt + (request.deadlineMinutes ?? DEFAULT_DEADLINE_MINUTES) * 60_000,
+      createdAt,
+      createdBy: by,
+    };
+    await writeNewJob(redis, spec);
+    await this.deps.hunts.add('hunt', { jobId: spec.id }, { jobId: spec.id, removeOnComplete: 1000, removeOnFail: 1000 });
+    return { id: spec.id, status: 'starting', spec, calls: [] };
+  }
+
+  async list(): Promise<JobView[]> {
+    const views = await Promise.all((await listJobIds(this.deps.redis)).map((id) => this.get(id)));
+    return views.filter((v): v is JobView => v !== undefined);
+  }
+
+  async get(jobId: string): Promise<JobView | undefined> {
+    const record = await readJob(this.deps.redis, jobId);
+    if (!record) return undefined;
+    const raw = await this.deps.redis.get(jobKeys(jobId).snapshot);
+    const summary = raw ? summarize((JSON.parse(raw) as { snapshot: unknown }).snapshot) : undefined;
+    const calls: CallView[] = (summary?.calls ?? []).map((c) => ({
+      callId: c.callId,
+      status: c.status,
+      attempt: c.attempt,
+      since: c.since,
+      ...(c.extensionId ? { extensionId: c.extensionId } : {}),
+      ...(c.telephonySessionId ? { telephonySessionId: c.telephonySessionId } : {}),
+      ...(c.endReason ? { endReason: c.endReason } : {}),
+    }));
+    return {
+      id: jobId,
+      status: summary?.status ?? record.status,
+      spec: record.spec,
+      calls,
+      ...((summary?.winnerCallId ?? record.winnerCallId) ? { winnerCallId: summary?.winnerCallId ?? record.winnerCallId } : {}),
+      ...(record.endedAt ? { endedAt: record.endedAt } : {}),
+      ...(record.outcome ? { outcome: record.outcome } : {}),
+    };
+  }
+
+  async send(jobId: string, command: OperatorCommand, by: string): Promise<void> {
+    const record = await readJob(this.deps.redis, jobId);
+    if (!record) throw new JobRequestError(404, `no job ${jobId}`);
+    if (FINAL.has(record.status)) throw new JobRequestError(409, `job ${jobId} has already ended (${record.status})`);
+    if (command.type !== 'cancel') {
+      const view = await this.get(jobId);
+      if (!view?.calls.some((c) => c.callId === command.callId)) throw new JobRequestError(404, `job ${jobId} has no line ${command.callId}`);
+    }
+    await appendToJobStream(this.deps.redis, jobId, { kind: 'command', command, by, at: this.now() });
+  }
+
+  private async destination(id: string | undefined): Promise<Destination> {
+    if (id === undefined || id === PPS_DESTINATION.id) {
+      const saved = await this.deps.redis.hget(globalKeys.destinations, PPS_DESTINATION.id);
+      return saved ? (JSON.parse(saved) as Destination) : PPS_DESTINATION;
+    }
+    const saved = await this.deps.redis.hget(globalKeys.destinations, id);
+    if (!saved) throw new JobRequestError(422, `no saved destination "${id}"`, 'destinationId');
+    return JSON.parse(saved) as Destination;
+  }
+
+  /** Hand-offs go only to the firm's own queues and extensions: nobody can make the firm dial out elsewhere. */
+  private async target(requested: TransferTarget | undefined): Promise<TransferTarget> {
+    const queues = await readQueues(this.deps.redis);
+    if (!requested) {
+      const fallback = await this.deps.redis.hget(globalKeys.settings, 'defaultTarget');
+      if (fallback) return JSON.parse(fallback) as TransferTarget;
+      const first = queues.sort((a, b) => a.extensionNumber.localeCompare(b.extensionNumber, 'en', { numeric: true }))[0];
+      if (!first) throw new JobRequestError(422, 'no transfer target: sync call queues or choose an extension', 'target');
+      return { kind: 'queue', extensionNumber: first.extensionNumber };
+    }
+    if (requested.kind === 'queue') {
+      if (!queues.some((q) => q.extensionNumber === requested.extensionNumber)) throw new JobRequestError(422, `no call queue with extension ${requested.extensionNumber}`, 'target');
+      return requested;
+    }
+    if (requested.kind === 'extension') {
+      const users = await readExtensions(this.deps.redis);
+      if (!users.some((u) => u.extensionNumber === requested.extensionNumber)) throw new JobRequestError(422, `no extension ${requested.extensionNumber}`, 'target');
+      return requested;
+    }
+    const saved = await this.deps.redis.hget(globalKeys.settings, 'savedNumbers');
+    const numbers = saved ? (JSON.parse(saved) as string[]) : [];
+    if (!numbers.includes(requested.phoneNumber)) throw new JobRequestError(422, `${requested.phoneNumber} is not one of the firm's saved transfer numbers`, 'target');
+    return requested;
+  }
+
+  /** The extensions a job may dial from, and a check that enough of them are free right now. */
+  private async candidates(requested: string[] | undefined, lines: number): Promise<string[]> {
+    const extensions = await readExtensions(this.deps.redis);
+    const usable = new Map(extensions.filter((e) => e.enabled && e.deviceId).map((e) => [e.id, e]));
+    let ids: string[];
+    if (requested && requested.length > 0) {
+      const bad = requested.filter((id) => !usable.has(id));
+      if (bad.length > 0) throw new JobRequestError(422, `extensions not enabled for hunting or without an online device: ${bad.join(', ')}`, 'extensionIds');
+      ids = [...new Set(requested)];
+    } else {
+      ids = [...usable.keys()];
+    }
+    const reserved = await this.deps.redis.hgetall(globalKeys.extensionReservations);
+    const free = ids.filter((id) => !(id in reserved)).length;
+    if (free < lines) throw new JobRequestError(409, `only ${free} free extension${free === 1 ? '' : 's'} for ${lines} lines`, 'lines');
+    return ids;
+  }
+}

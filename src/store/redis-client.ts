@@ -1,0 +1,75 @@
+/**
+ * One place that knows how we connect to Redis. Two roles, because BullMQ and request handlers want opposite
+ * things when Redis goes away:
+ * - `command` (default): fail fast. A request handler should get an error after a couple of reconnect attempts
+ *   rather than hang; commands issued while connecting still queue briefly (offline queue).
+ * - `blocking`: BullMQ workers / QueueEvents and XREAD BLOCK consumers. BullMQ requires
+ *   `maxRetriesPerRequest: null` so a blocking command waits through reconnects instead of failing the worker.
+ */
+import { Redis } from 'ioredis';
+import type { RedisOptions } from 'ioredis';
+import type { Logger } from 'pino';
+
+export type RedisRole = 'command' | 'blocking';
+
+export interface CreateRedisOptions {
+  role?: RedisRole;
+  /** CLIENT SETNAME, so `CLIENT LIST` shows which part of which instance holds a connection. */
+  name?: string;
+  /** Connection errors are logged here; without a listener ioredis prints them to the console. */
+  logger?: Pick<Logger, 'warn'>;
+}
+
+export function redisOptions(role: RedisRole, name?: string): RedisOptions {
+  return {
+    lazyConnect: false,
+    connectTimeout: 5_000,
+    enableOfflineQueue: true,
+    maxRetriesPerRequest: role === 'blocking' ? null : 2,
+    ...(name === undefined ? {} : { connectionName: name }),
+  };
+}
+
+export function createRedis(url: string, opts: CreateRedisOptions = {}): Redis {
+  const role = opts.role ?? 'command';
+  const redis = new Redis(url, redisOptions(role, opts.name));
+  const { logger } = opts;
+  redis.on('error', (error: Error) => {
+    logger?.warn({ err: error, role, name: opts.name }, 'redis connection error');
+  });
+  return redis;
+}
+
+/**
+ * QUIT lets pending replies arrive; if Redis does not answer within `timeoutMs`, the socket is dropped anyway.
+ * Resolves once the client has ended or will not reconnect, never later than about `timeoutMs` + 500 ms.
+ */
+export async function closeRedis(redis: Redis, timeoutMs = 2_000): Promise<void> {
+  if (redis.status === 'end') return;
+  const ended = new Promise<void>((resolve) => redis.once('end', () => resolve()));
+  if (redis.status === 'ready') {
+    try {
+      await withTimeout(redis.quit(), timeoutMs);
+    } catch {
+      // Already closing or closed: the disconnect below is all that is left to do.
+    }
+  }
+  // Read through a function: the awaits above may have changed the status behind TypeScript's narrowing.
+  if (statusOf(redis) === 'end') return;
+  // Between reconnect attempts there is no socket: disconnect() only cancels the next attempt and ioredis emits
+  // no 'end' (the status stays 'reconnecting'), so there is nothing to wait for.
+  const between = redis.status === 'reconnecting';
+  redis.disconnect();
+  if (!between) await withTimeout(ended, 500);
+}
+
+const statusOf = (redis: Redis): string => redis.status;
+
+async function withTimeout(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([promise, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

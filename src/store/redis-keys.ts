@@ -1,0 +1,46 @@
+/**
+ * Every Redis key the product uses, in one place. Keys of one job share the hash tag `{job:<id>}` so that all of
+ * them live in one Redis Cluster slot and a Lua script may touch several at once (design §4, §7).
+ */
+export const PREFIX = 'hh';
+
+export const jobKeys = (jobId: string) => {
+  const tag = `${PREFIX}:{job:${jobId}}`;
+  return {
+    /** Hash: the job's record (spec, status, timestamps). */
+    record: `${tag}:record`,
+    /** String: the persisted XState snapshot of the job supervisor and its call actors. */
+    snapshot: `${tag}:snapshot`,
+    /** Stream: telephony events routed to the job's owner. */
+    events: `${tag}:events`,
+    /** Stream: every state change of every actor (kept after the job ends). */
+    history: `${tag}:history`,
+    /** Hash: the one-shot winner record {callId, token, state}. */
+    winner: `${tag}:winner`,
+    /** String counter: fencing tokens for the winner record. */
+    fence: `${tag}:fence`,
+  };
+};
+
+export const globalKeys = {
+  /** Sorted set of job ids by creation time. */
+  jobs: `${PREFIX}:jobs`,
+  /** Hash: telephonySessionId → "<jobId> <callId>" (where webhooks find their job). */
+  sessionMap: `${PREFIX}:session-map`,
+  /** Hash: extensionId → "<jobId> <callId>" for every extension reserved by a line. */
+  extensionReservations: `${PREFIX}:ext:reservations`,
+  /** List: notifications for a session not yet mapped to a job (a call-out's first events can beat its reply). */
+  parkedEvents: (telephonySessionId: string) => `${PREFIX}:parked:${telephonySessionId}`,
+  /** Prefix for webhook de-duplication keys (SET NX with TTL per notification uuid). */
+  webhookSeen: (uuid: string) => `${PREFIX}:webhook:seen:${uuid}`,
+  /** Rate budget per credential and group. */
+  budget: (credential: string, group: string) => `${PREFIX}:{budget:${credential}}:${group}`,
+  budgetBlock: (credential: string) => `${PREFIX}:{budget:${credential}}:blocked-until`,
+  /** Hash: the webhook subscription this deployment owns. */
+  subscription: `${PREFIX}:rc:subscription`,
+  /** Hash of extension settings (enabled for hunting, tags) keyed by extension id. */
+  extensions: `${PREFIX}:extensions`,
+  queues: `${PREFIX}:queues`,
+  destinations: `${PREFIX}:destinations`,
+  settings: `${PREFIX}:settings`,
+} as const;

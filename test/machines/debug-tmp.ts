@@ -1,0 +1,14 @@
+import { SimHost } from './sim-host.ts';
+const options = JSON.parse(process.argv[2]!);
+const sim = new SimHost(options);
+const orig = sim.actor.send.bind(sim.actor);
+const proto = Object.getPrototypeOf(sim);
+const origCommit = proto.commit;
+proto.commit = function (this: any, e: any) { console.log('EV', JSON.stringify(e)); return origCommit.call(this, e); };
+const origExec = proto.execute;
+proto.execute = function (this: any, i: any) { console.log('   IN', JSON.stringify(i)); return origExec.call(this, i); };
+const origRestore = proto.restore;
+proto.restore = function (this: any, j: any) { console.log('CRASH'); return origRestore.call(this, j); };
+sim.run();
+console.log(sim.check());
+void orig;

@@ -1,0 +1,114 @@
+/**
+ * Everything a hunt needs, real: the simulator, the official SDK logged in to it, the RingCentral adapter, Redis
+ * (a database of its own per test file, so global keys never collide), the extension pool and the engine.
+ */
+import { Redis } from 'ioredis';
+import pino from 'pino';
+import type { RunningSimulator, StartSimulatorOptions } from '../../src/simulator/simulator-server.ts';
+import { connectRingCentral } from '../../src/telephony/ringcentral-platform.ts';
+import { RingCentralTelephony } from '../../src/telephony/ringcentral-telephony.ts';
+import { InMemoryRateBudget } from '../../src/telephony/in-memory-rate-budget.ts';
+import type { RateBudget } from '../../src/telephony/rate-budget.ts';
+import { RedisExtensionPool } from '../../src/store/redis-extension-pool.ts';
+import { HuntEngine } from '../../src/engine/hunt-engine.ts';
+import type { HuntEngineOptions } from '../../src/engine/hunt-engine.ts';
+import { syncDevices, syncDirectory } from '../../src/engine/extension-directory.ts';
+import { RINGCENTRAL_DEFAULT_LIMITS } from '../../src/simulator/rate-limit/rate-limiter.ts';
+import { globalKeys } from '../../src/store/redis-keys.ts';
+import type { Destination } from '../../src/engine/hunt-types.ts';
+import { control, startTestSimulator, TEST_CREDENTIALS } from './simulator-harness.ts';
+import { serve } from '@hono/node-server';
+import type { AddressInfo } from 'node:net';
+import { createApp } from '../../src/web/create-app.tsx';
+import { WEBHOOK_PATH } from '../../src/web/webhook-receiver.ts';
+import { WebhookSubscriptionKeeper } from '../../src/web/webhook-subscription-keeper.ts';
+
+export interface EngineHarness {
+  sim: RunningSimulator;
+  redis: Redis;
+  redisUrl: string;
+  telephony: RingCentralTelephony;
+  engine: HuntEngine;
+  /** Starts another engine (a second instance) on the same Redis and simulator. */
+  startEngine(overrides?: Partial<HuntEngineOptions>): HuntEngine;
+  close(): Promise<void>;
+}
+
+/** A quick IVR for tests: both digits typed ahead right after the answer (the PPS script waits 45 s). */
+export const QUICK_IVR_DESTINATION: Destination = {
+  id: 'test-pps',
+  name: 'IRS PPS (quick IVR)',
+  phoneNumber: '+18668604259',
+  ivr: [
+    { digits: '1', afterMs: 500 },
+    { digits: '2', afterMs: 500 },
+  ],
+};
+
+export async function startEngineHarness(options: { db: number; sim?: Partial<StartSimulatorOptions>; budget?: RateBudget; relaxLimits?: boolean }): Promise<EngineHarness> {
+  const redisUrl = `redis://127.0.0.1:6379/${options.db}`;
+  const redis = new Redis(redisUrl);
+  await redis.flushdb();
+  const sim = await startTestSimulator({ scenario: 'fast-agent', timeScale: 60, ...options.sim });
+  // The directory sync (one device list per user) runs unthrottled; the hunt itself meets RingCentral's limits
+  // unless the test relaxes them.
+  const relaxed = { limit: 100_000, windowSeconds: 60, penaltySeconds: 60 };
+  await control(sim, 'PUT', '/_sim/rate-limits', { Light: relaxed, Medium: relaxed, Heavy: relaxed, Auth: relaxed });
+  const { platform } = await connectRingCentral({ server: sim.url, clientId: TEST_CREDENTIALS.clientId, clientSecret: TEST_CREDENTIALS.clientSecret, jwt: TEST_CREDENTIALS.jwt });
+  const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const budget = options.budget ?? new InMemoryRateBudget(options.relaxLimits ? { limits: { Light: { limit: 100_000, windowMs: 60_000 }, Medium: { limit: 100_000, windowMs: 60_000 }, Heavy: { limit: 100_000, windowMs: 60_000 } } } : {});
+  const telephony = new RingCentralTelephony({ platform, credential: 'test', budget, log });
+  const syncTelephony = new RingCentralTelephony({ platform, credential: 'sync', budget: new InMemoryRateBudget({ limits: { Light: { limit: 100_000, windowMs: 60_000 }, Medium: { limit: 100_000, windowMs: 60_000 } } }), log });
+  await syncDirectory(syncTelephony, redis, log);
+  await syncDevices(syncTelephony, redis, log);
+  if (!options.relaxLimits) await control(sim, 'PUT', '/_sim/rate-limits', RINGCENTRAL_DEFAULT_LIMITS);
+  await redis.hset(globalKeys.destinations, QUICK_IVR_DESTINATION.id, JSON.stringify(QUICK_IVR_DESTINATION));
+  // The product's own webhook receiver, subscribed through the real handshake: events reach hunts as in production.
+  const verificationToken = 'engine-harness-token';
+  const app = createApp({ connectionStatus: () => Promise.resolve({ mode: 'demo', server: sim.url, connected: true }), webhooks: { redis, verificationToken, log } });
+  let server: ReturnType<typeof serve> | undefined;
+  const address = await new Promise<AddressInfo>((resolve) => {
+    server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, resolve);
+  });
+  const keeper = new WebhookSubscriptionKeeper({ telephony: syncTelephony, redis, address: `http://127.0.0.1:${address.port}${WEBHOOK_PATH}`, verificationToken, log });
+  await keeper.ensure();
+  const engines: HuntEngine[] = [];
+  const startEngine = (overrides: Partial<HuntEngineOptions> = {}): HuntEngine => {
+    const engine = new HuntEngine({ redisUrl, redis, telephony, pool: new RedisExtensionPool(redis), log, lockDurationMs: 5_000, stalledIntervalMs: 2_000, ...overrides });
+    engine.start();
+    engines.push(engine);
+    return engine;
+  };
+  const engine = startEngine();
+  return {
+    sim,
+    redis,
+    redisUrl,
+    telephony,
+    engine,
+    startEngine,
+    async close() {
+      await Promise.all(engines.map((e) => e.close()));
+      await keeper.stop();
+      await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+      await sim.close();
+      await redis.quit();
+    },
+  };
+}
+
+/** Polls until `check` returns a value (not undefined/false) or the time is up. */
+export async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 30_000, everyMs = 100): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined && value !== false) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > end) throw new Error(`condition not met within ${timeoutMs} ms${last instanceof Error ? `: ${last.message}` : ''}`);
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}
