@@ -2,6 +2,7 @@
  * One logged-in @ringcentral/sdk platform per credential. The same code path talks to RingCentral in
  * production and to our simulator in demo and tests: only `server` differs.
  */
+import { randomUUID } from 'node:crypto';
 import { SDK } from '@ringcentral/sdk';
 
 export interface RingCentralCredentials {
@@ -23,6 +24,9 @@ export async function connectRingCentral(credentials: RingCentralCredentials): P
     clientSecret: credentials.clientSecret,
     // Avoid a discovery round-trip the simulator (and many RingCentral regions) do not need.
     enableDiscovery: false,
+    // The SDK keeps tokens in one process-wide store under this prefix: without a prefix of its own, every
+    // platform in the process would share (and overwrite) one login.
+    cachePrefix: `rc-${randomUUID()}-`,
   });
   const platform = sdk.platform();
   await platform.login({ jwt: credentials.jwt });

@@ -7,6 +7,8 @@ import pino from 'pino';
 import type { RunningSimulator, StartSimulatorOptions } from '../../src/simulator/simulator-server.ts';
 import { connectRingCentral } from '../../src/telephony/ringcentral-platform.ts';
 import { RingCentralTelephony } from '../../src/telephony/ringcentral-telephony.ts';
+import { PooledTelephony } from '../../src/telephony/pooled-telephony.ts';
+import type { Telephony } from '../../src/telephony/telephony-port.ts';
 import { InMemoryRateBudget } from '../../src/telephony/in-memory-rate-budget.ts';
 import type { RateBudget } from '../../src/telephony/rate-budget.ts';
 import { RedisExtensionPool } from '../../src/store/redis-extension-pool.ts';
@@ -27,7 +29,7 @@ export interface EngineHarness {
   sim: RunningSimulator;
   redis: Redis;
   redisUrl: string;
-  telephony: RingCentralTelephony;
+  telephony: Telephony;
   engine: HuntEngine;
   /** Starts another engine (a second instance) on the same Redis and simulator. */
   startEngine(overrides?: Partial<HuntEngineOptions>): HuntEngine;
@@ -45,7 +47,16 @@ export const QUICK_IVR_DESTINATION: Destination = {
   ],
 };
 
-export async function startEngineHarness(options: { db: number; sim?: Partial<StartSimulatorOptions>; budget?: RateBudget; relaxLimits?: boolean }): Promise<EngineHarness> {
+export async function startEngineHarness(options: {
+  db: number;
+  sim?: Partial<StartSimulatorOptions>;
+  budget?: RateBudget;
+  relaxLimits?: boolean;
+  /** Dial through this many users' credentials (the owner plus minted JWTs of other users). */
+  credentials?: number;
+  /** false: `engine` only serves commands; hunts are owned by engines started later (or other processes). */
+  ownEngine?: boolean;
+}): Promise<EngineHarness> {
   const redisUrl = `redis://127.0.0.1:6379/${options.db}`;
   const redis = new Redis(redisUrl);
   await redis.flushdb();
@@ -57,7 +68,16 @@ export async function startEngineHarness(options: { db: number; sim?: Partial<St
   const { platform } = await connectRingCentral({ server: sim.url, clientId: TEST_CREDENTIALS.clientId, clientSecret: TEST_CREDENTIALS.clientSecret, jwt: TEST_CREDENTIALS.jwt });
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const budget = options.budget ?? new InMemoryRateBudget(options.relaxLimits ? { limits: { Light: { limit: 100_000, windowMs: 60_000 }, Medium: { limit: 100_000, windowMs: 60_000 }, Heavy: { limit: 100_000, windowMs: 60_000 } } } : {});
-  const telephony = new RingCentralTelephony({ platform, credential: 'test', budget, log });
+  const members = [new RingCentralTelephony({ platform, credential: 'owner', budget, log })];
+  const users = (await (await platform.get('/restapi/v1.0/account/~/extension', { type: 'User', status: 'Enabled', perPage: 100 })).json()) as { records: { id: number }[] };
+  for (let i = 1; i < (options.credentials ?? 1); i++) {
+    const user = users.records[i];
+    if (!user) break;
+    const { jwt } = await control<{ jwt: string }>(sim, 'POST', '/_sim/jwt', { extensionId: user.id });
+    const member = await connectRingCentral({ server: sim.url, clientId: TEST_CREDENTIALS.clientId, clientSecret: TEST_CREDENTIALS.clientSecret, jwt });
+    members.push(new RingCentralTelephony({ platform: member.platform, credential: `user-${user.id}`, budget, log }));
+  }
+  const telephony = members.length === 1 ? (members[0] as RingCentralTelephony) : new PooledTelephony(members);
   const syncTelephony = new RingCentralTelephony({ platform, credential: 'sync', budget: new InMemoryRateBudget({ limits: { Light: { limit: 100_000, windowMs: 60_000 }, Medium: { limit: 100_000, windowMs: 60_000 } } }), log });
   await syncDirectory(syncTelephony, redis, log);
   await syncDevices(syncTelephony, redis, log);
@@ -79,7 +99,8 @@ export async function startEngineHarness(options: { db: number; sim?: Partial<St
     engines.push(engine);
     return engine;
   };
-  const engine = startEngine();
+  const engine = options.ownEngine === false ? new HuntEngine({ redisUrl, redis, telephony, pool: new RedisExtensionPool(redis), log, runWorkers: false }) : startEngine();
+  if (options.ownEngine === false) engines.push(engine);
   return {
     sim,
     redis,
