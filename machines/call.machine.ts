@@ -49,8 +49,17 @@ export interface CallContext extends CallInput {
   attempt: number;
   /** A `dial` intent was emitted for the current attempt. */
   dialIssued: boolean;
-  /** That dial has not been answered yet (no `call.placed` / `call.dial-failed` for this attempt). */
+  /**
+   * That dial has not been answered yet (no `call.placed` / `call.dial-failed` for this attempt). Informational:
+   * a line `cleaning`/`cleaned` with a dial pending may still see its placement arrive (it is then hung up).
+   */
   dialPending: boolean;
+  /**
+   * `hangup` intents emitted (over all attempts) whose `call.hung-up` has not arrived. `call.hung-up` names no
+   * attempt, so a report is matched to the oldest unanswered hang-up; only with none outstanding does a
+   * `call.hung-up` on a live line mean "the session was found gone".
+   */
+  hangupsUnanswered: number;
   extensionId?: string;
   telephonySessionId?: string;
   partyId?: string;
@@ -186,10 +195,11 @@ const callSetup = setup({
     newPlacement: ({ context, event }) => isNewPlacement(context, event),
     dialIssued: ({ context }) => context.dialIssued,
     dialNotIssued: ({ context }) => !context.dialIssued,
-    dialPending: ({ context }) => context.dialPending,
     ivrDone: ({ context, event }) =>
       event.type === 'timer.fired' && event.timer === 'ivr-done' && context.ivrDoneAt !== undefined && event.at >= context.ivrDoneAt - TIMER_SLACK_MS,
     goneDuringTransfer: ({ context }) => context.goneDuringTransfer !== undefined,
+    answersHangup: ({ context }) => context.hangupsUnanswered > 0,
+    answersOlderHangup: ({ context }) => context.hangupsUnanswered > 1,
   },
 });
 
@@ -225,6 +235,7 @@ const emitDial = callSetup.enqueueActions(({ context, event, enqueue }) => {
 });
 
 const emitHangup = callSetup.enqueueActions(({ context, enqueue }) => {
+  enqueue.assign({ hangupsUnanswered: context.hangupsUnanswered + 1 });
   enqueue.sendParent(intentReport(context, { kind: 'hangup', callId: context.callId, reason: context.endReason ?? 'cleanup' }));
 });
 
@@ -275,6 +286,9 @@ const signalParty = callSetup.enqueueActions(({ event, enqueue }) => {
   const signal = partySignal(event);
   if (signal !== undefined) enqueue.raise(signal);
 });
+
+/** Count a `call.hung-up` against the unanswered hang-ups (never below zero). */
+const countHungUp = callSetup.assign(({ context }) => ({ hangupsUnanswered: Math.max(0, context.hangupsUnanswered - 1) }));
 
 const endWith = (endReason: string, retryable: boolean) => callSetup.assign({ endReason, retryable });
 
@@ -344,7 +358,12 @@ const startNextAttempt = callSetup.enqueueActions(({ context, event, enqueue }) 
 const connectedExits = {
   'party.ended': { target: '#call.failed', actions: endFromEvent },
   'party.transferred-away': { target: '#call.failed', actions: endFromEvent },
-  'call.hung-up': { target: '#call.failed', actions: [record('accepted'), endFromEvent] },
+  'call.hung-up': [
+    // The late answer to a hang-up of an earlier attempt: says nothing about this call.
+    { guard: 'answersHangup', actions: [record('stale'), countHungUp] },
+    // Reconciliation found the session gone.
+    { target: '#call.failed', actions: [record('accepted'), endFromEvent] },
+  ],
   'line.clean': { target: '#call.cleaning', actions: [record('accepted'), endFromEvent] },
   'operator.hangup': { target: '#call.cleaning', actions: [record('accepted'), endFromEvent] },
 } as const;
@@ -359,6 +378,7 @@ export const callMachine = callSetup.createMachine({
     attempt: 1,
     dialIssued: false,
     dialPending: false,
+    hangupsUnanswered: 0,
     priorSessions: [],
     lastSequence: {},
     since: {},
@@ -378,6 +398,7 @@ export const callMachine = callSetup.createMachine({
     ],
     'call.placed': { actions: recordPlaced },
     'timer.fired': { actions: recordTimer },
+    'call.hung-up': [{ guard: 'answersHangup', actions: [record('stale'), countHungUp] }, { actions: record('ignored') }],
     'winner.claimed': { actions: record('job') },
     'winner.lost': { actions: record('job') },
     '*': { actions: record('ignored') },
@@ -456,7 +477,10 @@ export const callMachine = callSetup.createMachine({
         ],
         // A party leaving mid-transfer is remembered; the host's transfer result decides.
         'party.ended': { actions: markGoneDuringTransfer },
-        'call.hung-up': { actions: [record('accepted'), markGoneDuringTransfer] },
+        'call.hung-up': [
+          { guard: 'answersHangup', actions: [record('stale'), countHungUp] },
+          { actions: [record('accepted'), markGoneDuringTransfer] },
+        ],
       },
     },
     transferred: {
@@ -467,7 +491,13 @@ export const callMachine = callSetup.createMachine({
       on: {
         // While our dial is unanswered, a hang-up report cannot prove that nothing got through: wait for the
         // dial's own result (the host reports a dropped dial as call.dial-failed).
-        'call.hung-up': [{ guard: 'dialPending', actions: record('accepted') }, { target: 'cleaned', actions: record('accepted') }],
+        'call.hung-up': [
+          // An older hang-up answered (an earlier attempt's, or the first of two for this one): keep waiting.
+          { guard: 'answersOlderHangup', actions: [record('accepted'), countHungUp] },
+          // The latest hang-up is done. If our dial was still unanswered, the host dropped it or hung up what it
+          // placed; a placement that still shows up later is hung up again (stray), or by the host after finish.
+          { target: 'cleaned', actions: [record('accepted'), countHungUp] },
+        ],
         'party.ended': { target: 'cleaned' },
         'party.transferred-away': { target: 'cleaned' },
         'call.dial-failed': [

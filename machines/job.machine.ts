@@ -60,6 +60,12 @@ export interface JobContext {
   handoff?: { callId: string; token: number; at: number };
   /** Highest fencing token seen: older `winner.claimed` answers are stale. */
   lastToken: number;
+  /**
+   * Claims emitted per call and not answered yet. Answers carry no intent id, so an answer is matched to the
+   * OLDEST unanswered claim of its call (the host executes claims in id order and appends each answer once):
+   * only the answer to a call's latest claim can act.
+   */
+  claimsUnanswered: Record<string, number>;
   winnerCallId?: string;
   /** Set when the outcome is decided (draining and after). `from` is the status shown while draining. */
   ending?: { status: JobOutcome; reason: string; at: number; from: JobStatus };
@@ -91,6 +97,9 @@ function withLine(context: JobContext, callId: string, patch: Partial<LineRecord
 }
 
 const isSettled = (status: CallStatus): boolean => SETTLED_STATUSES.includes(status);
+
+/** Statuses from which `call.confirm` / `operator.transfer-now` confirm a line. */
+const CONFIRMABLE: readonly CallStatus[] = ['ivr', 'holding', 'suspected-live', 'confirmed'];
 
 /** The mirror after a `line.changed` report. */
 function mirrorLines(context: JobContext, report: Extract<LineReport, { type: 'line.changed' }>): LineRecord[] {
@@ -152,7 +161,8 @@ function claimNext(p: Plan, at: number, exclude?: string): void {
   }
   const intentId = context.nextIntentId;
   emit(p, { kind: 'claim-winner', callId: best.callId });
-  p.context = { ...p.context, claim: { callId: best.callId, intentId, at } };
+  const claimsUnanswered = { ...p.context.claimsUnanswered, [best.callId]: (p.context.claimsUnanswered[best.callId] ?? 0) + 1 };
+  p.context = { ...p.context, claim: { callId: best.callId, intentId, at }, claimsUnanswered };
 }
 
 function redialNow(p: Plan, callId: string, at: number): void {
@@ -319,13 +329,30 @@ const redial = act((p, event) => {
   redialNow(p, event.callId, event.at);
 });
 
+/**
+ * Count an answer against its call's unanswered claims; true when it answers the call's latest claim and that
+ * claim is still the one the job waits for.
+ */
+function answersPendingClaim(p: Plan, callId: string): boolean {
+  const unanswered = p.context.claimsUnanswered[callId] ?? 0;
+  if (unanswered === 0) return false; // an answer nobody asked for (should not happen): ignore
+  p.context = { ...p.context, claimsUnanswered: { ...p.context.claimsUnanswered, [callId]: unanswered - 1 } };
+  return unanswered === 1 && p.context.claim?.callId === callId;
+}
+
 const onClaimed = act((p, event) => {
   if (event.type !== 'winner.claimed') return;
+  if (!answersPendingClaim(p, event.callId)) return;
   const { context } = p;
-  if (event.token <= context.lastToken) return; // a repeated or older answer
+  if (event.token <= context.lastToken) {
+    // Fencing tokens only rise; a host bug otherwise. Do not hand off on it: ask again.
+    p.context = { ...context, claim: undefined };
+    claimNext(p, event.at);
+    return;
+  }
   p.context = { ...context, lastToken: event.token };
   const line = lineOf(context, event.callId);
-  if (context.claim?.callId !== event.callId || context.handoff !== undefined || line?.status !== 'confirmed') return;
+  if (context.handoff !== undefined || line?.status !== 'confirmed') return;
   p.context = { ...p.context, claim: undefined, handoff: { callId: event.callId, token: event.token, at: event.at } };
   send(p, event.callId, { type: 'line.handoff', token: event.token, at: event.at });
   const kind = context.spec.handoff === 'standby-bridge' ? 'bridge' : 'transfer';
@@ -334,7 +361,7 @@ const onClaimed = act((p, event) => {
 
 const onLost = act((p, event) => {
   if (event.type !== 'winner.lost') return;
-  if (p.context.claim?.callId !== event.callId || event.winnerCallId === event.callId) return;
+  if (!answersPendingClaim(p, event.callId)) return;
   p.context = { ...p.context, claim: undefined };
   send(p, event.callId, { type: 'line.clean', reason: 'lost', at: event.at });
   claimNext(p, event.at, event.callId);
@@ -343,7 +370,8 @@ const onLost = act((p, event) => {
 const onTransferNow = act((p, event) => {
   if (event.type !== 'operator.transfer-now') return;
   const line = lineOf(p.context, event.callId);
-  if (line === undefined) return;
+  // Only a line that is answered can be confirmed now; for others the request means nothing (the call ignores it).
+  if (line === undefined || !CONFIRMABLE.includes(line.status)) return;
   p.context = { ...p.context, lines: withLine(p.context, event.callId, { preferredAt: event.at, transferFailures: 0 }) };
   // Already confirmed: the call will not report a change, so decide now. Otherwise the report will.
   if (line.status === 'confirmed') claimNext(p, event.at);
@@ -388,6 +416,7 @@ export const jobMachine = jobSetup.createMachine({
     outbox: [],
     nextIntentId: 1,
     lastToken: 0,
+    claimsUnanswered: {},
     unrouted: 0,
     late: 0,
   }),

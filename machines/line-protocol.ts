@@ -45,17 +45,5 @@ export type LineReport =
     }
   | { type: 'line.intent'; callId: string; intent: IntentDraft };
 
-/** Statuses in which a telephony call may exist (or a dial may be outstanding) for the line. */
-export const LIVE_STATUSES: readonly CallStatus[] = [
-  'queued',
-  'dialing',
-  'ivr',
-  'holding',
-  'suspected-live',
-  'confirmed',
-  'transferring',
-  'cleaning',
-];
-
 /** Statuses after which nothing of ours is connected: the job may finish when every line is in one. */
 export const SETTLED_STATUSES: readonly CallStatus[] = ['cleaned', 'failed', 'transferred'];

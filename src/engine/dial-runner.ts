@@ -7,7 +7,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { globalKeys, jobKeys } from '../store/redis-keys.ts';
 import type { ExtensionPool } from '../store/extension-pool.ts';
-import type { Telephony } from '../telephony/telephony-port.ts';
+import type { CallRef, Telephony } from '../telephony/telephony-port.ts';
 import { TelephonyError } from '../telephony/telephony-port.ts';
 import { dialString } from '../telephony/dial-string.ts';
 import type { HuntEvent } from '../../machines/hunt-protocol.ts';
@@ -26,15 +26,19 @@ export interface DialRunnerDeps {
 }
 
 const GUARD_TTL_SECONDS = 24 * 3600;
+const FINAL = new Set(['completed', 'cancelled', 'failed']);
 
 export async function runDial(deps: DialRunnerDeps, data: DialJobData): Promise<void> {
   const { redis, telephony, pool, log } = deps;
   const now = deps.now ?? Date.now;
   const { jobId, callId, attempt } = data;
   const guard = `${jobKeys(jobId).record}:dial:${callId}:${attempt}`;
+  const inFlight = jobKeys(jobId).dialsInFlight;
+  const member = `${callId}:${attempt}`;
   const report = async (event: HuntEvent): Promise<void> => {
     await redis.set(`${guard}:result`, JSON.stringify(event), 'EX', GUARD_TTL_SECONDS);
     await appendToJobStream(redis, jobId, { kind: 'result', event });
+    await redis.srem(inFlight, member);
   };
   const failed = (reason: string, retryable: boolean): HuntEvent => ({ type: 'call.dial-failed', callId, attempt, reason, retryable, at: now() });
 
@@ -45,8 +49,13 @@ export async function runDial(deps: DialRunnerDeps, data: DialJobData): Promise<
     return;
   }
 
+  await redis.sadd(inFlight, member);
   const record = await readJob(redis, jobId);
-  if (!record) return;
+  // A dial that comes due after its hunt ended (cancel, transfer) must not place a call nobody would hang up.
+  if (!record || FINAL.has(record.status)) {
+    await redis.srem(inFlight, member);
+    return;
+  }
   const { spec } = record;
   const extensionId = await pool.reserve({ jobId, callId }, spec.extensionIds);
   if (!extensionId) {
@@ -60,18 +69,30 @@ export async function runDial(deps: DialRunnerDeps, data: DialJobData): Promise<
     await report(failed(`extension ${extensionId} has no online device`, true));
     return;
   }
+  let placed: CallRef;
   try {
-    const placed = await telephony.placeCall({ deviceId, to: dialString(spec.destination.phoneNumber, spec.destination.ivr) });
-    // The placed result goes first so the owner knows the session before any of its events.
-    await report({ type: 'call.placed', callId, attempt, extensionId, telephonySessionId: placed.telephonySessionId, partyId: placed.partyId, at: now() });
-    await redis.hset(globalKeys.sessionMap, placed.telephonySessionId, `${jobId} ${callId}`);
-    const parked = globalKeys.parkedEvents(placed.telephonySessionId);
-    const [[, early]] = (await redis.multi().lrange(parked, 0, -1).del(parked).exec()) as [[Error | null, string[]], unknown];
-    for (const event of early ?? []) await appendToJobStream(redis, jobId, { kind: 'telephony', event: JSON.parse(event) as TelephonyEvent });
+    placed = await telephony.placeCall({ deviceId, to: dialString(spec.destination.phoneNumber, spec.destination.ivr) });
   } catch (error) {
     await pool.release(extensionId, { jobId, callId });
     const retryable = !(error instanceof TelephonyError) || error.status === 429 || error.status >= 500 || error.status === 409;
     log.warn({ err: error, jobId, callId, attempt }, 'dial failed');
     await report(failed((error as Error).message, retryable));
+    return;
   }
+  const after = await readJob(redis, jobId);
+  if (!after || FINAL.has(after.status)) {
+    // The hunt ended while we dialled: nobody will hang this call up but us.
+    await telephony.hangup(placed.telephonySessionId).catch((error: unknown) => log.warn({ err: error, jobId, callId }, 'late hang-up failed'));
+    await pool.release(extensionId, { jobId, callId });
+  } else {
+    // The placed result goes first so the owner knows the session before any of its events.
+    await report({ type: 'call.placed', callId, attempt, extensionId, telephonySessionId: placed.telephonySessionId, partyId: placed.partyId, at: now() });
+  }
+  // Either way the session's events belong to this job's record: map it, then take what arrived early (the
+  // receiver parks events of unmapped sessions), atomically so nothing is lost or doubled.
+  await redis.hset(globalKeys.sessionMap, placed.telephonySessionId, `${jobId} ${callId}`);
+  const parked = globalKeys.parkedEvents(placed.telephonySessionId);
+  const [[, early]] = (await redis.multi().lrange(parked, 0, -1).del(parked).exec()) as [[Error | null, string[]], unknown];
+  for (const event of early ?? []) await appendToJobStream(redis, jobId, { kind: 'telephony', event: JSON.parse(event) as TelephonyEvent });
+  await redis.srem(inFlight, member);
 }

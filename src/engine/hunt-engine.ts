@@ -10,6 +10,7 @@ import type { Telephony } from '../telephony/telephony-port.ts';
 import { QUEUES } from './engine-queues.ts';
 import type { DialJobData, HuntJobData, TimerJobData } from './engine-queues.ts';
 import { JobHost } from './job-host.ts';
+import type { EffectScheduler } from './job-host.ts';
 import { runDial } from './dial-runner.ts';
 import { appendToJobStream } from './job-stream.ts';
 import type { TimerName } from '../../machines/hunt-protocol.ts';
@@ -29,6 +30,7 @@ export interface HuntEngineOptions {
   stalledIntervalMs?: number;
   /** Set false to run only the API side (commands) without owning hunts. */
   runWorkers?: boolean;
+  onDecision?: (jobId: string, callId: string) => void;
   onTransferSent?: (jobId: string, callId: string) => void;
 }
 
@@ -49,6 +51,16 @@ export class HuntEngine {
     this.commands = new RedisJobCommands({ redis: options.redis, hunts: this.hunts, telephony: options.telephony });
   }
 
+  /** Dials and timers as BullMQ jobs: delayed, de-duplicated by id, run by whichever instance is free. */
+  private readonly scheduler: EffectScheduler = {
+    dial: async (data, delay, jobId) => {
+      await this.dials.add('dial', data, { jobId, delay, removeOnComplete: 1000, removeOnFail: 1000 });
+    },
+    timer: async (data, delay, jobId) => {
+      await this.timers.add('timer', data, { jobId, delay, removeOnComplete: 1000, removeOnFail: 1000 });
+    },
+  };
+
   start(): void {
     if (this.options.runWorkers === false) return;
     const { log, redis } = this.options;
@@ -67,9 +79,9 @@ export class HuntEngine {
               blocking,
               telephony: this.options.telephony,
               pool: this.options.pool,
-              dials: this.dials,
-              timers: this.timers,
+              scheduler: this.scheduler,
               log: log.child({ jobId: job.data.jobId }),
+              ...(this.options.onDecision ? { onDecision: this.options.onDecision } : {}),
               ...(this.options.onTransferSent ? { onTransferSent: this.options.onTransferSent } : {}),
             },
             job.data.jobId,

@@ -2,7 +2,7 @@
  * Every state change of every actor of a hunt, appended to the job's history stream (kept after the job ends)
  * and published for live views on every instance.
  */
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import type { HuntEvent, JobSummary } from '../../machines/hunt-protocol.ts';
 import { jobKeys } from '../store/redis-keys.ts';
 
@@ -18,8 +18,8 @@ export interface HistoryEntry {
 /** Pub/sub channel a job's live updates go out on. */
 export const uiChannel = (jobId: string): string => `hh:ui:job:${jobId}`;
 
-/** Compares two summaries and records what changed; returns the entries written. */
-export async function recordHistory(redis: Redis, jobId: string, event: HuntEvent, before: JobSummary, after: JobSummary): Promise<HistoryEntry[]> {
+/** What changed between two summaries, as history entries. */
+export function historyEntries(event: HuntEvent, before: JobSummary, after: JobSummary): HistoryEntry[] {
   const at = 'at' in event ? event.at : Date.now();
   const entries: HistoryEntry[] = [];
   if (before.status !== after.status) entries.push({ at, actor: 'job', from: before.status, to: after.status, event: event.type });
@@ -36,12 +36,14 @@ export async function recordHistory(redis: Redis, jobId: string, event: HuntEven
       detail: { attempt: call.attempt, ...(call.telephonySessionId ? { telephonySessionId: call.telephonySessionId } : {}), ...(call.endReason ? { endReason: call.endReason } : {}) },
     });
   }
-  if (entries.length === 0) return entries;
-  const multi = redis.multi();
-  for (const entry of entries) multi.xadd(jobKeys(jobId).history, 'MAXLEN', '~', '100000', '*', 'h', JSON.stringify(entry));
-  multi.publish(uiChannel(jobId), JSON.stringify({ jobId, entries, summary: after }));
-  await multi.exec();
   return entries;
+}
+
+/** Adds the entries (and their live-view update) to a MULTI, so they commit together with the snapshot. */
+export function appendHistory(multi: ChainableCommander, jobId: string, entries: HistoryEntry[], summary: JobSummary): void {
+  if (entries.length === 0) return;
+  for (const entry of entries) multi.xadd(jobKeys(jobId).history, 'MAXLEN', '~', '100000', '*', 'h', JSON.stringify(entry));
+  multi.publish(uiChannel(jobId), JSON.stringify({ jobId, entries, summary }));
 }
 
 export async function readHistory(redis: Redis, jobId: string): Promise<HistoryEntry[]> {

@@ -4,9 +4,8 @@
  * step it persists the snapshot first and runs the new intents after, so a crash can only re-run an intent
  * (each is idempotent or guarded), never lose one (design §3–4).
  */
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { Queue } from 'bullmq';
 import { createJobActor, isCompatible, pendingIntents, persist, summarize } from '../../machines/index.ts';
 import type { HuntEvent, Intent, JobSummary } from '../../machines/hunt-protocol.ts';
 import { MACHINE_VERSION } from '../../machines/hunt-protocol.ts';
@@ -15,13 +14,14 @@ import type { ExtensionPool } from '../store/extension-pool.ts';
 import { advanceWinner, claimWinner, readWinner } from '../store/winner-record.ts';
 import type { CallRef, SessionState, Telephony } from '../telephony/telephony-port.ts';
 import { TelephonyError } from '../telephony/telephony-port.ts';
-import { appendToJobStream, parseJobStreamEntries } from './job-stream.ts';
+import { parseJobStreamEntries } from './job-stream.ts';
+import { luaScript } from '../store/lua-script.ts';
 import type { JobStreamMessage } from './job-stream.ts';
 import { readJob, updateJob } from './job-records.ts';
 import type { JobSpec, JobStatus } from './hunt-types.ts';
 import { bullId } from './engine-queues.ts';
 import type { DialJobData, TimerJobData } from './engine-queues.ts';
-import { recordHistory } from './job-history.ts';
+import { appendHistory, historyEntries } from './job-history.ts';
 
 export interface JobHostDeps {
   redis: Redis;
@@ -29,12 +29,21 @@ export interface JobHostDeps {
   blocking: Redis;
   telephony: Telephony;
   pool: ExtensionPool;
-  dials: Queue<DialJobData>;
-  timers: Queue<TimerJobData>;
+  scheduler: EffectScheduler;
   log: Logger;
   now?: () => number;
-  /** Called with the latency from confirm to transfer request (bench:transfer). */
+  /** Instrumentation (bench:transfer): a line was confirmed live, and its hand-off request is being sent. */
+  onDecision?: (jobId: string, callId: string) => void;
   onTransferSent?: (jobId: string, callId: string) => void;
+}
+
+/**
+ * Where the host sends work that runs later or elsewhere: dials (staggered, paced) and timers (durable
+ * deadlines). `id` is deterministic, so scheduling the same thing twice schedules it once.
+ */
+export interface EffectScheduler {
+  dial(data: DialJobData, delayMs: number, id: string): Promise<void>;
+  timer(data: TimerJobData, delayMs: number, id: string): Promise<void>;
 }
 
 interface StoredState {
@@ -48,7 +57,8 @@ const LIVE = new Set(['dialing', 'ivr', 'holding', 'suspected-live', 'confirmed'
 const FINAL_JOB: ReadonlySet<JobStatus> = new Set(['completed', 'cancelled', 'failed']);
 /** A sequence above any real one: a reconciled end of session overrides everything that came before. */
 const RECONCILED_SEQUENCE = Number.MAX_SAFE_INTEGER;
-const MAX_HANGUP_ATTEMPTS = 20;
+/** How long a finishing hunt waits for dials that are still being placed. */
+const STRAY_DIAL_WAIT_MS = 30_000;
 
 export class JobHost {
   private actor!: ReturnType<typeof createJobActor>;
@@ -71,7 +81,14 @@ export class JobHost {
     const record = await readJob(this.deps.redis, this.jobId);
     if (!record) throw new Error(`job ${this.jobId} has no record`);
     this.spec = record.spec;
-    if (FINAL_JOB.has(record.status)) return;
+    if (FINAL_JOB.has(record.status)) {
+      // The previous owner may have died half-way through finishing: the rest of it is idempotent. Only stream
+      // entries after the last one it applied can hold placements the machine never adopted.
+      const raw = await this.deps.redis.get(jobKeys(this.jobId).snapshot);
+      if (raw) this.streamId = (JSON.parse(raw) as StoredState).streamId;
+      await this.releaseAfterFinish();
+      return;
+    }
     const restored = await this.restore();
     if (!restored) {
       this.actor = createJobActor({ spec: this.spec });
@@ -79,6 +96,7 @@ export class JobHost {
     } else {
       // Whatever the previous owner persisted but may not have run yet runs now (idempotent or guarded).
       await this.runIntents();
+      await this.resumeHangups();
       await this.reconcile();
     }
     while (!this.finished && !this.stopping) await this.consume();
@@ -115,7 +133,7 @@ export class JobHost {
   /** After a takeover: ask the phone system about every call the snapshot thinks is live. */
   private async reconcile(): Promise<void> {
     for (const call of this.summary().calls) {
-      if (!LIVE.has(call.status) || !call.telephonySessionId) continue;
+      if (call.status === 'cleaning' || !LIVE.has(call.status) || !call.telephonySessionId) continue;
       let session: SessionState;
       try {
         session = await this.deps.telephony.getSession(call.telephonySessionId);
@@ -125,7 +143,6 @@ export class JobHost {
       }
       if (!session.exists) {
         await this.apply({ type: 'call.party', callId: call.callId, telephonySessionId: call.telephonySessionId, side: 'ours', code: 'Disconnected', reason: 'Reconciled', sequence: RECONCILED_SEQUENCE, at: this.now() });
-        if (call.status === 'cleaning') await this.apply({ type: 'call.hung-up', callId: call.callId, at: this.now() });
       }
     }
   }
@@ -181,6 +198,7 @@ export class JobHost {
   /** One step: transition, persist, record history, then run the intents it produced. */
   private async apply(event: HuntEvent): Promise<void> {
     const before = this.summary();
+    if (event.type === 'call.confirm' || event.type === 'operator.transfer-now') this.deps.onDecision?.(this.jobId, event.callId);
     if (event.type === 'call.placed' && this.unwanted(before, event)) {
       // The line was hung up (or the job ended) while its dial was in flight: that call must not stay connected.
       this.deps.log.info({ jobId: this.jobId, callId: event.callId }, 'dropping a call placed after its line ended');
@@ -189,29 +207,34 @@ export class JobHost {
       return;
     }
     this.actor.send(event);
-    await this.save();
     const after = this.summary();
-    await recordHistory(this.deps.redis, this.jobId, event, before, after);
+    // The history of a step commits with its snapshot: a crash loses both or neither.
+    await this.save((multi) => appendHistory(multi, this.jobId, historyEntries(event, before, after), after));
     if (before.status !== after.status || before.winnerCallId !== after.winnerCallId) {
       await updateJob(this.deps.redis, this.jobId, { status: after.status, ...(after.winnerCallId ? { winnerCallId: after.winnerCallId } : {}) });
     }
     await this.runIntents();
   }
 
+  /** A placement nobody will ever hang up unless we do: the hunt is over, or the line moved to another attempt. */
   private unwanted(summary: JobSummary, event: Extract<HuntEvent, { type: 'call.placed' }>): boolean {
     if (FINAL_JOB.has(summary.status)) return true;
     const call = summary.calls.find((c) => c.callId === event.callId);
-    // A line waits in `queued` for its placement; anything else means it moved on without this call.
-    return !call || call.attempt !== event.attempt || (call.status !== 'queued' && call.status !== 'dialing');
+    // Same attempt: the line's machine adopts it, and hangs it up itself if it is being cleaned.
+    return !call || call.attempt !== event.attempt;
   }
 
-  private async save(): Promise<void> {
+  private async save(alongside?: (multi: ChainableCommander) => void): Promise<void> {
     const stored: StoredState = {
       ...persist(this.actor),
       streamId: this.streamId,
       executedIntentId: this.executedIntentId,
     };
-    await this.deps.redis.set(jobKeys(this.jobId).snapshot, JSON.stringify(stored));
+    const multi = this.deps.redis.multi().set(jobKeys(this.jobId).snapshot, JSON.stringify(stored));
+    alongside?.(multi);
+    const results = await multi.exec();
+    const failed = results?.find(([error]) => error);
+    if (!results || failed) throw failed?.[0] ?? new Error('snapshot transaction was discarded');
   }
 
   private async runIntents(): Promise<void> {
@@ -231,21 +254,25 @@ export class JobHost {
   private async execute(intent: Intent): Promise<void> {
     const { redis, log } = this.deps;
     switch (intent.kind) {
-      case 'dial': {
-        const delay = Math.max(0, intent.notBefore - this.now());
-        await this.deps.dials.add('dial', { jobId: this.jobId, callId: intent.callId, attempt: intent.attempt }, { jobId: bullId(this.jobId, intent.callId, intent.attempt), delay, removeOnComplete: 1000, removeOnFail: 1000 });
+      case 'dial':
+        await this.deps.scheduler.dial(
+          { jobId: this.jobId, callId: intent.callId, attempt: intent.attempt },
+          Math.max(0, intent.notBefore - this.now()),
+          bullId(this.jobId, intent.callId, intent.attempt),
+        );
         return;
-      }
-      case 'schedule': {
-        const delay = Math.max(0, intent.at - this.now());
-        await this.deps.timers.add('timer', { jobId: this.jobId, timer: intent.timer, ...(intent.callId ? { callId: intent.callId } : {}), at: intent.at }, { jobId: bullId(this.jobId, intent.timer, intent.callId ?? 'job', intent.id), delay, removeOnComplete: 1000, removeOnFail: 1000 });
+      case 'schedule':
+        await this.deps.scheduler.timer(
+          { jobId: this.jobId, timer: intent.timer, ...(intent.callId ? { callId: intent.callId } : {}), at: intent.at },
+          Math.max(0, intent.at - this.now()),
+          bullId(this.jobId, intent.timer, intent.callId ?? 'job', intent.id),
+        );
         return;
-      }
       case 'cancel-timer':
         // A timer that fires after it stopped mattering is ignored by the machine; nothing to undo here.
         return;
       case 'claim-winner': {
-        const result = await claimWinner(redis, this.jobId, intent.callId);
+        const result = await claimWinner(redis, this.jobId, intent.callId, intent.id);
         await this.apply(
           result.won
             ? { type: 'winner.claimed', callId: intent.callId, token: result.token, at: this.now() }
@@ -261,7 +288,7 @@ export class JobHost {
         await this.ringStandby(intent.callId);
         return;
       case 'hangup':
-        this.hangUpInBackground(intent.callId);
+        this.hangUpInBackground(intent.id, intent.callId);
         return;
       case 'release-extension':
         await this.deps.pool.release(intent.extensionId, { jobId: this.jobId, callId: intent.callId });
@@ -271,11 +298,38 @@ export class JobHost {
         const winner = await readWinner(redis, this.jobId);
         const outcome = intent.status === 'completed' ? 'transferred' : intent.status;
         await updateJob(redis, this.jobId, { status: intent.status, endedAt: this.now(), outcome, ...(winner?.state === 'transferred' ? { winnerCallId: winner.callId } : {}) });
-        const leaked = await this.deps.pool.releaseJob(this.jobId);
-        if (leaked.length > 0) log.warn({ jobId: this.jobId, extensions: leaked }, 'released extensions still held at finish');
+        await this.releaseAfterFinish();
         log.info({ jobId: this.jobId, status: intent.status }, 'hunt finished');
         return;
       }
+    }
+  }
+
+  private async releaseAfterFinish(): Promise<void> {
+    await this.settleStrayDials();
+    const leaked = await this.deps.pool.releaseJob(this.jobId);
+    if (leaked.length > 0) this.deps.log.warn({ jobId: this.jobId, extensions: leaked }, 'released extensions still held at finish');
+  }
+
+  /**
+   * Dials still being placed when the hunt ends may yet connect a call nobody else would hang up: wait for them
+   * (bounded), and hang up whatever they placed.
+   */
+  private async settleStrayDials(): Promise<void> {
+    const { redis, telephony, log } = this.deps;
+    const until = this.now() + STRAY_DIAL_WAIT_MS;
+    for (;;) {
+      const entries = parseJobStreamEntries(((await redis.xrange(jobKeys(this.jobId).events, `(${this.streamId}`, '+'))));
+      for (const entry of entries) {
+        this.streamId = entry.id;
+        const { message } = entry;
+        if (message.kind !== 'result' || message.event.type !== 'call.placed') continue;
+        const placed = message.event;
+        await telephony.hangup(placed.telephonySessionId).catch((error: unknown) => log.warn({ err: error }, 'stray call hang-up failed'));
+        await this.deps.pool.release(placed.extensionId, { jobId: this.jobId, callId: placed.callId });
+      }
+      if ((await redis.scard(jobKeys(this.jobId).dialsInFlight)) === 0 || this.now() > until) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
 
@@ -320,13 +374,21 @@ export class JobHost {
   /** A hand-off was authorised before a crash: the session tells whether it took. Never send it again blindly. */
   private async reconcileTransfer(intent: Extract<Intent, { kind: 'transfer' | 'bridge' }>, ref: CallRef): Promise<void> {
     const { redis } = this.deps;
-    let took = false;
+    let took: boolean;
     try {
       const session = await this.deps.telephony.getSession(ref.telephonySessionId);
       const ours = session.parties.find((p) => p.id === ref.partyId);
-      took = ours?.code === 'Gone' || (ours?.code === 'Disconnected' && ours.reason === 'BlindTransfer') || session.parties.some((p) => p.id !== ref.partyId && p.extensionId !== undefined && p.code !== 'Disconnected');
+      // A session that is gone cannot be handed off again either way; counting it as taken is what keeps a
+      // second transfer (a second IRS agent at the firm) impossible.
+      took =
+        !session.exists ||
+        ours?.code === 'Gone' ||
+        (ours?.code === 'Disconnected' && ours.reason === 'BlindTransfer') ||
+        session.parties.some((p) => p.id !== ref.partyId && p.extensionId !== undefined && p.code !== 'Disconnected');
     } catch (error) {
+      // Unknown: leave the record in `transferring` and try again at the next takeover rather than guess.
       this.deps.log.warn({ err: error, jobId: this.jobId }, 'reconcile transfer: session lookup failed');
+      throw error;
     }
     if (took) {
       await advanceWinner(redis, this.jobId, intent.token, 'transferring', 'transferred');
@@ -368,25 +430,38 @@ export class JobHost {
     return raw ? (JSON.parse(raw) as { deviceId?: string }).deviceId : undefined;
   }
 
-  /** Hang-ups must not hold up the stream (a 429 may make one wait); the result comes back through it. */
-  private hangUpInBackground(callId: string, attempt = 1): void {
+  /**
+   * Hang-ups must not hold up the stream (a 429 may make one wait); the result comes back through it, exactly
+   * once per hangup intent: the result and the intent's "answered" mark are written in one transaction.
+   */
+  private hangUpInBackground(intentId: number, callId: string, attempt = 1): void {
+    const { redis, telephony, log } = this.deps;
     const call = this.call(callId);
-    const done = (): Promise<string> => appendToJobStream(this.deps.redis, this.jobId, { kind: 'result', event: { type: 'call.hung-up', callId, at: this.now() } });
     const work = async (): Promise<void> => {
-      if (call?.telephonySessionId) await this.deps.telephony.hangup(call.telephonySessionId);
-      const standby = await this.deps.redis.get(this.standbyKey(callId));
-      if (standby) await this.deps.telephony.hangup((JSON.parse(standby) as CallRef).telephonySessionId).catch(() => undefined);
-      await done();
+      if (call?.telephonySessionId) await telephony.hangup(call.telephonySessionId);
+      const standby = await redis.get(this.standbyKey(callId));
+      if (standby) await telephony.hangup((JSON.parse(standby) as CallRef).telephonySessionId).catch(() => undefined);
+      const answered = jobKeys(this.jobId).hangupsAnswered;
+      const event: HuntEvent = { type: 'call.hung-up', callId, at: this.now() };
+      await luaScript('answer-once-2.lua').run(redis, [answered, jobKeys(this.jobId).events], [intentId, JSON.stringify({ kind: 'result', event })]);
     };
     work().catch(async (error: unknown) => {
-      if (attempt >= MAX_HANGUP_ATTEMPTS) {
-        this.deps.log.error({ err: error, jobId: this.jobId, callId }, 'hang-up keeps failing; giving up on this line');
-        return;
-      }
-      const wait = error instanceof TelephonyError && error.retryAfterMs ? error.retryAfterMs : 2000 * attempt;
-      this.deps.log.warn({ err: error, jobId: this.jobId, callId, wait }, 'hang-up failed; retrying');
+      if (this.stopping) return;
+      const wait = error instanceof TelephonyError && error.retryAfterMs ? error.retryAfterMs : Math.min(30_000, 1000 * 2 ** Math.min(attempt, 5));
+      log.warn({ err: error, jobId: this.jobId, callId, wait, attempt }, 'hang-up failed; retrying');
       await new Promise((resolve) => setTimeout(resolve, wait));
-      this.hangUpInBackground(callId, attempt + 1);
+      this.hangUpInBackground(intentId, callId, attempt + 1);
     });
+  }
+
+  /** Hang-ups the previous owner started but whose result never reached the stream: run them again. */
+  private async resumeHangups(): Promise<void> {
+    const answered = new Set(await this.deps.redis.smembers(jobKeys(this.jobId).hangupsAnswered));
+    const summary = this.summary();
+    for (const intent of pendingIntents(this.actor.getSnapshot(), 0)) {
+      if (intent.kind !== 'hangup' || intent.id > this.executedIntentId || answered.has(String(intent.id))) continue;
+      if (summary.calls.find((c) => c.callId === intent.callId)?.status !== 'cleaning') continue;
+      this.hangUpInBackground(intent.id, intent.callId);
+    }
   }
 }

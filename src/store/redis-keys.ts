@@ -19,6 +19,10 @@ export const jobKeys = (jobId: string) => {
     winner: `${tag}:winner`,
     /** String counter: fencing tokens for the winner record. */
     fence: `${tag}:fence`,
+    /** Set of hangup intent ids whose `call.hung-up` result is in the stream (each is answered exactly once). */
+    hangupsAnswered: `${tag}:hangups-answered`,
+    /** Set of "<callId>:<attempt>" dials being placed right now (the owner waits for them before it stops). */
+    dialsInFlight: `${tag}:dials-in-flight`,
   };
 };
 

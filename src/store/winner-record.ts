@@ -3,12 +3,12 @@
  * winner, and only the claimed → transferring step authorises a transfer request. Correctness rests on these
  * scripts, never on a lock alone.
  */
-import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 import { jobKeys } from './redis-keys.ts';
+import { luaScript } from './lua-script.ts';
 
-const CLAIM = readFileSync(new URL('./claim-winner-2.lua', import.meta.url), 'utf8');
-const ADVANCE = readFileSync(new URL('./advance-winner-1.lua', import.meta.url), 'utf8');
+const CLAIM = luaScript('claim-winner-2.lua');
+const ADVANCE = luaScript('advance-winner-1.lua');
 
 export type WinnerState = 'claimed' | 'transferring' | 'transferred' | 'failed';
 
@@ -20,15 +20,19 @@ export interface WinnerRecord {
   state: WinnerState;
 }
 
-export async function claimWinner(redis: Redis, jobId: string, callId: string): Promise<ClaimResult> {
+/**
+ * `intentId` is the id of the job's claim-winner intent: a re-run of the same intent gets the same answer, and a
+ * later claim supersedes one that never reached its hand-off (the job gave up on it).
+ */
+export async function claimWinner(redis: Redis, jobId: string, callId: string, intentId: number): Promise<ClaimResult> {
   const keys = jobKeys(jobId);
-  const reply = (await redis.eval(CLAIM, 2, keys.winner, keys.fence, callId)) as [number, number, string?, string?];
+  const reply = (await CLAIM.run(redis, [keys.winner, keys.fence], [callId, intentId])) as [number, number, string?, string?];
   if (reply[0] === 1) return { won: true, token: reply[1] };
   return { won: false, token: reply[1], winnerCallId: reply[2] ?? '', state: (reply[3] ?? 'claimed') as WinnerState };
 }
 
 export async function advanceWinner(redis: Redis, jobId: string, token: number, from: WinnerState, to: WinnerState): Promise<boolean> {
-  const reply = (await redis.eval(ADVANCE, 1, jobKeys(jobId).winner, String(token), from, to)) as number;
+  const reply = (await ADVANCE.run(redis, [jobKeys(jobId).winner], [token, from, to])) as number;
   return reply === 1;
 }
 

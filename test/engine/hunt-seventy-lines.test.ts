@@ -46,6 +46,6 @@ describe('a 70-line hunt under rate limits', () => {
     expect(await h.redis.hlen(globalKeys.extensionReservations)).toBe(0);
     // RingCentral never had to refuse a dial: the budget kept every credential inside its limits.
     const history = await readHistory(h.redis, job.id);
-    expect(history.filter((e) => String(e.detail?.endReason ?? '').includes('rate'))).toEqual([]);
+    expect(history.filter((e) => JSON.stringify(e.detail ?? {}).includes('rate exceeded'))).toEqual([]);
   }, 330_000);
 });

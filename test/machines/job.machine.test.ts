@@ -198,6 +198,9 @@ describe('job machine: ending', () => {
     expect(job.take()).toEqual([]); // no redial once the outcome is decided
     for (const callId of ['call-1', 'call-2']) job.send({ type: 'call.hung-up', callId, at: T0 + 6_000 });
     expect(job.summary.finished).toBe(false);
+    // call-3 had two hang-ups out (before and after its placement): the first answer alone does not settle it.
+    job.send({ type: 'call.hung-up', callId: 'call-3', at: T0 + 6_000 });
+    expect(job.status('call-3')).toBe('cleaning');
     job.send({ type: 'call.hung-up', callId: 'call-3', at: T0 + 6_000 });
     expect(kinds(job.take())).toEqual(['release-extension:call-1', 'release-extension:call-2', 'release-extension:call-3', 'finish']);
     expect(job.summary.status).toBe('cancelled');

@@ -6,9 +6,11 @@
  * The host rules it follows are the ones the real host must follow (see the report / docs):
  * - persist the snapshot after each event, execute intents after; a crash re-executes intents above the last
  *   durably recorded id, and an event not yet persisted is delivered again;
- * - `dial` only if the line is still `queued` at that attempt; `hangup` only if the line is `cleaning`;
+ * - `dial` only if the line is still `queued` at that attempt; `hangup` ends the line's current session and is
+ *   answered by exactly one `call.hung-up` (at once, or late with `looseHangup`);
+ * - a `call.placed` for an attempt the line has left, or after `finish`, is hung up and released by the host;
  *   `release-extension` only if the extension is still reserved for that call and the line no longer holds it;
- * - `schedule` and `finish` deduplicated by intent id; `claim-winner` / `transfer` through the one-shot winner
+ * - `schedule`, `hangup` and `finish` deduplicated by intent id; `claim-winner` / `transfer` through the one-shot winner
  *   record (claims superseded by higher intent ids while unused, transfers authorised by the token CAS).
  */
 import type { CallStatus, HandoffMode } from '../../src/engine/hunt-types.ts';
@@ -69,6 +71,8 @@ export interface SimOptions {
   maxSteps?: number;
   /** Allow non-retryable failures (which can fail the whole job). */
   permanentFailures?: boolean;
+  /** Append `call.hung-up` late, in any order with other events (the answer races the line's next attempt). */
+  looseHangup?: boolean;
 }
 
 export class SimHost {
@@ -89,6 +93,8 @@ export class SimHost {
   private dialResults = new Map<number, HuntEvent>();
   private scheduled = new Set<number>();
   private grantedTokens = new Map<number, string>();
+  /** Intents whose result was appended (the host's per-intent-id memo, atomic with the append). */
+  private answered = new Set<number>();
   private durableMark = 0;
   private liveMark = 0;
 
@@ -100,6 +106,10 @@ export class SimHost {
   readonly intentsSeen = new Map<number, Intent>();
   crashes = 0;
   delivered = 0;
+  /** Placements the host had to hang up itself after finish. */
+  lateCleanups = 0;
+  /** Verdicts of the party events delivered (coverage of the duplicate / old-session paths). */
+  readonly verdicts: Record<string, number> = {};
   stopped = false;
   private seqSeen = new Map<string, number>();
 
@@ -121,7 +131,23 @@ export class SimHost {
       if (next === undefined) break;
       this.deliver(next);
     }
-    if (!this.stopped) this.violations.push(`did not finish: ${JSON.stringify(summarize(this.actor.getSnapshot()).calls.map((c) => c.status))}`);
+    if (!this.stopped) {
+      this.violations.push(`did not finish: ${JSON.stringify(summarize(this.actor.getSnapshot()).calls.map((c) => c.status))}`);
+      return;
+    }
+    // After finish the host still owns what its dials placed: a placement nobody will hear of is hung up and
+    // its extension released by the host itself.
+    for (const event of [...this.ordered, ...this.webhooks]) if (event.type === 'call.placed') this.hostCleanup(event);
+  }
+
+  private hostCleanup(event: Extract<HuntEvent, { type: 'call.placed' }>): void {
+    const s = this.sessions.get(event.telephonySessionId);
+    if (s !== undefined && (s.stage === 'ringing' || s.stage === 'answered')) s.stage = 'ended';
+    if (this.reserved.get(event.extensionId) === event.callId) {
+      this.reserved.delete(event.extensionId);
+      this.freeExtensions.push(event.extensionId);
+      this.lateCleanups += 1;
+    }
   }
 
   // ——— one random step ———
@@ -259,6 +285,7 @@ export class SimHost {
       if (entry === undefined || entry.type !== event.type) {
         this.violations.push(`event lost: ${event.type} for ${callId} (history ${JSON.stringify(after.history.slice(-3))})`);
       } else if (event.type === 'call.party') {
+        this.verdicts[entry.verdict] = (this.verdicts[entry.verdict] ?? 0) + 1;
         const last = this.seqSeen.get(event.telephonySessionId);
         const expected = event.telephonySessionId === before.telephonySessionId && (last === undefined || event.sequence > last);
         if ((entry.verdict === 'accepted') !== expected) this.violations.push(`party event judged ${entry.verdict}, expected accepted=${expected}: ${JSON.stringify(event)}`);
@@ -268,6 +295,8 @@ export class SimHost {
     if (event.type === 'call.placed') {
       const s = this.sessions.get(event.telephonySessionId);
       if (s !== undefined) s.announced = true;
+      // A placement for an attempt the line has left is the host's to hang up (the machine ignores it as stale).
+      if (callId !== undefined && this.call(callId).attempt !== event.attempt) this.hostCleanup(event);
     }
     this.executeIntents();
   }
@@ -315,7 +344,7 @@ export class SimHost {
         return;
       }
       case 'hangup':
-        return this.hangup(intent.callId);
+        return this.hangup(intent);
       case 'release-extension': {
         const owner = this.reserved.get(intent.extensionId);
         if (owner !== undefined && owner !== intent.callId) this.violations.push(`${intent.callId} released ${intent.extensionId} held by ${owner}`);
@@ -377,25 +406,31 @@ export class SimHost {
     this.ordered.push(result);
   }
 
+  /** The claim Lua: memoised per intent id (a re-execution returns and appends nothing new). */
   private claim(intent: Extract<Intent, { kind: 'claim-winner' }>): void {
+    if (this.answered.has(intent.id)) return;
+    this.answered.add(intent.id);
     const record = this.winner;
     const at = this.clock;
-    const grant = () => {
+    if (record === undefined || record.state === 'released' || (record.state === 'claimed' && record.intentId < intent.id)) {
       this.fence += 1;
       this.winner = { callId: intent.callId, token: this.fence, state: 'claimed', intentId: intent.id };
       this.grantedTokens.set(this.fence, intent.callId);
       this.ordered.push({ type: 'winner.claimed', callId: intent.callId, token: this.fence, at });
-    };
-    if (record === undefined || record.state === 'released') return grant();
-    if (record.intentId === intent.id) {
-      this.ordered.push({ type: 'winner.claimed', callId: record.callId, token: record.token, at });
       return;
     }
-    if (record.state === 'claimed' && record.intentId < intent.id) return grant();
     this.ordered.push({ type: 'winner.lost', callId: intent.callId, winnerCallId: record.callId, at });
   }
 
   private transfer(intent: Extract<Intent, { kind: 'transfer' | 'bridge' }>): void {
+    if (this.answered.has(intent.id)) {
+      // Re-executed: the outcome was appended once already; a success may be echoed (harmless by design).
+      if (this.winner?.token === intent.token && this.winner.state === 'transferred' && this.choices.chance(30)) {
+        this.ordered.push({ type: 'transfer.succeeded', callId: intent.callId, at: this.clock });
+      }
+      return;
+    }
+    this.answered.add(intent.id);
     const expectedKind = this.options.handoff === 'standby-bridge' ? 'bridge' : 'transfer';
     if (intent.kind !== expectedKind) this.violations.push(`${intent.kind} in ${this.options.handoff} mode`);
     if (this.grantedTokens.get(intent.token) !== intent.callId) this.violations.push(`hand-off of ${intent.callId} with token ${intent.token} not granted to it`);
@@ -407,10 +442,8 @@ export class SimHost {
     const record = this.winner;
     const at = this.clock;
     if (record === undefined || record.token !== intent.token || record.callId !== intent.callId || record.state !== 'claimed') {
-      // Not authorised (re-executed or stale): no API call. A finished success may be reported again.
-      if (record?.token === intent.token && record.state === 'transferred' && this.choices.chance(30)) {
-        this.ordered.push({ type: 'transfer.succeeded', callId: intent.callId, at });
-      }
+      this.violations.push(`hand-off of ${intent.callId} with token ${intent.token} refused by the winner record ${JSON.stringify(record)}`);
+      this.ordered.push({ type: 'transfer.failed', callId: intent.callId, reason: 'not authorised', at });
       return;
     }
     record.state = 'transferring';
@@ -433,8 +466,11 @@ export class SimHost {
     }
   }
 
-  private hangup(callId: string): void {
-    if (this.call(callId).status !== 'cleaning') return; // stale (re-executed) hang-up: the host skips it
+  /** Ends the line's session; appends exactly one call.hung-up per intent (re-executions add nothing). */
+  private hangup(intent: Extract<Intent, { kind: 'hangup' }>): void {
+    const { callId } = intent;
+    if (this.answered.has(intent.id)) return;
+    this.answered.add(intent.id);
     for (const s of this.sessions.values()) {
       if (s.callId === callId && (s.stage === 'ringing' || s.stage === 'answered')) {
         s.stage = 'ended';
@@ -444,7 +480,11 @@ export class SimHost {
         }
       }
     }
-    this.ordered.push({ type: 'call.hung-up', callId, at: this.clock });
+    const hungUp: HuntEvent = { type: 'call.hung-up', callId, at: this.clock };
+    // A strict host appends the answer at once (while the line is still cleaning); a loose one appends it
+    // whenever the request returns, possibly after the line was redialled.
+    if (this.options.looseHangup === true) this.webhooks.push(hungUp);
+    else this.ordered.push(hungUp);
   }
 
   // ——— end-of-run checks ———

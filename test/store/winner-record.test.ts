@@ -20,15 +20,15 @@ afterAll(async () => {
 });
 
 describe('winner record', () => {
-  it('gives the claim to exactly one of many concurrent calls, on separate connections', async () => {
+  it('authorises exactly one hand-off among many concurrent claims, on separate connections', async () => {
     const jobId = newJob();
     const clients = Array.from({ length: 5 }, () => new Redis('redis://127.0.0.1:6379'));
     try {
-      const results = await Promise.all(Array.from({ length: 40 }, (_, i) => claimWinner(clients[i % clients.length]!, jobId, `call-${i}`)));
-      const winners = results.filter((r) => r.won);
-      expect(winners).toHaveLength(1);
-      const record = await readWinner(redis, jobId);
-      expect(record?.state).toBe('claimed');
+      const claims = await Promise.all(Array.from({ length: 40 }, (_, i) => claimWinner(clients[i % clients.length]!, jobId, `call-${i}`, i + 1)));
+      const granted = claims.filter((r) => r.won);
+      const advanced = await Promise.all(granted.map((r, i) => advanceWinner(clients[i % clients.length]!, jobId, r.token, 'claimed', 'transferring')));
+      expect(advanced.filter(Boolean)).toHaveLength(1);
+      expect((await readWinner(redis, jobId))?.state).toBe('transferring');
     } finally {
       await Promise.all(clients.map((c) => c.quit()));
     }
@@ -36,23 +36,34 @@ describe('winner record', () => {
 
   it('authorises claimed → transferring once, and never with a stale token', async () => {
     const jobId = newJob();
-    const claim = await claimWinner(redis, jobId, 'call-1');
+    const claim = await claimWinner(redis, jobId, 'call-1', 1);
     expect(claim.won).toBe(true);
     const token = claim.token;
     expect(await advanceWinner(redis, jobId, token + 1, 'claimed', 'transferring')).toBe(false);
     expect(await advanceWinner(redis, jobId, token, 'claimed', 'transferring')).toBe(true);
     expect(await advanceWinner(redis, jobId, token, 'claimed', 'transferring')).toBe(false);
     // A re-executed claim by the winner returns its own token; another call loses.
-    expect(await claimWinner(redis, jobId, 'call-1')).toEqual({ won: true, token });
-    expect(await claimWinner(redis, jobId, 'call-2')).toMatchObject({ won: false, winnerCallId: 'call-1', state: 'transferring' });
+    expect(await claimWinner(redis, jobId, 'call-1', 1)).toEqual({ won: true, token });
+    expect(await claimWinner(redis, jobId, 'call-2', 2)).toMatchObject({ won: false, winnerCallId: 'call-1', state: 'transferring' });
+  });
+
+  it('lets a later claim supersede one that never reached its hand-off; a stale token then authorises nothing', async () => {
+    const jobId = newJob();
+    const abandoned = await claimWinner(redis, jobId, 'call-1', 3);
+    const next = await claimWinner(redis, jobId, 'call-2', 5);
+    expect(next.won).toBe(true);
+    expect(next.token).toBeGreaterThan(abandoned.token);
+    expect(await advanceWinner(redis, jobId, abandoned.token, 'claimed', 'transferring')).toBe(false);
+    // An older intent re-run after a crash does not take it back.
+    expect(await claimWinner(redis, jobId, 'call-1', 3)).toMatchObject({ won: false, winnerCallId: 'call-2' });
   });
 
   it('lets the next candidate claim after a failed transfer, with a higher fencing token', async () => {
     const jobId = newJob();
-    const first = await claimWinner(redis, jobId, 'call-1');
+    const first = await claimWinner(redis, jobId, 'call-1', 1);
     await advanceWinner(redis, jobId, first.token, 'claimed', 'transferring');
     await advanceWinner(redis, jobId, first.token, 'transferring', 'failed');
-    const second = await claimWinner(redis, jobId, 'call-2');
+    const second = await claimWinner(redis, jobId, 'call-2', 2);
     expect(second.won).toBe(true);
     expect(second.token).toBeGreaterThan(first.token);
     expect(await advanceWinner(redis, jobId, first.token, 'claimed', 'transferring')).toBe(false);
@@ -65,10 +76,12 @@ describe('winner record', () => {
         async (ops) => {
           const jobId = newJob();
           const tokens = new Map<number, number>();
+          let intent = 0;
           const authorised = new Map<number, number>();
           for (const { op, call } of ops) {
             if (op === 'claim') {
-              const result = await claimWinner(redis, jobId, `call-${call}`);
+              intent += 1;
+              const result = await claimWinner(redis, jobId, `call-${call}`, intent);
               if (result.won) tokens.set(call, result.token);
             } else if (op === 'advance') {
               const token = tokens.get(call);

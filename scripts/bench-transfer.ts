@@ -1,0 +1,541 @@
+/**
+ * bench:transfer — how long the hand-off takes once a line is confirmed live: from the owner applying the
+ * confirm decision (HuntEngine `onDecision`) to the transfer request reaching the simulator (its
+ * `transferReceivedAt`), with many hunts running at once. It prints numbers; it asserts nothing.
+ *
+ *   npm run bench:transfer                          # 200 jobs, 20 at once, LINES=70 fitted to the directory
+ *   npm run bench:transfer -- --quick               # 20 jobs, 5 at once, 10 lines each
+ *   npm run bench:transfer -- --alias-extensions    # really 20 × 70 lines (several lines per simulated device)
+ *   JOBS_TOTAL=100 CONCURRENT=10 LINES=8 npm run bench:transfer
+ *
+ * The engine side is wired as `hold-hunter serve` wires it (one Redis connection for engine and webhooks,
+ * RedisRateBudget, HuntEngine defaults, the product's webhook receiver subscribed through the real handshake),
+ * logged in to the simulator with the official SDK. The simulator runs in a child process by default
+ * (`hold-hunter simulator`, as RingCentral is not on our CPU in production), or in this process
+ * (`--sim=inline`). Its rate limits and the engine's rate budget are relaxed: this measures the engine's own
+ * hand-off path, not RingCentral's quotas. Redis: a dedicated database (default 9), flushed at start.
+ * See docs/benchmarks.md.
+ */
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { serve } from '@hono/node-server';
+import type { Redis } from 'ioredis';
+import pino from 'pino';
+import { QUICK_IVR_DESTINATION } from '../test/support/engine-harness.ts';
+import { startTestSimulator, TEST_CREDENTIALS } from '../test/support/simulator-harness.ts';
+import { closeRedis, createRedis } from '../src/store/redis-client.ts';
+import { globalKeys, jobKeys } from '../src/store/redis-keys.ts';
+import { RedisExtensionPool } from '../src/store/redis-extension-pool.ts';
+import { connectRingCentral } from '../src/telephony/ringcentral-platform.ts';
+import { RingCentralTelephony } from '../src/telephony/ringcentral-telephony.ts';
+import { RedisRateBudget } from '../src/telephony/redis-rate-budget.ts';
+import { RINGCENTRAL_DEFAULT_POLICY } from '../src/telephony/rate-budget-policy.ts';
+import { HuntEngine } from '../src/engine/hunt-engine.ts';
+import { readExtensions, syncDevices, syncDirectory } from '../src/engine/extension-directory.ts';
+import type { HuntExtension } from '../src/engine/extension-directory.ts';
+import { JobRequestError } from '../src/engine/job-commands.ts';
+import type { CallView, JobView } from '../src/engine/hunt-types.ts';
+import { createApp } from '../src/web/create-app.tsx';
+import { WEBHOOK_PATH } from '../src/web/webhook-receiver.ts';
+import { WebhookSubscriptionKeeper } from '../src/web/webhook-subscription-keeper.ts';
+
+type SimMode = 'process' | 'inline';
+
+interface BenchOptions {
+  jobsTotal: number;
+  concurrent: number;
+  lines: number;
+  db: number;
+  timeScale: number;
+  queue: string;
+  sim: SimMode;
+  /** Share of a job's lines that must be holding (after all were dialled) before one is confirmed. */
+  holdFraction: number;
+  pollMs: number;
+  /** Let several lines share one real device (extra directory rows in the bench's Redis) to reach the requested load. */
+  aliasExtensions: boolean;
+}
+
+interface CallReport {
+  phase: string | null;
+  endedAt: string | null;
+  milestones: { agentPickupAt: string | null; transferReceivedAt: string | null };
+}
+
+/** One measured hand-off. Wall times are Date.now() (comparable with the simulator's), mono ones performance.now(). */
+interface Sample {
+  /** confirm decision → transfer request received by the simulator (wall ms). */
+  decisionToSim: number;
+  /** confirm decision → the engine about to send the request (mono ms). */
+  decisionToSent: number;
+  /** the engine about to send → received by the simulator (wall ms). */
+  sentToSim: number;
+  /** operator confirm command (API side: checks, then XADD to the job's stream) → owner applies it (mono ms). */
+  commandToDecision: number;
+  holdingAtConfirm: number;
+}
+
+interface Stamp {
+  wall: number;
+  mono: number;
+}
+
+const USAGE = `usage: npm run bench:transfer -- [--quick] [--alias-extensions] [--sim=process|inline] [--jobs=N] [--concurrent=N]
+       [--lines=N] [--time-scale=N] [--db=N] [--queue=EXT] [--hold-fraction=F] [--poll-ms=N]
+env:   JOBS_TOTAL (200), CONCURRENT (20), LINES (70), SIM_TIME_SCALE (60), BENCH_REDIS_DB (9), BENCH_SIM (process),
+       ALIAS_EXTENSIONS=1, BENCH_QUEUE (801), HOLD_FRACTION (0.6), BENCH_POLL_MS (1000), BENCH_LOG_LEVEL (silent)
+--quick: 20 jobs, 5 at once, 10 lines each.`;
+
+function option(args: string[], flag: string, env: string | undefined): string | undefined {
+  const arg = args.find((a) => a.startsWith(`--${flag}=`));
+  const raw = arg ? arg.slice(flag.length + 3) : env;
+  return raw === '' ? undefined : raw;
+}
+
+function numberOption(args: string[], flag: string, env: string | undefined, fallback: number, min: number, integer = true): number {
+  const raw = option(args, flag, env);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < min || (integer && !Number.isInteger(value))) throw new Error(`--${flag} must be ${integer ? 'a whole number' : 'a number'} >= ${min}, got ${raw}`);
+  return value;
+}
+
+function parseOptions(args: string[]): BenchOptions {
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const quick = args.includes('--quick');
+  const env = process.env;
+  const sim = option(args, 'sim', env.BENCH_SIM) ?? 'process';
+  if (sim !== 'process' && sim !== 'inline') throw new Error(`--sim must be process or inline, got ${sim}`);
+  return {
+    jobsTotal: numberOption(args, 'jobs', env.JOBS_TOTAL, quick ? 20 : 200, 1),
+    concurrent: numberOption(args, 'concurrent', env.CONCURRENT, quick ? 5 : 20, 1),
+    lines: Math.min(70, numberOption(args, 'lines', env.LINES, quick ? 10 : 70, 1)),
+    db: numberOption(args, 'db', env.BENCH_REDIS_DB, 9, 0),
+    timeScale: numberOption(args, 'time-scale', env.SIM_TIME_SCALE, 60, 1, false),
+    queue: option(args, 'queue', env.BENCH_QUEUE) ?? '801',
+    sim,
+    holdFraction: Math.min(1, numberOption(args, 'hold-fraction', env.HOLD_FRACTION, 0.6, 0, false)),
+    pollMs: numberOption(args, 'poll-ms', env.BENCH_POLL_MS, 1_000, 50),
+    aliasExtensions: args.includes('--alias-extensions') || env.ALIAS_EXTENSIONS === '1',
+  };
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+const FINAL = new Set(['completed', 'cancelled', 'failed']);
+
+/** Nearest-rank percentile of an ascending array. */
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
+}
+
+function stats(values: number[]): { n: number; p50: number; p90: number; p99: number; max: number; mean: number } {
+  const sorted = [...values].sort((a, b) => a - b);
+  return {
+    n: sorted.length,
+    p50: percentile(sorted, 50),
+    p90: percentile(sorted, 90),
+    p99: percentile(sorted, 99),
+    max: sorted[sorted.length - 1] ?? Number.NaN,
+    mean: sorted.length ? sorted.reduce((a, b) => a + b, 0) / sorted.length : Number.NaN,
+  };
+}
+
+const fmt = (ms: number): string => (Number.isNaN(ms) ? '–' : ms.toFixed(1));
+
+// --- the simulator ---------------------------------------------------------------------------------------
+
+interface SimHandle {
+  url: string;
+  /** CPU seconds (user + sys) the simulator's own process used so far; undefined when it runs inline. */
+  cpuSeconds(): number | undefined;
+  close(): Promise<void>;
+}
+
+const BIN = fileURLToPath(new URL('../bin/hold-hunter.js', import.meta.url));
+const SIM_SEED = 42; // the tests' seed: 84 users with an online device, queue 801 answered by six members
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** utime + stime of a process from /proc (Linux); undefined elsewhere. */
+function processCpuSeconds(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // Fields 14 and 15 of stat(5), counted from the state field (3rd): indexes 11 and 12. Ticks are 100 Hz on Linux.
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+async function startSim(o: BenchOptions): Promise<SimHandle> {
+  if (o.sim === 'inline') {
+    const sim = await startTestSimulator({ scenario: 'fast-agent', timeScale: o.timeScale, seed: SIM_SEED });
+    return { url: sim.url, cpuSeconds: () => undefined, close: () => sim.close() };
+  }
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child: ChildProcess = spawn(process.execPath, [BIN, 'simulator'], {
+    env: { ...process.env, SIM_PORT: String(port), SIM_HOST: '127.0.0.1', SIM_SCENARIO: 'fast-agent', SIM_TIME_SCALE: String(o.timeScale), SIM_SEED: String(SIM_SEED), LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const until = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the simulator exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(`${url}/_sim`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > until) {
+      child.kill('SIGTERM');
+      throw new Error('the simulator did not start within 30 s');
+    }
+    await sleep(100);
+  }
+  return {
+    url,
+    cpuSeconds: () => processCpuSeconds(child.pid),
+    async close() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await Promise.race([exited, sleep(5_000)]);
+    },
+  };
+}
+
+/** JSON call to the simulator's control API (the product itself never calls /_sim). */
+async function control<T>(sim: SimHandle, method: string, path: string, body?: unknown): Promise<T> {
+  const response = await fetch(`${sim.url}${path}`, { method, headers: { 'Content-Type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path} -> ${response.status} ${text}`);
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+// --- the product, wired as `hold-hunter serve` does ------------------------------------------------------
+
+interface Rig {
+  sim: SimHandle;
+  redis: Redis;
+  engine: HuntEngine;
+  close(): Promise<void>;
+}
+
+async function startRig(o: BenchOptions, hooks: { onDecision: (jobId: string, callId: string) => void; onTransferSent: (jobId: string, callId: string) => void }): Promise<Rig> {
+  const redisUrl = `redis://127.0.0.1:6379/${o.db}`;
+  const log = pino({ level: process.env.BENCH_LOG_LEVEL ?? 'silent' });
+  const redis = createRedis(redisUrl, { name: 'bench-transfer', logger: log });
+  await redis.flushdb();
+  const sim = await startSim(o);
+  const relaxed = { limit: 1_000_000, windowSeconds: 60, penaltySeconds: 60 };
+  await control(sim, 'PUT', '/_sim/rate-limits', { Light: relaxed, Medium: relaxed, Heavy: relaxed, Auth: relaxed });
+
+  const { platform } = await connectRingCentral({ server: sim.url, clientId: TEST_CREDENTIALS.clientId, clientSecret: TEST_CREDENTIALS.clientSecret, jwt: TEST_CREDENTIALS.jwt });
+  // The shared Redis budget as in production, with limits no hunt reaches: its Lua round trip stays in the path.
+  const limits = { Light: 1_000_000, Medium: 1_000_000, Heavy: 1_000_000, Auth: 1_000_000 };
+  const budget = new RedisRateBudget(redis, { policies: { defaults: { ...RINGCENTRAL_DEFAULT_POLICY, limits } } });
+  const telephony = new RingCentralTelephony({ platform, credential: TEST_CREDENTIALS.clientId, budget, log });
+  await syncDirectory(telephony, redis, log);
+  await syncDevices(telephony, redis, log);
+  await redis.hset(globalKeys.destinations, QUICK_IVR_DESTINATION.id, JSON.stringify(QUICK_IVR_DESTINATION));
+
+  const engine = new HuntEngine({ redisUrl, redis, telephony, pool: new RedisExtensionPool(redis), log, huntConcurrency: Math.max(50, o.concurrent), ...hooks });
+  engine.start();
+  const verificationToken = 'bench-transfer-token';
+  const app = createApp({ connectionStatus: () => Promise.resolve({ mode: 'demo', server: sim.url, connected: true }), webhooks: { redis, verificationToken, log } });
+  let server: ReturnType<typeof serve> | undefined;
+  const address = await new Promise<AddressInfo>((resolve) => {
+    server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, resolve);
+  });
+  const keeper = new WebhookSubscriptionKeeper({ telephony, redis, address: `http://127.0.0.1:${address.port}${WEBHOOK_PATH}`, verificationToken, log });
+  await keeper.ensure();
+  return {
+    sim,
+    redis,
+    engine,
+    async close() {
+      await engine.close();
+      await keeper.stop();
+      await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+      (server as unknown as { closeAllConnections?: () => void } | undefined)?.closeAllConnections?.();
+      await sim.close();
+      await closeRedis(redis);
+    },
+  };
+}
+
+// --- the load ---------------------------------------------------------------------------------------------
+
+class Bench {
+  private readonly decisions = new Map<string, Stamp>();
+  private readonly sent = new Map<string, Stamp>();
+  readonly samples: Sample[] = [];
+  readonly failures: string[] = [];
+  private started = 0;
+  private inFlight = 0;
+  private readonly maxStarts: number;
+  private rig?: Rig;
+
+  constructor(private readonly o: BenchOptions) {
+    this.maxStarts = o.jobsTotal + Math.max(10, Math.ceil(o.jobsTotal / 5));
+  }
+
+  readonly onDecision = (jobId: string, callId: string): void => {
+    const key = `${jobId} ${callId}`;
+    if (!this.decisions.has(key)) this.decisions.set(key, { wall: Date.now(), mono: performance.now() });
+  };
+
+  readonly onTransferSent = (jobId: string, callId: string): void => {
+    const key = `${jobId} ${callId}`;
+    if (!this.sent.has(key)) this.sent.set(key, { wall: Date.now(), mono: performance.now() });
+  };
+
+  /** Keeps `concurrent` hunts going until `jobsTotal` hand-offs are measured (failed jobs are replaced). */
+  async run(rig: Rig): Promise<void> {
+    this.rig = rig;
+    await Promise.all(Array.from({ length: this.o.concurrent }, (_, slot) => this.slot(slot)));
+  }
+
+  private async slot(slot: number): Promise<void> {
+    // Spread the first starts a little so the first wave does not dial in lockstep.
+    await sleep(slot * 150);
+    while (this.samples.length + this.inFlight < this.o.jobsTotal && this.started < this.maxStarts) {
+      this.started += 1;
+      this.inFlight += 1;
+      try {
+        this.samples.push(await this.job());
+        if (this.samples.length % 10 === 0) process.stderr.write(`  ${this.samples.length}/${this.o.jobsTotal} hand-offs measured (${this.failures.length} jobs failed)\n`);
+      } catch (error) {
+        this.failures.push((error as Error).message);
+        process.stderr.write(`  job failed: ${(error as Error).message}\n`);
+      } finally {
+        this.inFlight -= 1;
+      }
+    }
+  }
+
+  private get r(): Rig {
+    if (!this.rig) throw new Error('bench not started');
+    return this.rig;
+  }
+
+  private async create(): Promise<JobView> {
+    const until = Date.now() + 60_000;
+    for (;;) {
+      try {
+        return await this.r.engine.commands.create({ lines: this.o.lines, destinationId: QUICK_IVR_DESTINATION.id, target: { kind: 'queue', extensionNumber: this.o.queue } }, 'bench');
+      } catch (error) {
+        // A finished job's extensions are released a moment after it reports completed.
+        if (!(error instanceof JobRequestError) || error.status !== 409 || Date.now() > until) throw error;
+        await sleep(200);
+      }
+    }
+  }
+
+  private async cancel(jobId: string, why: string): Promise<never> {
+    await this.r.engine.commands.send(jobId, { type: 'cancel' }, 'bench').catch(() => undefined);
+    throw new Error(`job ${jobId}: ${why}`);
+  }
+
+  private async job(): Promise<Sample> {
+    const { o, r } = this;
+    const job = await this.create();
+    const createdAt = Date.now();
+    const need = Math.max(1, Math.ceil(o.lines * o.holdFraction));
+    // Dials are staggered 1 s per line; after that and a generous IVR allowance, any holding line will do.
+    const relaxAt = createdAt + o.lines * 1_000 + 60_000;
+    const giveUpAt = relaxAt + 60_000;
+    let holding: CallView[] = [];
+    for (;;) {
+      await sleep(o.pollMs);
+      // The product's own read path (what the dashboard polls): record + snapshot + summary.
+      const view = await r.engine.commands.get(job.id);
+      if (!view || FINAL.has(view.status)) throw new Error(`job ${job.id} ended (${view?.status ?? 'gone'}) before a line was confirmed`);
+      holding = view.calls.filter((c) => c.status === 'holding' && c.telephonySessionId);
+      // Every line dialled at least once (the machine staggers dials 1 s apart) and enough of them holding.
+      const allDialled = view.calls.length === o.lines && view.calls.every((c) => c.status !== 'queued' || c.attempt > 1);
+      if ((allDialled && holding.length >= need) || (Date.now() > relaxAt && holding.length > 0)) break;
+      if (Date.now() > giveUpAt) return this.cancel(job.id, `no holding line within ${giveUpAt - createdAt} ms`);
+    }
+    // The line that started holding last is the least likely to have met an agent already (the simulator's
+    // agents hang up after 10-20 s of dead air); force a pickup so the agent is really there, then confirm.
+    holding.sort((a, b) => (b.since.holding ?? 0) - (a.since.holding ?? 0));
+    let chosen: CallView | undefined;
+    const seen: string[] = [];
+    for (const call of holding) {
+      const report = await control<CallReport>(r.sim, 'POST', `/_sim/calls/${call.telephonySessionId}/pickup`);
+      const agentFor = report.milestones.agentPickupAt ? Date.now() - Date.parse(report.milestones.agentPickupAt) : undefined;
+      if (report.phase === 'agent' && report.endedAt === null && agentFor !== undefined && agentFor < 3_000) {
+        chosen = call;
+        break;
+      }
+      seen.push(`${report.phase ?? '?'}${report.endedAt ? '/ended' : ''}${agentFor === undefined ? '' : `/agent ${agentFor} ms`}`);
+    }
+    if (!chosen) return this.cancel(job.id, `no holding line had a fresh agent (simulator says: ${seen.slice(0, 6).join(', ')}${seen.length > 6 ? ', …' : ''})`);
+
+    const key = `${job.id} ${chosen.callId}`;
+    const commandAt = performance.now();
+    await r.engine.commands.send(job.id, { type: 'confirm', callId: chosen.callId }, 'bench');
+    const doneBy = Date.now() + 60_000;
+    for (;;) {
+      await sleep(250);
+      // Only the status field: the full view would parse the whole snapshot on the loop being measured.
+      const status = await r.redis.hget(jobKeys(job.id).record, 'status');
+      if (status === 'completed') break;
+      if (status !== null && FINAL.has(status)) throw new Error(`job ${job.id} ended ${status} after the confirm`);
+      if (Date.now() > doneBy) return this.cancel(job.id, `not completed within 60 s of the confirm (status ${status})`);
+    }
+    const report = await control<CallReport>(r.sim, 'GET', `/_sim/calls/${chosen.telephonySessionId}`);
+    const decision = this.decisions.get(key);
+    const sent = this.sent.get(key);
+    const received = report.milestones.transferReceivedAt ? Date.parse(report.milestones.transferReceivedAt) : undefined;
+    this.decisions.delete(key);
+    this.sent.delete(key);
+    if (!decision || !sent || received === undefined) {
+      throw new Error(`job ${job.id}: incomplete measurement (decision ${Boolean(decision)}, sent ${Boolean(sent)}, received ${received !== undefined})`);
+    }
+    return {
+      decisionToSim: received - decision.wall,
+      decisionToSent: sent.mono - decision.mono,
+      sentToSim: received - sent.wall,
+      commandToDecision: decision.mono - commandAt,
+      holdingAtConfirm: holding.length,
+    };
+  }
+}
+
+/** Extra directory rows naming real extensions' devices, so that `lines` lines can run at once. */
+async function addAliasExtensions(redis: Redis, real: HuntExtension[], lines: number): Promise<{ rows: number; perDevice: number }> {
+  // 15 % headroom for lines being redialled while their previous extension is still being released.
+  const perDevice = Math.ceil((lines * 1.15) / real.length);
+  const rows: Record<string, string> = {};
+  for (const extension of real) {
+    for (let k = 1; k < perDevice; k++) {
+      const id = `${extension.id}${String(k).padStart(3, '0')}`;
+      rows[id] = JSON.stringify({ ...extension, id, extensionNumber: `${extension.extensionNumber}.${k}`, name: `${extension.name} (bench alias ${k})` } satisfies HuntExtension);
+    }
+  }
+  if (Object.keys(rows).length > 0) await redis.hset(globalKeys.extensions, rows);
+  return { rows: Object.keys(rows).length, perDevice };
+}
+
+async function redisCpuSeconds(redis: Redis): Promise<number> {
+  const info = await redis.info('cpu');
+  const read = (name: string): number => Number(new RegExp(`^${name}:([0-9.]+)`, 'm').exec(info)?.[1] ?? Number.NaN);
+  return read('used_cpu_user') + read('used_cpu_sys');
+}
+
+async function main(): Promise<void> {
+  const o = parseOptions(process.argv.slice(2));
+  const requested = { concurrent: o.concurrent, lines: o.lines };
+  process.stderr.write(`bench:transfer: starting the simulator (${o.sim}), Redis db ${o.db} (flushed) and the engine…\n`);
+  const bench = new Bench(o);
+  const rig = await startRig(o, { onDecision: bench.onDecision, onTransferSent: bench.onTransferSent });
+
+  // One call per extension: the directory bounds how many lines can run at once across all jobs.
+  const real = (await readExtensions(rig.redis)).filter((e) => e.enabled && e.deviceId);
+  const notes: string[] = [];
+  const wanted = o.concurrent * o.lines;
+  if (wanted > real.length && o.aliasExtensions) {
+    const { rows, perDevice } = await addAliasExtensions(rig.redis, real, wanted);
+    notes.push(`alias extensions: ${real.length} real extensions with an online device + ${rows} alias rows (up to ${perDevice} lines per simulated device)`);
+  } else if (wanted > real.length) {
+    const lines = Math.floor(real.length / o.concurrent);
+    if (lines >= 1) o.lines = lines;
+    else [o.concurrent, o.lines] = [real.length, 1];
+    notes.push(
+      `asked for ${requested.concurrent} jobs × ${requested.lines} lines = ${wanted} lines, but the simulator's directory has ${real.length} extensions with an online device ` +
+        `(one call per extension): ran ${o.concurrent} × ${o.lines} (--alias-extensions runs the full count)`,
+    );
+  }
+  o.concurrent = Math.min(o.concurrent, o.jobsTotal);
+  for (const note of notes) process.stderr.write(`  note: ${note}\n`);
+  process.stderr.write(`  running ${o.jobsTotal} jobs, ${o.concurrent} at once, ${o.lines} lines each (SIM_TIME_SCALE ${o.timeScale})\n`);
+
+  const loopResolutionMs = 5;
+  const loop = monitorEventLoopDelay({ resolution: loopResolutionMs });
+  let rssMax = 0;
+  const rssTimer = setInterval(() => (rssMax = Math.max(rssMax, process.memoryUsage().rss)), 1_000);
+  const redisCpuStart = await redisCpuSeconds(rig.redis);
+  const simCpuStart = rig.sim.cpuSeconds();
+  const cpuStart = process.cpuUsage();
+  const wallStart = performance.now();
+  loop.enable();
+
+  await bench.run(rig);
+
+  loop.disable();
+  const wallMs = performance.now() - wallStart;
+  const cpu = process.cpuUsage(cpuStart);
+  const simCpuEnd = rig.sim.cpuSeconds();
+  const redisCpu = (await redisCpuSeconds(rig.redis)) - redisCpuStart;
+  clearInterval(rssTimer);
+  rssMax = Math.max(rssMax, process.memoryUsage().rss);
+
+  const { samples, failures } = bench;
+  const rows: [string, number[]][] = [
+    ['decision → request at simulator', samples.map((s) => s.decisionToSim)],
+    ['  decision → sent (engine)', samples.map((s) => s.decisionToSent)],
+    ['  sent → at simulator (SDK+HTTP)', samples.map((s) => s.sentToSim)],
+    ['confirm command → decision', samples.map((s) => s.commandToDecision)],
+  ];
+  const pct = (seconds: number): string => `${((seconds * 1e5) / wallMs).toFixed(0)} % of a core`;
+  const cpus = os.cpus();
+  const out: string[] = [''];
+  out.push('bench:transfer — confirm decision → transfer request at the simulator');
+  out.push(`  machine   ${cpus.length} × ${cpus[0]?.model.trim() ?? 'cpu'}, Node ${process.version}, ${os.platform()} ${os.release()}`);
+  out.push(
+    `  settings  ${o.jobsTotal} jobs, ${o.concurrent} at once × ${o.lines} lines (${o.concurrent * o.lines} lines); fast-agent, SIM_TIME_SCALE=${o.timeScale}, ` +
+      `simulator ${o.sim === 'process' ? 'in its own process' : 'in this process'}; queue ${o.queue}; rate limits relaxed; Redis db ${o.db}`,
+  );
+  for (const note of notes) out.push(`  note      ${note}`);
+  out.push(`  jobs      ${samples.length} measured, ${failures.length} failed`);
+  out.push('');
+  out.push(`  ${'ms'.padEnd(34)}${['n', 'p50', 'p90', 'p99', 'max', 'mean'].map((c) => c.padStart(8)).join('')}`);
+  for (const [name, values] of rows) {
+    const s = stats(values);
+    out.push(`  ${name.padEnd(34)}${String(s.n).padStart(8)}${[s.p50, s.p90, s.p99, s.max, s.mean].map((v) => fmt(v).padStart(8)).join('')}`);
+  }
+  out.push('');
+  if (samples.length > 0) {
+    out.push(`  lines holding when confirmed: p50 ${stats(samples.map((s) => s.holdingAtConfirm)).p50}, min ${Math.min(...samples.map((s) => s.holdingAtConfirm))} of ${o.lines}`);
+  }
+  const simCpu = simCpuStart !== undefined && simCpuEnd !== undefined ? simCpuEnd - simCpuStart : undefined;
+  out.push(`  wall ${(wallMs / 1000).toFixed(1)} s; max RSS ${(rssMax / 2 ** 20).toFixed(0)} MiB (this process)`);
+  out.push(
+    `  CPU: this process user ${(cpu.user / 1e6).toFixed(1)} s + sys ${(cpu.system / 1e6).toFixed(1)} s (${pct((cpu.user + cpu.system) / 1e6)})` +
+      `${simCpu === undefined ? '' : `; simulator ${simCpu.toFixed(1)} s (${pct(simCpu)})`}; redis-server ${redisCpu.toFixed(1)} s (${pct(redisCpu)})`,
+  );
+  // The histogram records each sampling interval whole: what lies above the resolution is the loop's lag.
+  const lag = (ns: number): string => fmt(Math.max(0, ns / 1e6 - loopResolutionMs));
+  out.push(`  event-loop lag (ms): p50 ${lag(loop.percentile(50))}, p99 ${lag(loop.percentile(99))}, max ${lag(loop.max)}`);
+  const p99 = stats(samples.map((s) => s.decisionToSim)).p99;
+  out.push(`  target p99 <= 50 ms: ${Number.isNaN(p99) ? 'no data' : p99 <= 50 ? 'met' : 'NOT met'} (p99 ${fmt(p99)} ms)`);
+  if (failures.length > 0) out.push(`  failures: ${[...new Set(failures.map((f) => f.replace(/job-[\w-]+/g, 'job').replace(/\d+ ms/g, 'N ms')))].slice(0, 5).join('; ')}`);
+  console.log(out.join('\n'));
+
+  await Promise.race([rig.close(), sleep(15_000)]);
+  process.exit(0);
+}
+
+await main();
