@@ -10,7 +10,7 @@ import type { Telephony } from '../telephony/telephony-port.ts';
 import { QUEUES } from './engine-queues.ts';
 import type { DialJobData, HuntJobData, TimerJobData } from './engine-queues.ts';
 import { JobHost } from './job-host.ts';
-import type { EffectScheduler } from './job-host.ts';
+import type { EffectScheduler, JobHostDeps } from './job-host.ts';
 import { runDial } from './dial-runner.ts';
 import { appendToJobStream } from './job-stream.ts';
 import type { TimerName } from '../../machines/hunt-protocol.ts';
@@ -32,6 +32,8 @@ export interface HuntEngineOptions {
   runWorkers?: boolean;
   onDecision?: (jobId: string, callId: string) => void;
   onTransferSent?: (jobId: string, callId: string) => void;
+  /** How hosts look for lines that missed a notification (see JobHostDeps.sweep). */
+  sweep?: JobHostDeps['sweep'];
 }
 
 export class HuntEngine {
@@ -82,6 +84,7 @@ export class HuntEngine {
               scheduler: this.scheduler,
               log: log.child({ jobId: job.data.jobId }),
               ...(this.options.onDecision ? { onDecision: this.options.onDecision } : {}),
+              ...(this.options.sweep ? { sweep: this.options.sweep } : {}),
               ...(this.options.onTransferSent ? { onTransferSent: this.options.onTransferSent } : {}),
             },
             job.data.jobId,

@@ -6,7 +6,7 @@
  */
 import type { ChainableCommander, Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { createJobActor, isCompatible, pendingIntents, persist, summarize } from '../../machines/index.ts';
+import { callContext, createJobActor, isCompatible, pendingIntents, persist, summarize } from '../../machines/index.ts';
 import type { HuntEvent, Intent, JobSummary } from '../../machines/hunt-protocol.ts';
 import { MACHINE_VERSION } from '../../machines/hunt-protocol.ts';
 import { jobKeys } from '../store/redis-keys.ts';
@@ -32,6 +32,8 @@ export interface JobHostDeps {
   scheduler: EffectScheduler;
   log: Logger;
   now?: () => number;
+  /** Lost webhooks: how often to look for lines whose state may be stale, and what counts as stale. */
+  sweep?: { everyMs: number; dialingStaleMs: number; recheckLiveMs: number };
   /** Instrumentation (bench:transfer): a line was confirmed live, and its hand-off request is being sent. */
   onDecision?: (jobId: string, callId: string) => void;
   onTransferSent?: (jobId: string, callId: string) => void;
@@ -57,6 +59,12 @@ const LIVE = new Set(['dialing', 'ivr', 'holding', 'suspected-live', 'confirmed'
 const FINAL_JOB: ReadonlySet<JobStatus> = new Set(['completed', 'cancelled', 'failed']);
 /** A sequence above any real one: a reconciled end of session overrides everything that came before. */
 const RECONCILED_SEQUENCE = Number.MAX_SAFE_INTEGER;
+/**
+ * RingCentral may lose a notification (guide FAQ): lines stuck ringing are checked after 30 s, and every live line
+ * once in 5 minutes, at the lowest request priority.
+ */
+const DEFAULT_SWEEP = { everyMs: 10_000, dialingStaleMs: 30_000, recheckLiveMs: 300_000 };
+const SWEPT = new Set(['dialing', 'ivr', 'holding', 'suspected-live', 'confirmed']);
 /** How long a finishing hunt waits for dials that are still being placed. */
 const STRAY_DIAL_WAIT_MS = 30_000;
 
@@ -99,7 +107,10 @@ export class JobHost {
       await this.resumeHangups();
       await this.reconcile();
     }
-    while (!this.finished && !this.stopping) await this.consume();
+    while (!this.finished && !this.stopping) {
+      await this.consume();
+      if (!this.finished && !this.stopping) await this.sweep();
+    }
     this.actor.stop();
   }
 
@@ -143,6 +154,58 @@ export class JobHost {
       }
       if (!session.exists) {
         await this.apply({ type: 'call.party', callId: call.callId, telephonySessionId: call.telephonySessionId, side: 'ours', code: 'Disconnected', reason: 'Reconciled', sequence: RECONCILED_SEQUENCE, at: this.now() });
+      }
+    }
+  }
+
+  private lastSweep = 0;
+  private readonly lastChecked = new Map<string, number>();
+
+  /**
+   * Compares lines that may have missed a notification with the session's real state, and applies what
+   * changed as an observation newer than anything seen (a fractional sequence: the next real event still wins).
+   */
+  private async sweep(): Promise<void> {
+    const settings = this.deps.sweep ?? DEFAULT_SWEEP;
+    const now = this.now();
+    if (now - this.lastSweep < settings.everyMs) return;
+    this.lastSweep = now;
+    for (const call of this.summary().calls) {
+      if (!SWEPT.has(call.status) || !call.telephonySessionId || !call.partyId) continue;
+      const checked = this.lastChecked.get(`${call.callId}:${call.attempt}`) ?? call.since[call.status] ?? now;
+      const due = call.status === 'dialing' ? settings.dialingStaleMs : settings.recheckLiveMs;
+      if (now - checked < due) continue;
+      this.lastChecked.set(`${call.callId}:${call.attempt}`, now);
+      let session: SessionState;
+      try {
+        session = await this.deps.telephony.getSession(call.telephonySessionId);
+      } catch (error) {
+        this.deps.log.warn({ err: error, jobId: this.jobId, callId: call.callId }, 'sweep: session lookup failed');
+        continue;
+      }
+      const last = callContext(this.actor.getSnapshot(), call.callId)?.lastSequence[call.telephonySessionId] ?? 0;
+      const observed = (side: 'ours' | 'far', code: string, reason?: string): HuntEvent => ({
+        type: 'call.party',
+        callId: call.callId,
+        telephonySessionId: call.telephonySessionId as string,
+        side,
+        code,
+        ...(reason ? { reason } : {}),
+        sequence: session.exists ? last + 0.5 : RECONCILED_SEQUENCE,
+        at: this.now(),
+      });
+      if (!session.exists) {
+        this.deps.log.info({ jobId: this.jobId, callId: call.callId }, 'sweep: session is gone (a notification was lost)');
+        await this.apply(observed('ours', 'Disconnected', 'Reconciled'));
+        continue;
+      }
+      const ours = session.parties.find((p) => p.id === call.partyId);
+      const far = session.parties.find((p) => p.id !== call.partyId && p.extensionId === undefined);
+      if (call.status === 'dialing' && (ours?.code === 'Answered' || far?.code === 'Answered')) {
+        this.deps.log.info({ jobId: this.jobId, callId: call.callId }, 'sweep: call was answered (a notification was lost)');
+        await this.apply(observed(far?.code === 'Answered' ? 'far' : 'ours', 'Answered'));
+      } else if (far?.code === 'Disconnected' || ours?.code === 'Disconnected') {
+        await this.apply(observed(far?.code === 'Disconnected' ? 'far' : 'ours', 'Disconnected', (far ?? ours)?.reason));
       }
     }
   }

@@ -56,6 +56,8 @@ export async function startEngineHarness(options: {
   credentials?: number;
   /** false: `engine` only serves commands; hunts are owned by engines started later (or other processes). */
   ownEngine?: boolean;
+  /** Options for every engine the harness starts. */
+  engineOptions?: Partial<HuntEngineOptions>;
 }): Promise<EngineHarness> {
   const redisUrl = `redis://127.0.0.1:6379/${options.db}`;
   const redis = new Redis(redisUrl);
@@ -94,7 +96,7 @@ export async function startEngineHarness(options: {
   await keeper.ensure();
   const engines: HuntEngine[] = [];
   const startEngine = (overrides: Partial<HuntEngineOptions> = {}): HuntEngine => {
-    const engine = new HuntEngine({ redisUrl, redis, telephony, pool: new RedisExtensionPool(redis), log, lockDurationMs: 5_000, stalledIntervalMs: 2_000, ...overrides });
+    const engine = new HuntEngine({ redisUrl, redis, telephony, pool: new RedisExtensionPool(redis), log, lockDurationMs: 5_000, stalledIntervalMs: 2_000, ...options.engineOptions, ...overrides });
     engine.start();
     engines.push(engine);
     return engine;
