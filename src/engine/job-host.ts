@@ -65,6 +65,8 @@ const RECONCILED_SEQUENCE = Number.MAX_SAFE_INTEGER;
  */
 const DEFAULT_SWEEP = { everyMs: 10_000, dialingStaleMs: 30_000, recheckLiveMs: 300_000 };
 const SWEPT = new Set(['dialing', 'ivr', 'holding', 'suspected-live', 'confirmed']);
+/** How long a confirmed line waits for the firm to answer its standby leg before a blind transfer instead. */
+const STANDBY_ANSWER_WAIT_MS = 20_000;
 /** How long a finishing hunt waits for dials that are still being placed. */
 const STRAY_DIAL_WAIT_MS = 30_000;
 
@@ -423,8 +425,11 @@ export class JobHost {
     }
     try {
       this.deps.onTransferSent?.(this.jobId, intent.callId);
-      if (intent.kind === 'transfer') await telephony.transfer(ref, this.spec.target);
-      else await telephony.bridge(ref, await this.standbyRef(intent.callId));
+      const standby = intent.kind === 'bridge' ? await this.answeredStandby(intent.callId) : undefined;
+      // The standby bridge when the firm's leg is answered; otherwise (not rung, not answered in time) a blind
+      // transfer, so a confirmed agent is never lost to a busy firm.
+      if (standby) await telephony.bridge(ref, standby);
+      else await telephony.transfer(ref, this.spec.target);
       await advanceWinner(redis, this.jobId, intent.token, 'transferring', 'transferred');
       await this.apply({ type: 'transfer.succeeded', callId: intent.callId, at: this.now() });
     } catch (error) {
@@ -482,10 +487,20 @@ export class JobHost {
     }
   }
 
-  private async standbyRef(callId: string): Promise<CallRef> {
+  /** The standby leg once the firm has answered it (waits up to STANDBY_ANSWER_WAIT_MS), else undefined. */
+  private async answeredStandby(callId: string): Promise<CallRef | undefined> {
     const raw = await this.deps.redis.get(this.standbyKey(callId));
-    if (!raw) throw new TelephonyError('no standby leg to bridge to', 409);
-    return JSON.parse(raw) as CallRef;
+    if (!raw) return undefined;
+    const standby = JSON.parse(raw) as CallRef;
+    const until = this.now() + STANDBY_ANSWER_WAIT_MS;
+    while (this.now() < until) {
+      const session = await this.deps.telephony.getSession(standby.telephonySessionId);
+      if (!session.exists) return undefined;
+      if (session.parties.find((p) => p.id === standby.partyId)?.code === 'Answered') return standby;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    await this.deps.telephony.hangup(standby.telephonySessionId).catch(() => undefined);
+    return undefined;
   }
 
   private async deviceOf(extensionId: string): Promise<string | undefined> {

@@ -14,6 +14,7 @@ import type { CallView, Destination, JobSpec, JobView } from './hunt-types.ts';
 import { listJobIds, readJob, writeNewJob } from './job-records.ts';
 import { appendToJobStream } from './job-stream.ts';
 import { readExtensions, readQueues } from './extension-directory.ts';
+import { getDestination } from './destination-store.ts';
 import type { HuntJobData } from './engine-queues.ts';
 import { summarize } from '../../machines/index.ts';
 
@@ -102,13 +103,9 @@ export class RedisJobCommands implements JobCommands {
   }
 
   private async destination(id: string | undefined): Promise<Destination> {
-    if (id === undefined || id === PPS_DESTINATION.id) {
-      const saved = await this.deps.redis.hget(globalKeys.destinations, PPS_DESTINATION.id);
-      return saved ? (JSON.parse(saved) as Destination) : PPS_DESTINATION;
-    }
-    const saved = await this.deps.redis.hget(globalKeys.destinations, id);
-    if (!saved) throw new JobRequestError(422, `no saved destination "${id}"`, 'destinationId');
-    return JSON.parse(saved) as Destination;
+    const destination = await getDestination(this.deps.redis, id ?? PPS_DESTINATION.id);
+    if (!destination) throw new JobRequestError(422, `no saved destination "${id ?? ''}"`, 'destinationId');
+    return destination;
   }
 
   /** Hand-offs go only to the firm's own queues and extensions: nobody can make the firm dial out elsewhere. */
