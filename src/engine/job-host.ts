@@ -12,6 +12,7 @@ import { MACHINE_VERSION } from '../../machines/hunt-protocol.ts';
 import { jobKeys } from '../store/redis-keys.ts';
 import type { ExtensionPool } from '../store/extension-pool.ts';
 import { advanceWinner, claimWinner, readWinner } from '../store/winner-record.ts';
+import { WinnerLock } from '../store/winner-lock.ts';
 import type { CallRef, SessionState, Telephony } from '../telephony/telephony-port.ts';
 import { TelephonyError } from '../telephony/telephony-port.ts';
 import { parseJobStreamEntries } from './job-stream.ts';
@@ -78,12 +79,14 @@ export class JobHost {
   private finished = false;
   private stopping = false;
   private readonly now: () => number;
+  private readonly winnerLock: WinnerLock;
 
   constructor(
     private readonly deps: JobHostDeps,
     readonly jobId: string,
   ) {
     this.now = deps.now ?? Date.now;
+    this.winnerLock = new WinnerLock(deps.redis, deps.log);
   }
 
   /** Runs the hunt until it finishes (resolves) or `stop()` is called (resolves; another owner may resume). */
@@ -337,7 +340,7 @@ export class JobHost {
         // A timer that fires after it stopped mattering is ignored by the machine; nothing to undo here.
         return;
       case 'claim-winner': {
-        const result = await claimWinner(redis, this.jobId, intent.callId, intent.id);
+        const result = await this.winnerLock.around(this.jobId, () => claimWinner(redis, this.jobId, intent.callId, intent.id));
         await this.apply(
           result.won
             ? { type: 'winner.claimed', callId: intent.callId, token: result.token, at: this.now() }
@@ -347,7 +350,7 @@ export class JobHost {
       }
       case 'transfer':
       case 'bridge':
-        await this.handOff(intent);
+        await this.winnerLock.around(this.jobId, () => this.handOff(intent));
         return;
       case 'ring-standby':
         await this.ringStandby(intent.callId);
