@@ -4,10 +4,8 @@
  * are hung up.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, QUICK_IVR_DESTINATION, startEngineHarness } from '../support/engine-harness.ts';
+import { QUICK_IVR_DESTINATION, agentAnswersAndOperatorConfirms, eventually, expectOneTransferAndRestEnded, startEngineHarness, waitForJob } from '../support/engine-harness.ts';
 import type { EngineHarness } from '../support/engine-harness.ts';
-import { control } from '../support/simulator-harness.ts';
-import { globalKeys } from '../../src/store/redis-keys.ts';
 import { readHistory } from '../../src/engine/job-history.ts';
 
 let h: EngineHarness;
@@ -31,19 +29,12 @@ describe('a 70-line hunt under rate limits', () => {
     }, 150_000, 500);
 
     const holding = await eventually(async () => (await h.engine.commands.get(job.id))?.calls.find((c) => c.status === 'holding'), 60_000);
-    await control(h.sim, 'POST', `/_sim/calls/${holding.telephonySessionId}/pickup`);
-    await h.engine.commands.send(job.id, { type: 'confirm', callId: holding.callId }, 'test-operator');
+    await agentAnswersAndOperatorConfirms(h, job.id, holding);
 
-    const done = await eventually(async () => {
-      const view = await h.engine.commands.get(job.id);
-      return view?.status === 'completed' ? view : undefined;
-    }, 90_000, 250);
+    const done = await waitForJob(h, job.id, 'completed', 90_000);
     expect(done.winnerCallId).toBe(holding.callId);
 
-    const { records } = await control(h.sim, 'GET', '/_sim/calls');
-    expect(records.filter((r: any) => r.milestones.transferReceivedAt !== null)).toHaveLength(1);
-    expect(records.filter((r: any) => r.endedAt === null && r.telephonySessionId !== holding.telephonySessionId)).toEqual([]);
-    expect(await h.redis.hlen(globalKeys.extensionReservations)).toBe(0);
+    await expectOneTransferAndRestEnded(h, holding.telephonySessionId);
     // RingCentral never had to refuse a dial: the budget kept every credential inside its limits.
     const history = await readHistory(h.redis, job.id);
     expect(history.filter((e) => JSON.stringify(e.detail ?? {}).includes('rate exceeded'))).toEqual([]);

@@ -4,10 +4,8 @@
  * queue, every other call is hung up, and no extension stays reserved.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, QUICK_IVR_DESTINATION, startEngineHarness } from '../support/engine-harness.ts';
+import { QUICK_IVR_DESTINATION, agentAnswersAndOperatorConfirms, eventually, expectOneTransferAndRestEnded, startEngineHarness, waitForJob } from '../support/engine-harness.ts';
 import type { EngineHarness } from '../support/engine-harness.ts';
-import { control } from '../support/simulator-harness.ts';
-import { globalKeys } from '../../src/store/redis-keys.ts';
 import { readHistory } from '../../src/engine/job-history.ts';
 
 let h: EngineHarness;
@@ -32,22 +30,12 @@ describe('a 6-line hunt', () => {
     }, 60_000);
 
     const chosen = holding[2]!;
-    await control(h.sim, 'POST', `/_sim/calls/${chosen.telephonySessionId}/pickup`);
-    await h.engine.commands.send(job.id, { type: 'confirm', callId: chosen.callId }, 'test-operator');
+    await agentAnswersAndOperatorConfirms(h, job.id, chosen);
 
-    const done = await eventually(async () => {
-      const view = await h.engine.commands.get(job.id);
-      return view?.status === 'completed' ? view : undefined;
-    }, 30_000);
+    const done = await waitForJob(h, job.id, 'completed', 30_000);
     expect(done.winnerCallId).toBe(chosen.callId);
 
-    const { records } = await control(h.sim, 'GET', '/_sim/calls');
-    const transferred = records.filter((r: any) => r.milestones.transferReceivedAt !== null);
-    expect(transferred).toHaveLength(1);
-    expect(transferred[0].telephonySessionId).toBe(chosen.telephonySessionId);
-    const stillConnected = records.filter((r: any) => r.endedAt === null && r.telephonySessionId !== chosen.telephonySessionId);
-    expect(stillConnected).toEqual([]);
-    expect(await h.redis.hlen(globalKeys.extensionReservations)).toBe(0);
+    await expectOneTransferAndRestEnded(h, chosen.telephonySessionId);
 
     const history = await readHistory(h.redis, job.id);
     expect(history.some((e) => e.actor === chosen.callId && e.to === 'transferred')).toBe(true);

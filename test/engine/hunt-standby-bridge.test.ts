@@ -4,10 +4,9 @@
  * reaches the firm; the other lines and every leg of ours are hung up.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, QUICK_IVR_DESTINATION, startEngineHarness } from '../support/engine-harness.ts';
+import { QUICK_IVR_DESTINATION, agentAnswersAndOperatorConfirms, eventually, expectOneTransferAndRestEnded, startEngineHarness, waitForJob } from '../support/engine-harness.ts';
 import type { EngineHarness } from '../support/engine-harness.ts';
 import { control } from '../support/simulator-harness.ts';
-import { globalKeys } from '../../src/store/redis-keys.ts';
 
 let h: EngineHarness;
 
@@ -23,21 +22,13 @@ describe('a hunt with the standby bridge', () => {
   it('bridges the confirmed IRS call to the answered firm leg', async () => {
     const job = await h.engine.commands.create({ lines: 3, destinationId: QUICK_IVR_DESTINATION.id, target: { kind: 'queue', extensionNumber: '801' }, handoff: 'standby-bridge' }, 'test-operator');
     const chosen = await eventually(async () => (await h.engine.commands.get(job.id))?.calls.find((c) => c.status === 'holding'), 60_000);
-    await control(h.sim, 'POST', `/_sim/calls/${chosen.telephonySessionId}/pickup`);
-    await h.engine.commands.send(job.id, { type: 'confirm', callId: chosen.callId }, 'test-operator');
-
-    const done = await eventually(async () => {
-      const view = await h.engine.commands.get(job.id);
-      return view?.status === 'completed' ? view : undefined;
-    }, 60_000, 250);
+    await agentAnswersAndOperatorConfirms(h, job.id, chosen);
+    const done = await waitForJob(h, job.id, 'completed');
     expect(done.winnerCallId).toBe(chosen.callId);
 
     const report = await control(h.sim, 'GET', `/_sim/calls/${chosen.telephonySessionId}`);
     expect(report.milestones.transferReceivedAt).not.toBeNull();
     expect(report.timeline.some((e: { event: string; detail?: { bridge?: string } }) => e.event === 'transfer-received' && e.detail?.bridge)).toBe(true);
-    const { records } = await control(h.sim, 'GET', '/_sim/calls');
-    const irsCalls = records.filter((r: any) => r.to === '+18668604259' || r.to?.startsWith('+18668604259'));
-    expect(irsCalls.filter((r: any) => r.endedAt === null && r.telephonySessionId !== chosen.telephonySessionId)).toEqual([]);
-    expect(await h.redis.hlen(globalKeys.extensionReservations)).toBe(0);
+    await expectOneTransferAndRestEnded(h, chosen.telephonySessionId);
   }, 120_000);
 });

@@ -4,10 +4,9 @@
  * by the owner's sweep (GET session) and brought up to date.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, QUICK_IVR_DESTINATION, startEngineHarness } from '../support/engine-harness.ts';
+import { QUICK_IVR_DESTINATION, agentAnswersAndOperatorConfirms, eventually, expectOneTransferAndRestEnded, startEngineHarness, waitForJob } from '../support/engine-harness.ts';
 import type { EngineHarness } from '../support/engine-harness.ts';
 import { control } from '../support/simulator-harness.ts';
-import { globalKeys } from '../../src/store/redis-keys.ts';
 
 let h: EngineHarness;
 
@@ -30,19 +29,12 @@ describe('a hunt with webhook faults', () => {
       }, 60_000),
     );
     const chosen = holding[0]!;
-    await control(h.sim, 'POST', `/_sim/calls/${chosen.telephonySessionId}/pickup`);
-    await h.engine.commands.send(job.id, { type: 'confirm', callId: chosen.callId }, 'test-operator');
+    await agentAnswersAndOperatorConfirms(h, job.id, chosen);
 
-    const done = await eventually(async () => {
-      const view = await h.engine.commands.get(job.id);
-      return view?.status === 'completed' ? view : undefined;
-    }, 60_000, 250);
+    const done = await waitForJob(h, job.id, 'completed', 60_000);
     expect(done.winnerCallId).toBe(chosen.callId);
 
-    const { records } = await control(h.sim, 'GET', '/_sim/calls');
-    expect(records.filter((r: any) => r.milestones.transferReceivedAt !== null)).toHaveLength(1);
-    expect(records.filter((r: any) => r.endedAt === null && r.telephonySessionId !== chosen.telephonySessionId)).toEqual([]);
-    expect(await h.redis.hlen(globalKeys.extensionReservations)).toBe(0);
+    await expectOneTransferAndRestEnded(h, chosen.telephonySessionId);
     // The faults really happened.
     const { records: deliveries } = await control(h.sim, 'GET', '/_sim/webhooks');
     expect(deliveries.some((d: any) => d.lost)).toBe(true);

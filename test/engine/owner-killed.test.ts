@@ -7,10 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { eventually, QUICK_IVR_DESTINATION, startEngineHarness } from '../support/engine-harness.ts';
+import { QUICK_IVR_DESTINATION, agentAnswersAndOperatorConfirms, eventually, expectOneTransferAndRestEnded, startEngineHarness, waitForJob } from '../support/engine-harness.ts';
 import type { EngineHarness } from '../support/engine-harness.ts';
-import { control } from '../support/simulator-harness.ts';
-import { globalKeys } from '../../src/store/redis-keys.ts';
 
 let h: EngineHarness;
 let child: ChildProcess | undefined;
@@ -53,19 +51,12 @@ describe('an owner killed mid-hunt', () => {
     // The operator confirms while nobody owns the hunt: the command waits in the job's stream.
     const view = await commands.get(job.id);
     const chosen = view!.calls[1]!;
-    await control(h.sim, 'POST', `/_sim/calls/${chosen.telephonySessionId}/pickup`);
-    await commands.send(job.id, { type: 'confirm', callId: chosen.callId }, 'test-operator');
+    await agentAnswersAndOperatorConfirms(h, job.id, chosen);
 
     h.startEngine();
-    const done = await eventually(async () => {
-      const current = await commands.get(job.id);
-      return current?.status === 'completed' ? current : undefined;
-    }, 60_000, 200);
+    const done = await waitForJob(h, job.id, 'completed', 60_000);
     expect(done.winnerCallId).toBe(chosen.callId);
 
-    const { records } = await control(h.sim, 'GET', '/_sim/calls');
-    expect(records.filter((r: any) => r.milestones.transferReceivedAt !== null)).toHaveLength(1);
-    expect(records.filter((r: any) => r.endedAt === null && r.telephonySessionId !== chosen.telephonySessionId)).toEqual([]);
-    expect(await h.redis.hlen(globalKeys.extensionReservations)).toBe(0);
+    await expectOneTransferAndRestEnded(h, chosen.telephonySessionId);
   }, 150_000);
 });

@@ -17,7 +17,8 @@ import type { HuntEngineOptions } from '../../src/engine/hunt-engine.ts';
 import { syncDevices, syncDirectory } from '../../src/engine/extension-directory.ts';
 import { RINGCENTRAL_DEFAULT_LIMITS } from '../../src/simulator/rate-limit/rate-limiter.ts';
 import { globalKeys } from '../../src/store/redis-keys.ts';
-import type { Destination } from '../../src/engine/hunt-types.ts';
+import type { CallView, Destination, JobView } from '../../src/engine/hunt-types.ts';
+import { expect } from 'vitest';
 import { control, startTestSimulator, TEST_CREDENTIALS } from './simulator-harness.ts';
 import { serve } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
@@ -134,4 +135,35 @@ export async function eventually<T>(check: () => Promise<T | undefined | false>,
     if (Date.now() > end) throw new Error(`condition not met within ${timeoutMs} ms${last instanceof Error ? `: ${last.message}` : ''}`);
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
+}
+
+/** Waits until the hunt reaches `status`. */
+export function waitForJob(h: EngineHarness, jobId: string, status: JobView['status'], timeoutMs = 60_000): Promise<JobView> {
+  return eventually(async () => {
+    const view = await h.engine.commands.get(jobId);
+    return view?.status === status ? view : undefined;
+  }, timeoutMs, 200);
+}
+
+/** The operator's move once the IRS agent is on a line: the agent picks up (simulator), the operator confirms. */
+export async function agentAnswersAndOperatorConfirms(h: EngineHarness, jobId: string, call: CallView): Promise<void> {
+  await control(h.sim, 'POST', `/_sim/calls/${call.telephonySessionId}/pickup`);
+  await h.engine.commands.send(jobId, { type: 'confirm', callId: call.callId }, 'test-operator');
+}
+
+/**
+ * The simulator's truth after a hunt: exactly one call was handed to the firm (the winner's), every other call
+ * has ended, and no extension is still reserved.
+ */
+export async function expectOneTransferAndRestEnded(h: EngineHarness, winnerSessionId: string | undefined): Promise<void> {
+  const { records } = await control<{ records: { telephonySessionId: string; endedAt: string | null; milestones: { transferReceivedAt: string | null } }[] }>(h.sim, 'GET', '/_sim/calls');
+  const transferred = records.filter((r) => r.milestones.transferReceivedAt !== null);
+  expect(transferred.map((r) => r.telephonySessionId)).toEqual([winnerSessionId]);
+  expect(records.filter((r) => r.endedAt === null && r.telephonySessionId !== winnerSessionId && !isFirmLeg(r))).toEqual([]);
+  expect(await h.redis.hlen(globalKeys.extensionReservations)).toBe(0);
+}
+
+/** A standby leg rung to the firm's queue (it stays connected to the agent after the bridge). */
+function isFirmLeg(record: { telephonySessionId: string } & Record<string, unknown>): boolean {
+  return typeof record.to === 'string' && /^\d{1,8}$/.test(record.to);
 }
