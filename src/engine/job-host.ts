@@ -150,13 +150,8 @@ export class JobHost {
   private async reconcile(): Promise<void> {
     for (const call of this.summary().calls) {
       if (call.status === 'cleaning' || !LIVE.has(call.status) || !call.telephonySessionId) continue;
-      let session: SessionState;
-      try {
-        session = await this.deps.telephony.getSession(call.telephonySessionId);
-      } catch (error) {
-        this.deps.log.warn({ err: error, jobId: this.jobId, callId: call.callId }, 'reconcile: session lookup failed');
-        continue;
-      }
+      const session = await this.lookUp(call.telephonySessionId, call.callId, 'reconcile');
+      if (!session) continue;
       if (!session.exists) {
         await this.apply({ type: 'call.party', callId: call.callId, telephonySessionId: call.telephonySessionId, side: 'ours', code: 'Disconnected', reason: 'Reconciled', sequence: RECONCILED_SEQUENCE, at: this.now() });
       }
@@ -181,13 +176,8 @@ export class JobHost {
       const due = call.status === 'dialing' ? settings.dialingStaleMs : settings.recheckLiveMs;
       if (now - checked < due) continue;
       this.lastChecked.set(`${call.callId}:${call.attempt}`, now);
-      let session: SessionState;
-      try {
-        session = await this.deps.telephony.getSession(call.telephonySessionId);
-      } catch (error) {
-        this.deps.log.warn({ err: error, jobId: this.jobId, callId: call.callId }, 'sweep: session lookup failed');
-        continue;
-      }
+      const session = await this.lookUp(call.telephonySessionId, call.callId, 'sweep');
+      if (!session) continue;
       const last = callContext(this.actor.getSnapshot(), call.callId)?.lastSequence[call.telephonySessionId] ?? 0;
       const observed = (side: 'ours' | 'far', code: string, reason?: string): HuntEvent => ({
         type: 'call.party',
@@ -212,6 +202,16 @@ export class JobHost {
       } else if (far?.code === 'Disconnected' || ours?.code === 'Disconnected') {
         await this.apply(observed(far?.code === 'Disconnected' ? 'far' : 'ours', 'Disconnected', (far ?? ours)?.reason));
       }
+    }
+  }
+
+  /** The session's state now, or undefined (logged) when the phone system cannot say; the caller skips the line. */
+  private async lookUp(telephonySessionId: string, callId: string, purpose: string): Promise<SessionState | undefined> {
+    try {
+      return await this.deps.telephony.getSession(telephonySessionId);
+    } catch (error) {
+      this.deps.log.warn({ err: error, jobId: this.jobId, callId }, `${purpose}: session lookup failed`);
+      return undefined;
     }
   }
 

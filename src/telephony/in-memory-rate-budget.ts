@@ -3,6 +3,7 @@
  * same priority headroom as the shared Redis budget. For a single instance without Redis, and for tests.
  */
 import type { RateBudget } from './rate-budget.ts';
+import { DEFAULT_PENALTY_MS, DEFAULT_PRIORITY_SHARES, shareOfLimit } from './rate-budget-policy.ts';
 import type { RequestPriority, ThrottleGroup } from './telephony-port.ts';
 
 export interface GroupBudget {
@@ -17,15 +18,9 @@ export const RINGCENTRAL_LIMITS: Record<ThrottleGroup, GroupBudget> = {
   Auth: { limit: 5, windowMs: 60_000 },
 };
 
-/** Share of a group's limit each priority may fill: what lies above is kept for the higher ones. */
-export const PRIORITY_SHARE: Record<RequestPriority, number> = { transfer: 1, hangup: 0.9, dial: 0.8, sync: 0.6 };
-
-export const DEFAULT_PENALTY_MS = 30_000;
-
-/** Requests of `priority` allowed per window of a group with `limit`. */
+/** Requests of `priority` allowed per window of a group with `limit`: the same shares as the shared budget. */
 export function priorityAllowance(limit: number, priority: RequestPriority): number {
-  // The epsilon keeps e.g. 0.29 × 100 = 28.999… from rounding down (as the shared Redis budget's policy does).
-  return Math.max(1, Math.floor(limit * PRIORITY_SHARE[priority] + 1e-9));
+  return shareOfLimit(limit, DEFAULT_PRIORITY_SHARES[priority]);
 }
 
 export interface InMemoryRateBudgetOptions {

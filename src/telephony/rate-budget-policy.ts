@@ -86,9 +86,17 @@ export function validatePolicy(policy: RateBudgetPolicy): void {
 
 /** Requests of `group` that `priority` may have in the window at once: ⌊limit × share⌋, at least 1. */
 export function allowance(policy: RateBudgetPolicy, group: ThrottleGroup, priority: RequestPriority): number {
-  // The epsilon keeps 0.29 × 100 = 28.999… from rounding down to 28.
-  return Math.max(1, Math.floor(policy.limits[group] * policy.shares[priority] + 1e-9));
+  return shareOfLimit(policy.limits[group], policy.shares[priority]);
 }
+
+/** Requests a priority with `share` of a group may send per window of `limit` (at least one). */
+export function shareOfLimit(limit: number, share: number): number {
+  // The epsilon keeps 0.29 × 100 = 28.999… from rounding down to 28.
+  return Math.max(1, Math.floor(limit * share + 1e-9));
+}
+
+/** How long a credential waits after a 429 that named no Retry-After (RingCentral: at least 30 s). */
+export const DEFAULT_PENALTY_MS = 30_000;
 
 /**
  * Milliseconds from the first to the last of `lines` call-outs (Heavy, dial priority) with an empty window:

@@ -8,7 +8,7 @@ import type { Redis } from 'ioredis';
 import { luaScript } from '../store/lua-script.ts';
 import { globalKeys } from '../store/redis-keys.ts';
 import type { RateBudget } from './rate-budget.ts';
-import { RINGCENTRAL_DEFAULT_POLICY, allowance, policyFor, validatePolicy } from './rate-budget-policy.ts';
+import { DEFAULT_PENALTY_MS, RINGCENTRAL_DEFAULT_POLICY, allowance, policyFor, validatePolicy } from './rate-budget-policy.ts';
 import type { RateBudgetPolicyTable } from './rate-budget-policy.ts';
 import type { RequestPriority, ThrottleGroup } from './telephony-port.ts';
 
@@ -16,7 +16,6 @@ const acquireScript = luaScript('rate-budget-acquire-2.lua');
 const penalizeScript = luaScript('rate-budget-penalize-1.lua');
 
 /** RingCentral's advice when a 429 carries no Retry-After. */
-export const DEFAULT_PENALTY_MS = 30_000;
 
 export interface RedisRateBudgetOptions {
   policies?: RateBudgetPolicyTable;
