@@ -154,12 +154,31 @@ const fmt = (ms: number): string => (Number.isNaN(ms) ? '–' : ms.toFixed(1));
 
 // --- the simulator ---------------------------------------------------------------------------------------
 
+interface LoopStats {
+  p50: number;
+  p99: number;
+  max: number;
+}
+
 interface SimHandle {
   url: string;
   /** CPU seconds (user + sys) the simulator's own process used so far; undefined when it runs inline. */
   cpuSeconds(): number | undefined;
+  /** Event-loop delay histogram of the simulator's process (ns, sampled every 5 ms); undefined when inline. */
+  loop(command: 'reset' | 'stats'): Promise<LoopStats | undefined>;
   close(): Promise<void>;
 }
+
+/** Preloaded into the simulator's process: its event-loop delay, asked for over the IPC channel. */
+const SIM_LOOP_MONITOR = `data:text/javascript,${encodeURIComponent(
+  [
+    "import { monitorEventLoopDelay } from 'node:perf_hooks';",
+    'const h = monitorEventLoopDelay({ resolution: 5 });',
+    'h.enable();',
+    "process.on('message', (m) => { if (m === 'reset') h.reset(); else process.send?.({ p50: h.percentile(50), p99: h.percentile(99), max: h.max }); });",
+    'process.channel?.unref();',
+  ].join('\n'),
+)}`;
 
 const BIN = fileURLToPath(new URL('../bin/hold-hunter.js', import.meta.url));
 const SIM_SEED = 42; // the tests' seed: 84 users with an online device, queue 801 answered by six members
@@ -191,14 +210,17 @@ function processCpuSeconds(pid: number | undefined): number | undefined {
 async function startSim(o: BenchOptions): Promise<SimHandle> {
   if (o.sim === 'inline') {
     const sim = await startTestSimulator({ scenario: 'fast-agent', timeScale: o.timeScale, seed: SIM_SEED });
-    return { url: sim.url, cpuSeconds: () => undefined, close: () => sim.close() };
+    return { url: sim.url, cpuSeconds: () => undefined, loop: () => Promise.resolve(undefined), close: () => sim.close() };
   }
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn(process.execPath, [BIN, 'simulator'], {
+  // BENCH_SIM_NODE_ARGS: extra node flags for the simulator, e.g. "--cpu-prof --cpu-prof-dir=/tmp/sim-prof".
+  const nodeArgs = (process.env.BENCH_SIM_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '--import', SIM_LOOP_MONITOR, BIN, 'simulator'], {
     env: { ...process.env, SIM_PORT: String(port), SIM_HOST: '127.0.0.1', SIM_SCENARIO: 'fast-agent', SIM_TIME_SCALE: String(o.timeScale), SIM_SEED: String(SIM_SEED), LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
+  child.channel?.unref();
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const until = Date.now() + 30_000;
   for (;;) {
@@ -217,9 +239,24 @@ async function startSim(o: BenchOptions): Promise<SimHandle> {
   return {
     url,
     cpuSeconds: () => processCpuSeconds(child.pid),
+    loop: (command) =>
+      new Promise((resolve) => {
+        if (!child.connected) return resolve(undefined);
+        if (command === 'reset') {
+          child.send('reset');
+          return resolve(undefined);
+        }
+        const timer = setTimeout(() => resolve(undefined), 5_000);
+        child.once('message', (stats) => {
+          clearTimeout(timer);
+          resolve(stats as LoopStats);
+        });
+        child.send('stats');
+      }),
     async close() {
       if (child.exitCode === null) child.kill('SIGTERM');
       await Promise.race([exited, sleep(5_000)]);
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     },
   };
 }
@@ -238,6 +275,10 @@ interface Rig {
   sim: SimHandle;
   redis: Redis;
   engine: HuntEngine;
+  /** The webhook subscription's status as RingCentral (the simulator) reports it. */
+  subscriptionStatus(): Promise<string>;
+  /** Wall ms each webhook request spent inside the product's app (body read, checks, Redis). */
+  receiverMs: number[];
   close(): Promise<void>;
 }
 
@@ -264,15 +305,26 @@ async function startRig(o: BenchOptions, hooks: { onDecision: (jobId: string, ca
   const verificationToken = 'bench-transfer-token';
   const app = createApp({ connectionStatus: () => Promise.resolve({ mode: 'demo', server: sim.url, connected: true }), webhooks: { redis, verificationToken, log } });
   let server: ReturnType<typeof serve> | undefined;
+  const receiverMs: number[] = [];
+  // Timing around the app only: what the simulator sees beyond this is the HTTP server and the event loop.
+  const timed = async (request: Request, env?: unknown): Promise<Response> => {
+    const start = performance.now();
+    const response = await app.fetch(request, env);
+    if (new URL(request.url).pathname === WEBHOOK_PATH) receiverMs.push(performance.now() - start);
+    return response;
+  };
   const address = await new Promise<AddressInfo>((resolve) => {
-    server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, resolve);
+    server = serve({ fetch: timed, port: 0, hostname: '127.0.0.1' }, resolve);
   });
   const keeper = new WebhookSubscriptionKeeper({ telephony, redis, address: `http://127.0.0.1:${address.port}${WEBHOOK_PATH}`, verificationToken, log });
-  await keeper.ensure();
+  const subscription = await keeper.ensure();
+  keeper.start(); // as in production: the periodic check (every 15 min) that renews or recreates it
   return {
     sim,
     redis,
     engine,
+    subscriptionStatus: async () => (await telephony.getSubscription(subscription.id))?.status ?? 'gone',
+    receiverMs,
     async close() {
       await engine.close();
       await keeper.stop();
@@ -295,6 +347,8 @@ class Bench {
   private inFlight = 0;
   private readonly maxStarts: number;
   private rig?: Rig;
+  /** Set when the run cannot go on (the webhook subscription was blacklisted): every job loop stops. */
+  abortReason?: string;
 
   constructor(private readonly o: BenchOptions) {
     this.maxStarts = o.jobsTotal + Math.max(10, Math.ceil(o.jobsTotal / 5));
@@ -317,17 +371,20 @@ class Bench {
   }
 
   private async slot(slot: number): Promise<void> {
-    // Spread the first starts a little so the first wave does not dial in lockstep.
-    await sleep(slot * 150);
-    while (this.samples.length + this.inFlight < this.o.jobsTotal && this.started < this.maxStarts) {
+    // Spread the first starts over about one job's length (dials go 1 s apart, then the IVR), so the jobs run
+    // staggered as a firm's would rather than ramping up and handing off in lockstep.
+    await sleep(Math.round((slot * (this.o.lines * 1_000 + 10_000)) / this.o.concurrent));
+    while (!this.abortReason && this.samples.length + this.inFlight < this.o.jobsTotal && this.started < this.maxStarts) {
       this.started += 1;
       this.inFlight += 1;
       try {
         this.samples.push(await this.job());
         if (this.samples.length % 10 === 0) process.stderr.write(`  ${this.samples.length}/${this.o.jobsTotal} hand-offs measured (${this.failures.length} jobs failed)\n`);
       } catch (error) {
-        this.failures.push((error as Error).message);
-        process.stderr.write(`  job failed: ${(error as Error).message}\n`);
+        if (!this.abortReason) {
+          this.failures.push((error as Error).message);
+          process.stderr.write(`  job failed: ${(error as Error).message}\n`);
+        }
       } finally {
         this.inFlight -= 1;
       }
@@ -352,6 +409,11 @@ class Bench {
     }
   }
 
+  private async pause(ms: number, jobId: string): Promise<void> {
+    await sleep(ms);
+    if (this.abortReason) await this.cancel(jobId, this.abortReason);
+  }
+
   private async cancel(jobId: string, why: string): Promise<never> {
     await this.r.engine.commands.send(jobId, { type: 'cancel' }, 'bench').catch(() => undefined);
     throw new Error(`job ${jobId}: ${why}`);
@@ -367,7 +429,7 @@ class Bench {
     const giveUpAt = relaxAt + 60_000;
     let holding: CallView[] = [];
     for (;;) {
-      await sleep(o.pollMs);
+      await this.pause(o.pollMs, job.id);
       // The product's own read path (what the dashboard polls): record + snapshot + summary.
       const view = await r.engine.commands.get(job.id);
       if (!view || FINAL.has(view.status)) throw new Error(`job ${job.id} ended (${view?.status ?? 'gone'}) before a line was confirmed`);
@@ -398,7 +460,7 @@ class Bench {
     await r.engine.commands.send(job.id, { type: 'confirm', callId: chosen.callId }, 'bench');
     const doneBy = Date.now() + 60_000;
     for (;;) {
-      await sleep(250);
+      await this.pause(250, job.id);
       // Only the status field: the full view would parse the whole snapshot on the loop being measured.
       const status = await r.redis.hget(jobKeys(job.id).record, 'status');
       if (status === 'completed') break;
@@ -437,6 +499,37 @@ async function addAliasExtensions(redis: Redis, real: HuntExtension[], lines: nu
   }
   if (Object.keys(rows).length > 0) await redis.hset(globalKeys.extensions, rows);
   return { rows: Object.keys(rows).length, perDevice };
+}
+
+interface DeliveryRecord {
+  uuid: string;
+  outcome: string;
+  sentAt?: string;
+  durationMs?: number;
+  error?: string;
+}
+
+/** Webhook deliveries as the simulator saw them (its log keeps the last 5000 attempts: sampled every 10 s). */
+class WebhookWatch {
+  readonly durations: number[] = [];
+  failed = 0;
+  lastError?: string;
+  private readonly seen = new Set<string>();
+
+  async sample(sim: SimHandle): Promise<void> {
+    const { records } = await control<{ records: DeliveryRecord[] }>(sim, 'GET', '/_sim/webhooks');
+    for (const record of records) {
+      if (record.outcome !== 'delivered' && record.outcome !== 'failed') continue;
+      const key = `${record.uuid} ${record.sentAt ?? ''}`;
+      if (this.seen.has(key)) continue;
+      this.seen.add(key);
+      if (record.outcome === 'delivered') this.durations.push(record.durationMs ?? Number.NaN);
+      else {
+        this.failed += 1;
+        this.lastError = record.error;
+      }
+    }
+  }
 }
 
 async function redisCpuSeconds(redis: Redis): Promise<number> {
@@ -478,16 +571,62 @@ async function main(): Promise<void> {
   const rssTimer = setInterval(() => (rssMax = Math.max(rssMax, process.memoryUsage().rss)), 1_000);
   const redisCpuStart = await redisCpuSeconds(rig.redis);
   const simCpuStart = rig.sim.cpuSeconds();
+  await rig.sim.loop('reset');
   const cpuStart = process.cpuUsage();
   const wallStart = performance.now();
   loop.enable();
 
+  // Redis round trips: on the product's one shared connection (queued behind its other commands) and on a
+  // connection of its own (the server alone).
+  const probe = createRedis(`redis://127.0.0.1:6379/${o.db}`, { name: 'bench-transfer-probe' });
+  const pingShared: number[] = [];
+  const pingOwn: number[] = [];
+  let probing = true;
+  const prober = (async () => {
+    while (probing) {
+      await sleep(200);
+      const a = performance.now();
+      await rig.redis.ping();
+      const b = performance.now();
+      await probe.ping();
+      pingShared.push(b - a);
+      pingOwn.push(performance.now() - b);
+    }
+  })();
+  const receiverStart = rig.receiverMs.length;
+
+  // Watchdog: a blacklisted subscription means no more events reach any hunt, so the run stops there.
+  const watch = new WebhookWatch();
+  let monitoring = true;
+  const monitor = (async () => {
+    for (let tick = 1; monitoring; tick++) {
+      await sleep(5_000);
+      if (!monitoring) break;
+      try {
+        const status = await rig.subscriptionStatus();
+        if (status !== 'Active' && !bench.abortReason) {
+          bench.abortReason = `webhook subscription ${status} after ${((performance.now() - wallStart) / 1000).toFixed(0)} s`;
+          process.stderr.write(`  ABORTING: ${bench.abortReason}\n`);
+        }
+      } catch {
+        // a slow answer under load is no verdict; look again next time
+      }
+      if (tick % 2 === 0) await watch.sample(rig.sim).catch(() => undefined);
+    }
+  })();
+
   await bench.run(rig);
+  monitoring = false;
+  probing = false;
+  await Promise.all([monitor, prober]);
+  await closeRedis(probe);
+  await watch.sample(rig.sim).catch(() => undefined);
 
   loop.disable();
   const wallMs = performance.now() - wallStart;
   const cpu = process.cpuUsage(cpuStart);
   const simCpuEnd = rig.sim.cpuSeconds();
+  const simLoop = await rig.sim.loop('stats');
   const redisCpu = (await redisCpuSeconds(rig.redis)) - redisCpuStart;
   clearInterval(rssTimer);
   rssMax = Math.max(rssMax, process.memoryUsage().rss);
@@ -528,7 +667,22 @@ async function main(): Promise<void> {
   );
   // The histogram records each sampling interval whole: what lies above the resolution is the loop's lag.
   const lag = (ns: number): string => fmt(Math.max(0, ns / 1e6 - loopResolutionMs));
-  out.push(`  event-loop lag (ms): p50 ${lag(loop.percentile(50))}, p99 ${lag(loop.percentile(99))}, max ${lag(loop.max)}`);
+  out.push(
+    `  event-loop lag (ms): this process p50 ${lag(loop.percentile(50))}, p99 ${lag(loop.percentile(99))}, max ${lag(loop.max)}` +
+      `${simLoop ? `; simulator p50 ${lag(simLoop.p50)}, p99 ${lag(simLoop.p99)}, max ${lag(simLoop.max)}` : ''}`,
+  );
+  const delivery = stats(watch.durations);
+  out.push(
+    `  webhooks: ${delivery.n} delivered, ${watch.failed} failed${watch.lastError ? ` (${watch.lastError})` : ''}; simulator POST → receiver 2xx (ms): ` +
+      `p50 ${fmt(delivery.p50)}, p99 ${fmt(delivery.p99)}, max ${fmt(delivery.max)}`,
+  );
+  const inApp = stats(rig.receiverMs.slice(receiverStart));
+  out.push(`  webhook time inside the app (body, checks, Redis) (ms): p50 ${fmt(inApp.p50)}, p99 ${fmt(inApp.p99)}, max ${fmt(inApp.max)}`);
+  const shared = stats(pingShared);
+  const own = stats(pingOwn);
+  out.push(`  Redis PING on the product's shared connection (ms): p50 ${fmt(shared.p50)}, p99 ${fmt(shared.p99)}, max ${fmt(shared.max)}; on its own connection: p50 ${fmt(own.p50)}, p99 ${fmt(own.p99)}, max ${fmt(own.max)}`);
+  // The simulator blacklists after 20 failed deliveries in a row (3 s timeout each), as RingCentral does.
+  if (bench.abortReason) out.push(`  ABORTED: ${bench.abortReason}; no hunt hears its calls any more, so the run stopped there`);
   const p99 = stats(samples.map((s) => s.decisionToSim)).p99;
   out.push(`  target p99 <= 50 ms: ${Number.isNaN(p99) ? 'no data' : p99 <= 50 ? 'met' : 'NOT met'} (p99 ${fmt(p99)} ms)`);
   if (failures.length > 0) out.push(`  failures: ${[...new Set(failures.map((f) => f.replace(/job-[\w-]+/g, 'job').replace(/\d+ ms/g, 'N ms')))].slice(0, 5).join('; ')}`);
