@@ -6,14 +6,16 @@ export type { JobContext, JobEvent, JobOutcome, LineRecord } from './job.machine
 export { MACHINE_VERSION } from './hunt-protocol.ts';
 export type { HuntEvent, Intent, JobInput, JobSummary, PartySide, TimerName } from './hunt-protocol.ts';
 export {
+  IncrementalPersister,
   IntentGapError,
   callContext,
   createJobActor,
   isCompatible,
+  joinParts,
   pendingIntents,
   persist,
   summarize,
 } from './job-snapshot.ts';
-export type { CallSummary, CreateJobActorOptions, JobActor, JobSummaryDetail, StoredJobSnapshot } from './job-snapshot.ts';
+export type { CallSummary, CreateJobActorOptions, JobActor, JobSummaryDetail, PersistedChild, SnapshotParts, StoredJobSnapshot } from './job-snapshot.ts';
 export * from './hunt-rules.ts';
 export type { IntentDraft, LineCommand, LineReport } from './line-protocol.ts';

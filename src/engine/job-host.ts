@@ -4,9 +4,10 @@
  * step it persists the snapshot first and runs the new intents after, so a crash can only re-run an intent
  * (each is idempotent or guarded), never lose one (design §3–4).
  */
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { callContext, createJobActor, isCompatible, pendingIntents, persist, summarize } from '../../machines/index.ts';
+import { IncrementalPersister, callContext, createJobActor, isCompatible, pendingIntents, summarize } from '../../machines/index.ts';
+import type { JobSummaryDetail } from '../../machines/index.ts';
 import type { HuntEvent, Intent, JobSummary } from '../../machines/hunt-protocol.ts';
 import { MACHINE_VERSION } from '../../machines/hunt-protocol.ts';
 import { jobKeys } from '../store/redis-keys.ts';
@@ -23,6 +24,8 @@ import type { JobSpec, JobStatus } from './hunt-types.ts';
 import { bullId } from './engine-queues.ts';
 import type { DialJobData, TimerJobData } from './engine-queues.ts';
 import { appendHistory, historyEntries } from './job-history.ts';
+import type { HistoryEntry } from './job-history.ts';
+import { readStoredJob, writeStoredJob } from './job-snapshot-store.ts';
 
 export interface JobHostDeps {
   redis: Redis;
@@ -49,13 +52,6 @@ export interface EffectScheduler {
   timer(data: TimerJobData, delayMs: number, id: string): Promise<void>;
 }
 
-interface StoredState {
-  version: number;
-  snapshot: unknown;
-  streamId: string;
-  executedIntentId: number;
-}
-
 const LIVE = new Set(['dialing', 'ivr', 'holding', 'suspected-live', 'confirmed', 'transferring', 'cleaning']);
 const FINAL_JOB: ReadonlySet<JobStatus> = new Set(['completed', 'cancelled', 'failed']);
 /** A sequence above any real one: a reconciled end of session overrides everything that came before. */
@@ -80,6 +76,11 @@ export class JobHost {
   private stopping = false;
   private readonly now: () => number;
   private readonly winnerLock: WinnerLock;
+  private readonly persister = new IncrementalPersister();
+  /** History of the steps since the last commit, and the job record's status as last written. */
+  private uncommitted: HistoryEntry[] = [];
+  private recorded?: { status: JobStatus; winnerCallId?: string };
+  private memo?: { root: unknown; children: unknown[]; summary: JobSummaryDetail };
 
   constructor(
     private readonly deps: JobHostDeps,
@@ -97,8 +98,8 @@ export class JobHost {
     if (FINAL_JOB.has(record.status)) {
       // The previous owner may have died half-way through finishing: the rest of it is idempotent. Only stream
       // entries after the last one it applied can hold placements the machine never adopted.
-      const raw = await this.deps.redis.get(jobKeys(this.jobId).snapshot);
-      if (raw) this.streamId = (JSON.parse(raw) as StoredState).streamId;
+      const stored = await readStoredJob(this.deps.redis, this.jobId);
+      if (stored) this.streamId = stored.streamId;
       await this.releaseAfterFinish();
       return;
     }
@@ -128,14 +129,20 @@ export class JobHost {
     return this.stopping && !this.finished;
   }
 
-  summary(): JobSummary {
-    return summarize(this.actor.getSnapshot());
+  /** The job as it stands; steps read it often, so it is recomputed only when an actor's snapshot changed. */
+  summary(): JobSummaryDetail {
+    const root = this.actor.getSnapshot();
+    const children = Object.values(root.children).map((child) => child?.getSnapshot());
+    const memo = this.memo;
+    if (memo?.root === root && memo.children.length === children.length && children.every((c, i) => c === memo.children[i])) return memo.summary;
+    const summary = summarize(root);
+    this.memo = { root, children, summary };
+    return summary;
   }
 
   private async restore(): Promise<boolean> {
-    const raw = await this.deps.redis.get(jobKeys(this.jobId).snapshot);
-    if (!raw) return false;
-    const stored = JSON.parse(raw) as StoredState;
+    const stored = await readStoredJob(this.deps.redis, this.jobId);
+    if (!stored) return false;
     if (!isCompatible(stored)) {
       throw new Error(`job ${this.jobId} snapshot has machine version ${String((stored as { version?: unknown }).version)}, this build reads ${MACHINE_VERSION}`);
     }
@@ -215,17 +222,19 @@ export class JobHost {
     }
   }
 
-  /** Reads the next entries of the job's stream (blocking up to 1 s) and applies them in order. */
+  /**
+   * Reads the next entries of the job's stream (blocking up to 1 s) and applies them in order as one step: every
+   * transition, then one write of the snapshot (with the stream position and the history), then the intents.
+   */
   private async consume(): Promise<void> {
     const reply = await this.deps.blocking.xread('COUNT', 100, 'BLOCK', 1000, 'STREAMS', jobKeys(this.jobId).events, this.streamId);
     if (!reply) return;
     for (const entry of parseJobStreamEntries(reply[0]?.[1] ?? [])) {
-      if (this.finished) return;
-      const events = this.toEvents(entry.message);
+      for (const event of this.toEvents(entry.message)) await this.transition(event);
       this.streamId = entry.id;
-      if (events.length === 0) await this.save();
-      for (const event of events) await this.apply(event);
     }
+    await this.commit();
+    await this.runIntents();
   }
 
   /** Turns a stream message into machine events; telephony events need the call they belong to. */
@@ -263,8 +272,15 @@ export class JobHost {
     }
   }
 
-  /** One step: transition, persist, record history, then run the intents it produced. */
+  /** One step: transition, persist with its history, then run the intents it produced. */
   private async apply(event: HuntEvent): Promise<void> {
+    await this.transition(event);
+    await this.commit();
+    await this.runIntents();
+  }
+
+  /** Sends one event to the supervisor and notes the history it makes; nothing is written until `commit`. */
+  private async transition(event: HuntEvent): Promise<void> {
     const before = this.summary();
     if (event.type === 'call.confirm' || event.type === 'operator.transfer-now') this.deps.onDecision?.(this.jobId, event.callId);
     if (event.type === 'call.placed' && this.unwanted(before, event)) {
@@ -275,13 +291,7 @@ export class JobHost {
       return;
     }
     this.actor.send(event);
-    const after = this.summary();
-    // The history of a step commits with its snapshot: a crash loses both or neither.
-    await this.save((multi) => appendHistory(multi, this.jobId, historyEntries(event, before, after), after));
-    if (before.status !== after.status || before.winnerCallId !== after.winnerCallId) {
-      await updateJob(this.deps.redis, this.jobId, { status: after.status, ...(after.winnerCallId ? { winnerCallId: after.winnerCallId } : {}) });
-    }
-    await this.runIntents();
+    this.uncommitted.push(...historyEntries(event, before, this.summary()));
   }
 
   /** A placement nobody will ever hang up unless we do: the hunt is over, or the line moved to another attempt. */
@@ -292,27 +302,43 @@ export class JobHost {
     return !call || call.attempt !== event.attempt;
   }
 
-  private async save(alongside?: (multi: ChainableCommander) => void): Promise<void> {
-    const stored: StoredState = {
-      ...persist(this.actor),
-      streamId: this.streamId,
-      executedIntentId: this.executedIntentId,
-    };
-    const multi = this.deps.redis.multi().set(jobKeys(this.jobId).snapshot, JSON.stringify(stored));
-    alongside?.(multi);
+  /**
+   * Persists the steps since the last commit: the snapshot (only the call actors that changed), the stream
+   * position, the intent cursor and the steps' history in one transaction (a crash loses all or none), then
+   * the job record's status when it changed.
+   */
+  private async commit(): Promise<void> {
+    const summary = this.summary();
+    const history = this.uncommitted;
+    const parts = this.persister.take(this.actor);
+    const multi = this.deps.redis.multi();
+    writeStoredJob(multi, this.jobId, parts, { streamId: this.streamId, executedIntentId: this.executedIntentId });
+    appendHistory(multi, this.jobId, history, summary);
     const results = await multi.exec();
     const failed = results?.find(([error]) => error);
     if (!results || failed) throw failed?.[0] ?? new Error('snapshot transaction was discarded');
+    this.persister.commit();
+    this.uncommitted = [];
+    if (this.recorded?.status !== summary.status || this.recorded.winnerCallId !== summary.winnerCallId) {
+      await updateJob(this.deps.redis, this.jobId, { status: summary.status, ...(summary.winnerCallId ? { winnerCallId: summary.winnerCallId } : {}) });
+      this.recorded = { status: summary.status, ...(summary.winnerCallId ? { winnerCallId: summary.winnerCallId } : {}) };
+    }
   }
 
+  /**
+   * Runs the intents the snapshot holds beyond the cursor. The cursor is persisted with the next commit: a crash
+   * before it re-runs them, which every intent tolerates (idempotent or guarded).
+   */
   private async runIntents(): Promise<void> {
+    let ran = false;
     for (;;) {
       const next = pendingIntents(this.actor.getSnapshot(), this.executedIntentId)[0];
-      if (!next) return;
+      if (!next) break;
       this.executedIntentId = next.id;
       await this.execute(next);
-      await this.save();
+      ran = true;
     }
+    if (ran) await this.commit();
   }
 
   private call(callId: string): JobSummary['calls'][number] | undefined {

@@ -6,12 +6,13 @@ import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Queue } from 'bullmq';
 import type { Telephony, TransferTarget } from '../telephony/telephony-port.ts';
-import { globalKeys, jobKeys } from '../store/redis-keys.ts';
+import { globalKeys } from '../store/redis-keys.ts';
 import { JobRequestError } from './job-commands.ts';
 import type { CreateJobRequest, JobCommands, OperatorCommand } from './job-commands.ts';
 import { PPS_DESTINATION } from './hunt-types.ts';
 import type { CallView, Destination, JobSpec, JobView } from './hunt-types.ts';
 import { listJobIds, readJob, writeNewJob } from './job-records.ts';
+import { readStoredJob } from './job-snapshot-store.ts';
 import { appendToJobStream } from './job-stream.ts';
 import { readExtensions, readQueues } from './extension-directory.ts';
 import { getDestination } from './destination-store.ts';
@@ -69,8 +70,8 @@ export class RedisJobCommands implements JobCommands {
   async get(jobId: string): Promise<JobView | undefined> {
     const record = await readJob(this.deps.redis, jobId);
     if (!record) return undefined;
-    const raw = await this.deps.redis.get(jobKeys(jobId).snapshot);
-    const summary = raw ? summarize((JSON.parse(raw) as { snapshot: unknown }).snapshot) : undefined;
+    const stored = await readStoredJob(this.deps.redis, jobId);
+    const summary = stored ? summarize(stored.snapshot) : undefined;
     const calls: CallView[] = (summary?.calls ?? []).map((c) => ({
       callId: c.callId,
       status: c.status,

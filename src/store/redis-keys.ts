@@ -9,8 +9,10 @@ export const jobKeys = (jobId: string) => {
   return {
     /** Hash: the job's record (spec, status, timestamps). */
     record: `${tag}:record`,
-    /** String: the persisted XState snapshot of the job supervisor and its call actors. */
+    /** String: the persisted XState snapshot of the job supervisor (its call actors are in `snapshotCalls`). */
     snapshot: `${tag}:snapshot`,
+    /** Hash: callId → the persisted snapshot of that call actor (written only when it changed). */
+    snapshotCalls: `${tag}:snapshot:calls`,
     /** Stream: telephony events routed to the job's owner. */
     events: `${tag}:events`,
     /** Stream: every state change of every actor (kept after the job ends). */

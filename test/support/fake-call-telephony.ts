@@ -14,6 +14,8 @@ interface FakeSession {
   sequence: number;
   live: boolean;
   transferred: boolean;
+  /** Someone hung up: as on RingCentral the whole session ends, and an answer still on its way never lands. */
+  ending?: boolean;
 }
 
 export interface WebhookFaults {
@@ -57,8 +59,9 @@ export class FakeCallTelephony implements Telephony {
     };
     this.sessions.set(session.id, session);
     // As on RingCentral, the first notifications may beat the call-out's reply.
+    const answer = (side: 'ours' | 'far'): Promise<void> => (session.ending ? Promise.resolve() : this.change(session, side, 'Answered'));
     setImmediate(() => {
-      void this.change(session, 'far', 'Answered').then(() => this.change(session, 'ours', 'Answered'));
+      void answer('far').then(() => answer('ours'));
     });
     return { telephonySessionId: session.id, partyId: session.ours.id };
   }
@@ -91,6 +94,7 @@ export class FakeCallTelephony implements Telephony {
     this.hangupRequests.push(telephonySessionId);
     const session = this.sessions.get(telephonySessionId);
     if (!session?.live) return;
+    session.ending = true;
     await this.change(session, 'ours', 'Disconnected');
     await this.change(session, 'far', 'Disconnected');
   }
@@ -99,6 +103,7 @@ export class FakeCallTelephony implements Telephony {
   async farHangup(telephonySessionId: string): Promise<void> {
     const session = this.sessions.get(telephonySessionId);
     if (!session?.live || session.transferred) return;
+    session.ending = true;
     await this.change(session, 'far', 'Disconnected');
     await this.change(session, 'ours', 'Disconnected');
   }
