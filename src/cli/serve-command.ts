@@ -13,9 +13,9 @@ import { simulatorOptionsFromConfig } from './simulator-options.ts';
 import { onShutdown } from './on-shutdown.ts';
 import { createApp } from '../web/create-app.tsx';
 import { connectionProbe } from '../telephony/connection-probe.ts';
-import { connectRingCentral } from '../telephony/ringcentral-platform.ts';
-import type { ConnectedPlatform, RingCentralCredentials } from '../telephony/ringcentral-platform.ts';
-import { RingCentralTelephony } from '../telephony/ringcentral-telephony.ts';
+import type { RingCentralCredentials } from '../telephony/ringcentral-platform.ts';
+import { ringCentralAccount } from '../telephony/ringcentral-account.ts';
+import type { Telephony } from '../telephony/telephony-port.ts';
 import { RedisRateBudget } from '../telephony/redis-rate-budget.ts';
 import { closeRedis, createRedis } from '../store/redis-client.ts';
 import { RedisExtensionPool } from '../store/redis-extension-pool.ts';
@@ -41,25 +41,12 @@ export async function runServe(config: Config): Promise<void> {
     };
   }
 
-  // One login shared by the probe and the engine: RingCentral allows only a few sessions per user.
-  let connection: Promise<ConnectedPlatform> | undefined;
-  const connect = (): Promise<ConnectedPlatform> => {
-    connection ??= connectRingCentral(credentials).catch((error: unknown) => {
-      connection = undefined;
-      throw error;
-    });
-    return connection;
-  };
-
   const redis = createRedis(config.REDIS_URL, { name: 'hold-hunter', logger: log });
   const verificationToken = config.RC_WEBHOOK_TOKEN ?? randomBytes(24).toString('base64url');
   const apiToken = config.API_TOKEN ?? (config.demoMode ? randomBytes(18).toString('base64url') : undefined);
-  const telephony = new RingCentralTelephony({
-    platform: lazyPlatform(connect),
-    credential: credentials.clientId,
-    budget: new RedisRateBudget(redis),
-    log: log.child({ part: 'telephony' }),
-  });
+  // One login per user, shared by the probe and the engine: RingCentral allows only a few sessions per user.
+  const { telephony, connect, users } = ringCentralAccount(credentials, new RedisRateBudget(redis), log);
+  log.info({ users }, 'RingCentral users whose quota hunts may use');
   const engine = new HuntEngine({ redisUrl: config.REDIS_URL, redis, telephony, pool: new RedisExtensionPool(redis), log: log.child({ part: 'engine' }) });
   engine.start();
 
@@ -97,7 +84,7 @@ export async function runServe(config: Config): Promise<void> {
 }
 
 /** The directory first (two requests), then devices one by one at the lowest priority. */
-async function refreshDirectory(telephony: RingCentralTelephony, redis: ReturnType<typeof createRedis>, log: Logger, signal: AbortSignal): Promise<void> {
+async function refreshDirectory(telephony: Telephony, redis: ReturnType<typeof createRedis>, log: Logger, signal: AbortSignal): Promise<void> {
   try {
     await syncDirectory(telephony, redis, log);
     const withDevice = await syncDevices(telephony, redis, log, signal);
@@ -107,16 +94,3 @@ async function refreshDirectory(telephony: RingCentralTelephony, redis: ReturnTy
   }
 }
 
-/** A platform whose every request first waits for the shared login. */
-function lazyPlatform(connect: () => Promise<ConnectedPlatform>): ConnectedPlatform['platform'] {
-  return new Proxy({} as ConnectedPlatform['platform'], {
-    get(_target, property: string | symbol) {
-      return async (...args: unknown[]) => {
-        const { platform } = await connect();
-        const member = (platform as unknown as Record<string | symbol, (...a: unknown[]) => unknown>)[property];
-        if (typeof member !== 'function') throw new Error(`platform.${String(property)} is not a function`);
-        return member.apply(platform, args);
-      };
-    },
-  });
-}

@@ -7,7 +7,7 @@ import pino from 'pino';
 import type { RunningSimulator, StartSimulatorOptions } from '../../src/simulator/simulator-server.ts';
 import { connectRingCentral } from '../../src/telephony/ringcentral-platform.ts';
 import { RingCentralTelephony } from '../../src/telephony/ringcentral-telephony.ts';
-import { PooledTelephony } from '../../src/telephony/pooled-telephony.ts';
+import { ringCentralAccount } from '../../src/telephony/ringcentral-account.ts';
 import type { Telephony } from '../../src/telephony/telephony-port.ts';
 import { InMemoryRateBudget } from '../../src/telephony/in-memory-rate-budget.ts';
 import type { RateBudget } from '../../src/telephony/rate-budget.ts';
@@ -71,16 +71,15 @@ export async function startEngineHarness(options: {
   const { platform } = await connectRingCentral({ server: sim.url, clientId: TEST_CREDENTIALS.clientId, clientSecret: TEST_CREDENTIALS.clientSecret, jwt: TEST_CREDENTIALS.jwt });
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const budget = options.budget ?? new InMemoryRateBudget(options.relaxLimits ? { limits: { Light: { limit: 100_000, windowMs: 60_000 }, Medium: { limit: 100_000, windowMs: 60_000 }, Heavy: { limit: 100_000, windowMs: 60_000 } } } : {});
-  const members = [new RingCentralTelephony({ platform, credential: 'owner', budget, log })];
+  // Several users' JWTs in one RC_JWT-style list, wired exactly as `serve` wires them.
+  const jwts: string[] = [TEST_CREDENTIALS.jwt];
   const users = (await (await platform.get('/restapi/v1.0/account/~/extension', { type: 'User', status: 'Enabled', perPage: 100 })).json()) as { records: { id: number }[] };
   for (let i = 1; i < (options.credentials ?? 1); i++) {
     const user = users.records[i];
     if (!user) break;
-    const { jwt } = await control<{ jwt: string }>(sim, 'POST', '/_sim/jwt', { extensionId: user.id });
-    const member = await connectRingCentral({ server: sim.url, clientId: TEST_CREDENTIALS.clientId, clientSecret: TEST_CREDENTIALS.clientSecret, jwt });
-    members.push(new RingCentralTelephony({ platform: member.platform, credential: `user-${user.id}`, budget, log }));
+    jwts.push((await control<{ jwt: string }>(sim, 'POST', '/_sim/jwt', { extensionId: user.id })).jwt);
   }
-  const telephony = members.length === 1 ? (members[0] as RingCentralTelephony) : new PooledTelephony(members);
+  const { telephony } = ringCentralAccount({ server: sim.url, clientId: TEST_CREDENTIALS.clientId, clientSecret: TEST_CREDENTIALS.clientSecret, jwt: jwts.join(',') }, budget, log);
   const syncTelephony = new RingCentralTelephony({ platform, credential: 'sync', budget: new InMemoryRateBudget({ limits: { Light: { limit: 100_000, windowMs: 60_000 }, Medium: { limit: 100_000, windowMs: 60_000 } } }), log });
   await syncDirectory(syncTelephony, redis, log);
   await syncDevices(syncTelephony, redis, log);
