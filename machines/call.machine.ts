@@ -241,7 +241,7 @@ const emitHangup = callSetup.enqueueActions(({ context, enqueue }) => {
 
 const releaseExtension = callSetup.enqueueActions(({ context, enqueue }) => {
   if (context.heldExtensionId === undefined) return;
-  enqueue.sendParent(intentReport(context, { kind: 'release-extension', callId: context.callId, extensionId: context.heldExtensionId }));
+  enqueue.sendParent(intentReport(context, { kind: 'release-extension', callId: context.callId, extensionId: context.heldExtensionId, attempt: context.attempt }));
   enqueue.assign({ heldExtensionId: undefined });
 });
 

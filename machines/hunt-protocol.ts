@@ -54,7 +54,8 @@ export type Intent =
   /** Standby bridge: join the IRS call to the answered standby leg. */
   | { id: number; kind: 'bridge'; callId: string; token: number }
   | { id: number; kind: 'hangup'; callId: string; reason: string }
-  | { id: number; kind: 'release-extension'; callId: string; extensionId: string }
+  /** `attempt` is the one that reserved it (absent in snapshots written before it existed). */
+  | { id: number; kind: 'release-extension'; callId: string; extensionId: string; attempt?: number }
   | { id: number; kind: 'schedule'; timer: TimerName; callId?: string; at: number }
   | { id: number; kind: 'cancel-timer'; timer: TimerName; callId?: string }
   /** The job reached a final state: the host finishes its BullMQ job and stops. */

@@ -57,7 +57,7 @@ export async function runDial(deps: DialRunnerDeps, data: DialJobData): Promise<
     return;
   }
   const { spec } = record;
-  const extensionId = await pool.reserve({ jobId, callId }, spec.extensionIds);
+  const extensionId = await pool.reserve({ jobId, callId, attempt }, spec.extensionIds);
   if (!extensionId) {
     await report(failed('no free extension', true));
     return;
@@ -65,7 +65,7 @@ export async function runDial(deps: DialRunnerDeps, data: DialJobData): Promise<
   const raw = await redis.hget(globalKeys.extensions, extensionId);
   const deviceId = raw ? (JSON.parse(raw) as HuntExtension).deviceId : undefined;
   if (!deviceId) {
-    await pool.release(extensionId, { jobId, callId });
+    await pool.release(extensionId, { jobId, callId, attempt });
     await report(failed(`extension ${extensionId} has no online device`, true));
     return;
   }
@@ -73,7 +73,7 @@ export async function runDial(deps: DialRunnerDeps, data: DialJobData): Promise<
   try {
     placed = await telephony.placeCall({ deviceId, to: dialString(spec.destination.phoneNumber, spec.destination.ivr) });
   } catch (error) {
-    await pool.release(extensionId, { jobId, callId });
+    await pool.release(extensionId, { jobId, callId, attempt });
     const retryable = !(error instanceof TelephonyError) || error.status === 429 || error.status >= 500 || error.status === 409;
     log.warn({ err: error, jobId, callId, attempt }, 'dial failed');
     await report(failed((error as Error).message, retryable));
@@ -83,7 +83,7 @@ export async function runDial(deps: DialRunnerDeps, data: DialJobData): Promise<
   if (!after || FINAL.has(after.status)) {
     // The hunt ended while we dialled: nobody will hang this call up but us.
     await telephony.hangup(placed.telephonySessionId).catch((error: unknown) => log.warn({ err: error, jobId, callId }, 'late hang-up failed'));
-    await pool.release(extensionId, { jobId, callId });
+    await pool.release(extensionId, { jobId, callId, attempt });
   } else {
     // The placed result goes first so the owner knows the session before any of its events.
     await report({ type: 'call.placed', callId, attempt, extensionId, telephonySessionId: placed.telephonySessionId, partyId: placed.partyId, at: now() });

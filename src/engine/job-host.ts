@@ -10,7 +10,7 @@ import { IncrementalPersister, callContext, createJobActor, isCompatible, pendin
 import type { JobSummaryDetail } from '../../machines/index.ts';
 import type { HuntEvent, Intent, JobSummary } from '../../machines/hunt-protocol.ts';
 import { MACHINE_VERSION } from '../../machines/hunt-protocol.ts';
-import { jobKeys } from '../store/redis-keys.ts';
+import { globalKeys, jobKeys } from '../store/redis-keys.ts';
 import type { ExtensionPool } from '../store/extension-pool.ts';
 import { advanceWinner, claimWinner, readWinner } from '../store/winner-record.ts';
 import { WinnerLock } from '../store/winner-lock.ts';
@@ -87,6 +87,8 @@ export class JobHost {
     readonly jobId: string,
   ) {
     this.now = deps.now ?? Date.now;
+    // A recreation before this host started is covered by the takeover's reconcile.
+    this.resyncedAt = this.now();
     this.winnerLock = new WinnerLock(deps.redis, deps.log);
   }
 
@@ -167,6 +169,8 @@ export class JobHost {
 
   private lastSweep = 0;
   private readonly lastChecked = new Map<string, number>();
+  /** When the webhook subscription was last recreated, as far as this host has caught up with it. */
+  private resyncedAt: number;
 
   /**
    * Compares lines that may have missed a notification with the session's real state, and applies what
@@ -177,11 +181,12 @@ export class JobHost {
     const now = this.now();
     if (now - this.lastSweep < settings.everyMs) return;
     this.lastSweep = now;
+    const resync = await this.subscriptionRecreated(now);
     for (const call of this.summary().calls) {
       if (!SWEPT.has(call.status) || !call.telephonySessionId || !call.partyId) continue;
       const checked = this.lastChecked.get(`${call.callId}:${call.attempt}`) ?? call.since[call.status] ?? now;
       const due = call.status === 'dialing' ? settings.dialingStaleMs : settings.recheckLiveMs;
-      if (now - checked < due) continue;
+      if (!resync && now - checked < due) continue;
       this.lastChecked.set(`${call.callId}:${call.attempt}`, now);
       const session = await this.lookUp(call.telephonySessionId, call.callId, 'sweep');
       if (!session) continue;
@@ -210,6 +215,18 @@ export class JobHost {
         await this.apply(observed(far?.code === 'Disconnected' ? 'far' : 'ours', 'Disconnected', (far ?? ours)?.reason));
       }
     }
+  }
+
+  /**
+   * True once after the webhook subscription was recreated (blacklisted or gone): whatever happened to the lines
+   * meanwhile was never notified, so every line is checked now rather than at its next due time.
+   */
+  private async subscriptionRecreated(now: number): Promise<boolean> {
+    const recreatedAt = Number((await this.deps.redis.hget(globalKeys.subscription, 'recreatedAt')) ?? 0);
+    if (recreatedAt <= this.resyncedAt || recreatedAt > now) return false;
+    this.resyncedAt = recreatedAt;
+    this.deps.log.info({ jobId: this.jobId }, 'webhook subscription was recreated: checking every line with the phone system');
+    return true;
   }
 
   /** The session's state now, or undefined (logged) when the phone system cannot say; the caller skips the line. */
@@ -287,7 +304,7 @@ export class JobHost {
       // The line was hung up (or the job ended) while its dial was in flight: that call must not stay connected.
       this.deps.log.info({ jobId: this.jobId, callId: event.callId }, 'dropping a call placed after its line ended');
       await this.deps.telephony.hangup(event.telephonySessionId).catch((error: unknown) => this.deps.log.warn({ err: error }, 'late hang-up failed'));
-      await this.deps.pool.release(event.extensionId, { jobId: this.jobId, callId: event.callId });
+      await this.deps.pool.release(event.extensionId, { jobId: this.jobId, callId: event.callId, attempt: event.attempt });
       return;
     }
     this.actor.send(event);
@@ -385,7 +402,7 @@ export class JobHost {
         this.hangUpInBackground(intent.id, intent.callId);
         return;
       case 'release-extension':
-        await this.deps.pool.release(intent.extensionId, { jobId: this.jobId, callId: intent.callId });
+        await this.deps.pool.release(intent.extensionId, { jobId: this.jobId, callId: intent.callId, ...(intent.attempt === undefined ? {} : { attempt: intent.attempt }) });
         return;
       case 'finish': {
         this.finished = true;
@@ -420,7 +437,7 @@ export class JobHost {
         if (message.kind !== 'result' || message.event.type !== 'call.placed') continue;
         const placed = message.event;
         await telephony.hangup(placed.telephonySessionId).catch((error: unknown) => log.warn({ err: error }, 'stray call hang-up failed'));
-        await this.deps.pool.release(placed.extensionId, { jobId: this.jobId, callId: placed.callId });
+        await this.deps.pool.release(placed.extensionId, { jobId: this.jobId, callId: placed.callId, attempt: placed.attempt });
       }
       if ((await redis.scard(jobKeys(this.jobId).dialsInFlight)) === 0 || this.now() > until) return;
       await new Promise((resolve) => setTimeout(resolve, 50));

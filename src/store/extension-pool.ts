@@ -2,6 +2,11 @@
 export interface Reservation {
   jobId: string;
   callId: string;
+  /**
+   * The line's dial attempt: a late (redelivered) release of attempt 1 must not free the extension attempt 2 of
+   * the same line took meanwhile.
+   */
+  attempt?: number;
 }
 
 export interface ExtensionPool {

@@ -11,10 +11,10 @@ const reserveScript = luaScript('reserve-extension-1.lua');
 const releaseScript = luaScript('release-extension-1.lua');
 const releaseJobScript = luaScript('release-job-extensions-1.lua');
 
-/** The stored value; a job id must hold no space, since the first space separates it from the call id. */
-export function holderValue({ jobId, callId }: Reservation): string {
+/** The stored value "<jobId> <callId>[#<attempt>]"; a job id holds no space, since the first space ends it. */
+export function holderValue({ jobId, callId, attempt }: Reservation): string {
   if (callId === '') throw new Error('empty call id for a reservation');
-  return `${jobPrefix(jobId)}${callId}`;
+  return `${jobPrefix(jobId)}${callId}${attempt === undefined ? '' : `#${attempt}`}`;
 }
 
 /** "<jobId> ": the trailing space keeps job "4" from matching job "42". */
@@ -26,6 +26,8 @@ function jobPrefix(jobId: string): string {
 export function parseHolder(value: string): Reservation | undefined {
   const space = value.indexOf(' ');
   if (space <= 0) return undefined;
+  const call = /^(.*)#(\d+)$/.exec(value.slice(space + 1));
+  if (call) return { jobId: value.slice(0, space), callId: call[1] ?? '', attempt: Number(call[2]) };
   return { jobId: value.slice(0, space), callId: value.slice(space + 1) };
 }
 

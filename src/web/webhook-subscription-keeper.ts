@@ -14,7 +14,11 @@ import type { Telephony, WebhookSubscription } from '../telephony/telephony-port
 export const DEFAULT_EVENT_FILTERS = ['/restapi/v1.0/account/~/telephony/sessions'];
 export const DEFAULT_EXPIRES_IN_SECONDS = 604_800;
 export const DEFAULT_RENEW_BEFORE_MS = 24 * 60 * 60 * 1000;
-export const DEFAULT_CHECK_EVERY_MS = 15 * 60 * 1000;
+/**
+ * A blacklisted or vanished subscription leaves every hunt deaf until it is noticed: check every minute (one Light
+ * request per instance), not the 15 minutes RingCentral's old guide suggested.
+ */
+export const DEFAULT_CHECK_EVERY_MS = 60 * 1000;
 const LOCK_TTL_MS = 30_000;
 const LOCK_RETRY_MS = 100;
 
@@ -151,6 +155,8 @@ export class WebhookSubscriptionKeeper {
       expiresIn: this.expiresIn,
     });
     await this.store(created);
+    // Notifications of the gap are lost for good: hunts re-check their lines with the phone system (JobHost sweep).
+    if (storedId) await this.redis.hset(this.key, 'recreatedAt', String(this.now()));
     this.log.info({ subscriptionId: created.id, expirationTime: created.expirationTime, address: created.address }, 'webhook subscription created');
     return created;
   }

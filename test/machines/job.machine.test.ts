@@ -122,7 +122,7 @@ describe('job machine: failures and redials', () => {
     expect(delay).toBeGreaterThanOrEqual(REDIAL_MIN_MS);
     expect(delay).toBeLessThan(REDIAL_MIN_MS * 1.15 + 1);
     expect(job.take()).toEqual([
-      { id: 4, kind: 'release-extension', callId: 'call-2', extensionId: 'e2' },
+      { id: 4, kind: 'release-extension', callId: 'call-2', extensionId: 'e2', attempt: 1 },
       { id: 5, kind: 'schedule', timer: 'redial', callId: 'call-2', at: T0 + 2_000 + delay },
     ]);
     job.send({ type: 'timer.fired', timer: 'redial', callId: 'call-2', at: T0 + 2_000 + delay - TIMER_SLACK_MS - 1 });

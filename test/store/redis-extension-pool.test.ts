@@ -47,6 +47,19 @@ describe('RedisExtensionPool', () => {
     expect(await pool.reserve(call('j2', 'c1'), ['e1'])).toBe('e1');
   });
 
+  it('a late release of an earlier attempt never frees what a later attempt of the same line holds', async () => {
+    const { pool } = newPool();
+    expect(await pool.reserve({ jobId: 'j1', callId: 'c1', attempt: 1 }, ['e1'])).toBe('e1');
+    expect(await pool.release('e1', { jobId: 'j1', callId: 'c1', attempt: 1 })).toBe(true);
+    expect(await pool.reserve({ jobId: 'j1', callId: 'c1', attempt: 2 }, ['e1'])).toBe('e1');
+    // BullMQ redelivers attempt 1's release, or a restored owner re-runs it:
+    expect(await pool.release('e1', { jobId: 'j1', callId: 'c1', attempt: 1 })).toBe(false);
+    expect(await pool.holder('e1')).toEqual({ jobId: 'j1', callId: 'c1', attempt: 2 });
+    expect(await pool.heldBy('j1')).toEqual({ e1: 'c1' });
+    expect(await pool.releaseJob('j1')).toEqual(['e1']);
+    expect(parseHolder('j1 call#7#3')).toEqual({ jobId: 'j1', callId: 'call#7', attempt: 3 });
+  });
+
   it('releaseJob frees exactly that job: job "4" never matches job "42"', async () => {
     const { pool, key } = newPool();
     await pool.reserve(call('4', 'a'), ['e1']);

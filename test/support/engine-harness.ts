@@ -32,6 +32,8 @@ export interface EngineHarness {
   redisUrl: string;
   telephony: Telephony;
   engine: HuntEngine;
+  /** The webhook subscription's keeper (tests run its periodic check by calling `ensure()`). */
+  keeper: WebhookSubscriptionKeeper;
   /** Starts another engine (a second instance) on the same Redis and simulator. */
   startEngine(overrides?: Partial<HuntEngineOptions>): HuntEngine;
   close(): Promise<void>;
@@ -109,6 +111,7 @@ export async function startEngineHarness(options: {
     redisUrl,
     telephony,
     engine,
+    keeper,
     startEngine,
     async close() {
       await Promise.all(engines.map((e) => e.close()));
