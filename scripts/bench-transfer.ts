@@ -27,6 +27,7 @@ import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import type { Redis } from 'ioredis';
 import pino from 'pino';
+import type { LevelWithSilent } from 'pino';
 import { QUICK_IVR_DESTINATION } from '../test/support/engine-harness.ts';
 import { startTestSimulator, TEST_CREDENTIALS } from '../test/support/simulator-harness.ts';
 import { closeRedis, createRedis } from '../src/store/redis-client.ts';
@@ -37,6 +38,7 @@ import { RingCentralTelephony } from '../src/telephony/ringcentral-telephony.ts'
 import { RedisRateBudget } from '../src/telephony/redis-rate-budget.ts';
 import { RINGCENTRAL_DEFAULT_POLICY } from '../src/telephony/rate-budget-policy.ts';
 import { HuntEngine } from '../src/engine/hunt-engine.ts';
+import { startEngineThread } from '../src/engine/engine-thread.ts';
 import { readExtensions, syncDevices, syncDirectory } from '../src/engine/extension-directory.ts';
 import type { HuntExtension } from '../src/engine/extension-directory.ts';
 import { JobRequestError } from '../src/engine/job-commands.ts';
@@ -217,7 +219,7 @@ async function startSim(o: BenchOptions): Promise<SimHandle> {
   // BENCH_SIM_NODE_ARGS: extra node flags for the simulator, e.g. "--cpu-prof --cpu-prof-dir=/tmp/sim-prof".
   const nodeArgs = (process.env.BENCH_SIM_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
   const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '--import', SIM_LOOP_MONITOR, BIN, 'simulator'], {
-    env: { ...process.env, SIM_PORT: String(port), SIM_HOST: '127.0.0.1', SIM_SCENARIO: 'fast-agent', SIM_TIME_SCALE: String(o.timeScale), SIM_SEED: String(SIM_SEED), LOG_LEVEL: 'warn' },
+    env: { ...process.env, SIM_PORT: String(port), SIM_SIP_PORT: '0', SIM_HOST: '127.0.0.1', SIM_SCENARIO: 'fast-agent', SIM_TIME_SCALE: String(o.timeScale), SIM_SEED: String(SIM_SEED), LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   child.channel?.unref();
@@ -282,7 +284,9 @@ interface Rig {
   close(): Promise<void>;
 }
 
-async function startRig(o: BenchOptions, hooks: { onDecision: (jobId: string, callId: string) => void; onTransferSent: (jobId: string, callId: string) => void }): Promise<Rig> {
+type Hook = (jobId: string, callId: string, at: Stamp) => void;
+
+async function startRig(o: BenchOptions, hooks: { onDecision: Hook; onTransferSent: Hook }): Promise<Rig> {
   const redisUrl = `redis://127.0.0.1:6379/${o.db}`;
   const log = pino({ level: process.env.BENCH_LOG_LEVEL ?? 'silent' });
   const redis = createRedis(redisUrl, { name: 'bench-transfer', logger: log });
@@ -300,8 +304,28 @@ async function startRig(o: BenchOptions, hooks: { onDecision: (jobId: string, ca
   await syncDevices(telephony, redis, log);
   await redis.hset(globalKeys.destinations, QUICK_IVR_DESTINATION.id, JSON.stringify(QUICK_IVR_DESTINATION));
 
-  const engine = new HuntEngine({ redisUrl, redis, telephony, pool: new RedisExtensionPool(redis), log, huntConcurrency: Math.max(50, o.concurrent), ...hooks });
-  engine.start();
+  // As `serve` runs it: hunts in the engine thread, commands and webhooks on this (main) thread.
+  const engine = new HuntEngine({ redisUrl, redis, telephony, pool: new RedisExtensionPool(redis), log, runWorkers: false });
+  const thread = startEngineThread(
+    {
+      redisUrl,
+      credentials: { server: sim.url, clientId: TEST_CREDENTIALS.clientId, clientSecret: TEST_CREDENTIALS.clientSecret, jwt: TEST_CREDENTIALS.jwt },
+      logLevel: (process.env.BENCH_LOG_LEVEL as LevelWithSilent | undefined) ?? 'silent',
+      engine: { huntConcurrency: Math.max(50, o.concurrent) },
+      rateLimits: limits,
+      instrument: true,
+    },
+    {
+      log,
+      onMessage: (message) => {
+        if (message.kind !== 'decision' && message.kind !== 'transfer-sent') return;
+        // The thread's clock reading, on this thread's performance.now() scale.
+        const at = { wall: message.wall, mono: message.at - performance.timeOrigin };
+        (message.kind === 'decision' ? hooks.onDecision : hooks.onTransferSent)(message.jobId, message.callId, at);
+      },
+    },
+  );
+  await thread.ready;
   const verificationToken = 'bench-transfer-token';
   const app = createApp({ connectionStatus: () => Promise.resolve({ mode: 'demo', server: sim.url, connected: true }), webhooks: { redis, verificationToken, log } });
   let server: ReturnType<typeof serve> | undefined;
@@ -326,6 +350,7 @@ async function startRig(o: BenchOptions, hooks: { onDecision: (jobId: string, ca
     subscriptionStatus: async () => (await telephony.getSubscription(subscription.id))?.status ?? 'gone',
     receiverMs,
     async close() {
+      await thread.close();
       await engine.close();
       await keeper.stop();
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
@@ -354,14 +379,14 @@ class Bench {
     this.maxStarts = o.jobsTotal + Math.max(10, Math.ceil(o.jobsTotal / 5));
   }
 
-  readonly onDecision = (jobId: string, callId: string): void => {
+  readonly onDecision = (jobId: string, callId: string, at: Stamp): void => {
     const key = `${jobId} ${callId}`;
-    if (!this.decisions.has(key)) this.decisions.set(key, { wall: Date.now(), mono: performance.now() });
+    if (!this.decisions.has(key)) this.decisions.set(key, at);
   };
 
-  readonly onTransferSent = (jobId: string, callId: string): void => {
+  readonly onTransferSent = (jobId: string, callId: string, at: Stamp): void => {
     const key = `${jobId} ${callId}`;
-    if (!this.sent.has(key)) this.sent.set(key, { wall: Date.now(), mono: performance.now() });
+    if (!this.sent.has(key)) this.sent.set(key, at);
   };
 
   /** Keeps `concurrent` hunts going until `jobsTotal` hand-offs are measured (failed jobs are replaced). */
@@ -662,13 +687,13 @@ async function main(): Promise<void> {
   const simCpu = simCpuStart !== undefined && simCpuEnd !== undefined ? simCpuEnd - simCpuStart : undefined;
   out.push(`  wall ${(wallMs / 1000).toFixed(1)} s; max RSS ${(rssMax / 2 ** 20).toFixed(0)} MiB (this process)`);
   out.push(
-    `  CPU: this process user ${(cpu.user / 1e6).toFixed(1)} s + sys ${(cpu.system / 1e6).toFixed(1)} s (${pct((cpu.user + cpu.system) / 1e6)})` +
+    `  CPU: this process (web + engine threads) user ${(cpu.user / 1e6).toFixed(1)} s + sys ${(cpu.system / 1e6).toFixed(1)} s (${pct((cpu.user + cpu.system) / 1e6)})` +
       `${simCpu === undefined ? '' : `; simulator ${simCpu.toFixed(1)} s (${pct(simCpu)})`}; redis-server ${redisCpu.toFixed(1)} s (${pct(redisCpu)})`,
   );
   // The histogram records each sampling interval whole: what lies above the resolution is the loop's lag.
   const lag = (ns: number): string => fmt(Math.max(0, ns / 1e6 - loopResolutionMs));
   out.push(
-    `  event-loop lag (ms): this process p50 ${lag(loop.percentile(50))}, p99 ${lag(loop.percentile(99))}, max ${lag(loop.max)}` +
+    `  event-loop lag (ms): main (web) thread p50 ${lag(loop.percentile(50))}, p99 ${lag(loop.percentile(99))}, max ${lag(loop.max)}` +
       `${simLoop ? `; simulator p50 ${lag(simLoop.p50)}, p99 ${lag(simLoop.p99)}, max ${lag(simLoop.max)}` : ''}`,
   );
   const delivery = stats(watch.durations);

@@ -20,6 +20,7 @@ import { RedisRateBudget } from '../telephony/redis-rate-budget.ts';
 import { closeRedis, createRedis } from '../store/redis-client.ts';
 import { RedisExtensionPool } from '../store/redis-extension-pool.ts';
 import { HuntEngine } from '../engine/hunt-engine.ts';
+import { startEngineThread } from '../engine/engine-thread.ts';
 import { syncDevices, syncDirectory } from '../engine/extension-directory.ts';
 import { WEBHOOK_PATH } from '../web/webhook-receiver.ts';
 import { WebhookSubscriptionKeeper } from '../web/webhook-subscription-keeper.ts';
@@ -47,8 +48,16 @@ export async function runServe(config: Config): Promise<void> {
   // One login per user, shared by the probe and the engine: RingCentral allows only a few sessions per user.
   const { telephony, connect, users } = ringCentralAccount(credentials, new RedisRateBudget(redis), log);
   log.info({ users }, 'RingCentral users whose quota hunts may use');
-  const engine = new HuntEngine({ redisUrl: config.REDIS_URL, redis, telephony, pool: new RedisExtensionPool(redis), log: log.child({ part: 'engine' }) });
-  engine.start();
+  // Hunts run in a thread of their own, so webhooks and pages are answered promptly however busy they are;
+  // this thread only sends them commands (through Redis, as another instance would).
+  const engine = new HuntEngine({ redisUrl: config.REDIS_URL, redis, telephony, pool: new RedisExtensionPool(redis), log: log.child({ part: 'engine' }), runWorkers: false });
+  const engineThread = startEngineThread(
+    { redisUrl: config.REDIS_URL, credentials, logLevel: config.LOG_LEVEL },
+    // A dead engine thread means no hunt progresses here: exit, so the platform restarts the instance (another
+    // instance, or this one after restart, resumes its hunts from Redis).
+    { log, onExit: () => process.exit(1) },
+  );
+  await engineThread.ready;
 
   const app = createApp({
     connectionStatus: connectionProbe({ mode: config.demoMode ? 'demo' : 'live', server: credentials.server, ...(simulator ? { simulatorUrl: simulator.url } : {}) }, connect),
@@ -76,6 +85,7 @@ export async function runServe(config: Config): Promise<void> {
   onShutdown(log, async () => {
     sync.abort();
     await keeper?.stop();
+    await engineThread.close();
     await engine.close();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await simulator?.close();

@@ -4,6 +4,7 @@
  */
 import { Redis } from 'ioredis';
 import pino from 'pino';
+import type { LevelWithSilent } from 'pino';
 import type { RunningSimulator, StartSimulatorOptions } from '../../src/simulator/simulator-server.ts';
 import { connectRingCentral } from '../../src/telephony/ringcentral-platform.ts';
 import { RingCentralTelephony } from '../../src/telephony/ringcentral-telephony.ts';
@@ -12,6 +13,7 @@ import type { Telephony } from '../../src/telephony/telephony-port.ts';
 import { InMemoryRateBudget } from '../../src/telephony/in-memory-rate-budget.ts';
 import type { RateBudget } from '../../src/telephony/rate-budget.ts';
 import { RedisExtensionPool } from '../../src/store/redis-extension-pool.ts';
+import { startEngineThread } from '../../src/engine/engine-thread.ts';
 import { HuntEngine } from '../../src/engine/hunt-engine.ts';
 import type { HuntEngineOptions } from '../../src/engine/hunt-engine.ts';
 import { syncDevices, syncDirectory } from '../../src/engine/extension-directory.ts';
@@ -59,6 +61,8 @@ export async function startEngineHarness(options: {
   credentials?: number;
   /** false: `engine` only serves commands; hunts are owned by engines started later (or other processes). */
   ownEngine?: boolean;
+  /** Run the hunts in the engine thread `serve` uses (its own logins, Redis connection and rate budget). */
+  engineInThread?: boolean;
   /** Options for every engine the harness starts. */
   engineOptions?: Partial<HuntEngineOptions>;
 }): Promise<EngineHarness> {
@@ -103,8 +107,22 @@ export async function startEngineHarness(options: {
     engines.push(engine);
     return engine;
   };
-  const engine = options.ownEngine === false ? new HuntEngine({ redisUrl, redis, telephony, pool: new RedisExtensionPool(redis), log, runWorkers: false }) : startEngine();
-  if (options.ownEngine === false) engines.push(engine);
+  const commandsOnly = options.ownEngine === false || options.engineInThread === true;
+  const engine = commandsOnly ? new HuntEngine({ redisUrl, redis, telephony, pool: new RedisExtensionPool(redis), log, runWorkers: false }) : startEngine();
+  if (commandsOnly) engines.push(engine);
+  const thread = options.engineInThread
+    ? startEngineThread(
+        {
+          redisUrl,
+          credentials: { server: sim.url, clientId: TEST_CREDENTIALS.clientId, clientSecret: TEST_CREDENTIALS.clientSecret, jwt: jwts.join(',') },
+          logLevel: (process.env.TEST_LOG_LEVEL as LevelWithSilent | undefined) ?? 'silent',
+          engine: { lockDurationMs: 5_000, stalledIntervalMs: 2_000, ...(options.engineOptions?.sweep ? { sweep: options.engineOptions.sweep } : {}) },
+          ...(options.relaxLimits ? { rateLimits: { Light: 100_000, Medium: 100_000, Heavy: 100_000 } } : {}),
+        },
+        { log },
+      )
+    : undefined;
+  await thread?.ready;
   return {
     sim,
     redis,
@@ -114,6 +132,7 @@ export async function startEngineHarness(options: {
     keeper,
     startEngine,
     async close() {
+      await thread?.close();
       await Promise.all(engines.map((e) => e.close()));
       await keeper.stop();
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));

@@ -1,0 +1,42 @@
+/** Entry of the engine thread (see engine-thread.ts): builds the engine from plain input and runs it. */
+import { parentPort, workerData } from 'node:worker_threads';
+import { performance } from 'node:perf_hooks';
+import { createLogger } from '../logger.ts';
+import { closeRedis, createRedis } from '../store/redis-client.ts';
+import { RedisExtensionPool } from '../store/redis-extension-pool.ts';
+import { RedisRateBudget } from '../telephony/redis-rate-budget.ts';
+import { RINGCENTRAL_DEFAULT_POLICY } from '../telephony/rate-budget-policy.ts';
+import { ringCentralAccount } from '../telephony/ringcentral-account.ts';
+import { HuntEngine } from './hunt-engine.ts';
+import type { EngineThreadInput, EngineThreadMessage } from './engine-thread.ts';
+
+const port = parentPort;
+if (!port) throw new Error('engine-thread-main runs only as a worker thread');
+const input = workerData as EngineThreadInput;
+const log = createLogger(input.logLevel).child({ thread: 'engine' });
+const redis = createRedis(input.redisUrl, { name: 'hold-hunter-engine', logger: log });
+const budget = new RedisRateBudget(redis, input.rateLimits ? { policies: { defaults: { ...RINGCENTRAL_DEFAULT_POLICY, limits: { ...RINGCENTRAL_DEFAULT_POLICY.limits, ...input.rateLimits } } } } : {});
+const { telephony } = ringCentralAccount(input.credentials, budget, log);
+const post = (message: EngineThreadMessage): void => port.postMessage(message);
+const stamp = (kind: 'decision' | 'transfer-sent') => (jobId: string, callId: string) => post({ kind, jobId, callId, at: performance.timeOrigin + performance.now(), wall: Date.now() });
+
+const engine = new HuntEngine({
+  redisUrl: input.redisUrl,
+  redis,
+  telephony,
+  pool: new RedisExtensionPool(redis),
+  log,
+  ...input.engine,
+  ...(input.instrument ? { onDecision: stamp('decision'), onTransferSent: stamp('transfer-sent') } : {}),
+});
+engine.start();
+
+port.on('message', (message: { kind: string }) => {
+  if (message.kind !== 'close') return;
+  engine
+    .close()
+    .then(() => closeRedis(redis))
+    .catch((error: unknown) => log.error({ err: error }, 'engine thread close failed'))
+    .finally(() => post({ kind: 'closed' }));
+});
+post({ kind: 'ready' });

@@ -1,0 +1,28 @@
+/**
+ * `serve` runs hunts in a worker thread of their own (src/engine/engine-thread.ts): the same hunt, driven from
+ * the main thread's commands and webhooks through Redis, ends with one transfer and every other line hung up,
+ * and the thread stops cleanly.
+ */
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import { QUICK_IVR_DESTINATION, agentAnswersAndOperatorConfirms, eventually, expectOneTransferAndRestEnded, startEngineHarness, waitForJob } from '../support/engine-harness.ts';
+import type { EngineHarness } from '../support/engine-harness.ts';
+
+let h: EngineHarness;
+
+beforeAll(async () => {
+  h = await startEngineHarness({ db: 5, engineInThread: true, relaxLimits: true });
+}, 60_000);
+
+afterAll(async () => {
+  await h?.close();
+});
+
+describe('the engine thread', () => {
+  it('runs a hunt to exactly one transfer', async () => {
+    const job = await h.engine.commands.create({ lines: 4, destinationId: QUICK_IVR_DESTINATION.id, target: { kind: 'queue', extensionNumber: '801' } }, 'test-operator');
+    const chosen = await eventually(async () => (await h.engine.commands.get(job.id))?.calls.find((c) => c.status === 'holding'), 60_000);
+    await agentAnswersAndOperatorConfirms(h, job.id, chosen);
+    await waitForJob(h, job.id, 'completed', 60_000);
+    await expectOneTransferAndRestEnded(h, chosen.telephonySessionId);
+  }, 120_000);
+});
