@@ -36,11 +36,20 @@ const schema = z.object({
   RC_CLIENT_SECRET: optionalText,
   RC_JWT: optionalText,
   RC_WEBHOOK_TOKEN: optionalText,
+  /**
+   * How lines are placed: `softphone` = SIP from each line's own "Existing Phone" device (the product hears the
+   * line, keys the IVR, hangs up without REST quota); `call-out` = REST RingOut-style call-out.
+   */
+  LINE_MODE: z.enum(['softphone', 'call-out'], { error: 'must be softphone or call-out' }).default('softphone'),
+  /** Codec softphone lines offer: PCMU/8000 (no decoding cost) or OPUS/16000. */
+  SIP_CODEC: z.enum(['PCMU/8000', 'OPUS/16000'], { error: 'must be PCMU/8000 or OPUS/16000' }).default('PCMU/8000'),
   API_TOKEN: optionalText,
   SESSION_SECRET: optionalText,
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   SIM_PORT: port(4010),
   SIM_HOST: z.string().trim().default('127.0.0.1'),
+  /** SIP over TLS for softphone lines (RingCentral's port is 5096); 0 picks a free one, which sip-info names. */
+  SIM_SIP_PORT: port(5096),
   SIM_TIME_SCALE: z.coerce.number({ error: 'must be a number' }).min(1, 'must be >= 1 (1 = real time)').default(1),
   SIM_SEED: z.string().trim().default('1'),
   SIM_SCENARIO: z.string().trim().default('default'),

@@ -52,7 +52,14 @@ export async function runServe(config: Config): Promise<void> {
   // this thread only sends them commands (through Redis, as another instance would).
   const engine = new HuntEngine({ redisUrl: config.REDIS_URL, redis, telephony, pool: new RedisExtensionPool(redis), log: log.child({ part: 'engine' }), runWorkers: false });
   const engineThread = startEngineThread(
-    { redisUrl: config.REDIS_URL, credentials, logLevel: config.LOG_LEVEL },
+    {
+      redisUrl: config.REDIS_URL,
+      credentials,
+      logLevel: config.LOG_LEVEL,
+      lineMode: config.LINE_MODE,
+      // The embedded simulator's certificate is self-signed; RingCentral's always verifies.
+      sip: { codec: config.SIP_CODEC, ignoreTlsCertErrors: config.demoMode },
+    },
     // A dead engine thread means no hunt progresses here: exit, so the platform restarts the instance (another
     // instance, or this one after restart, resumes its hunts from Redis).
     { log, onExit: () => process.exit(1) },

@@ -8,6 +8,8 @@ import { RedisRateBudget } from '../telephony/redis-rate-budget.ts';
 import { RINGCENTRAL_DEFAULT_POLICY } from '../telephony/rate-budget-policy.ts';
 import { ringCentralAccount } from '../telephony/ringcentral-account.ts';
 import { HuntEngine } from './hunt-engine.ts';
+import { CallAudioHub } from '../media/call-audio.ts';
+import { SoftphoneTelephony } from '../telephony/softphone/softphone-telephony.ts';
 import type { EngineThreadInput, EngineThreadMessage } from './engine-thread.ts';
 
 const port = parentPort;
@@ -16,7 +18,14 @@ const input = workerData as EngineThreadInput;
 const log = createLogger(input.logLevel).child({ thread: 'engine' });
 const redis = createRedis(input.redisUrl, { name: 'hold-hunter-engine', logger: log });
 const budget = new RedisRateBudget(redis, input.rateLimits ? { policies: { defaults: { ...RINGCENTRAL_DEFAULT_POLICY, limits: { ...RINGCENTRAL_DEFAULT_POLICY.limits, ...input.rateLimits } } } } : {});
-const { telephony } = ringCentralAccount(input.credentials, budget, log);
+const account = ringCentralAccount(input.credentials, budget, log);
+// Detection (issue 5) subscribes here: audio stays in the thread whose softphones receive it.
+const audio = new CallAudioHub();
+const softphone =
+  input.lineMode === 'softphone'
+    ? new SoftphoneTelephony({ rest: account.telephony, audio, codec: input.sip?.codec ?? 'PCMU/8000', ignoreTlsCertErrors: input.sip?.ignoreTlsCertErrors ?? false, log: log.child({ part: 'softphone' }) })
+    : undefined;
+const telephony = softphone ?? account.telephony;
 const post = (message: EngineThreadMessage): void => port.postMessage(message);
 const stamp = (kind: 'decision' | 'transfer-sent') => (jobId: string, callId: string) => post({ kind, jobId, callId, at: performance.timeOrigin + performance.now(), wall: Date.now() });
 
@@ -35,6 +44,7 @@ port.on('message', (message: { kind: string }) => {
   if (message.kind !== 'close') return;
   engine
     .close()
+    .then(() => softphone?.close())
     .then(() => closeRedis(redis))
     .catch((error: unknown) => log.error({ err: error }, 'engine thread close failed'))
     .finally(() => post({ kind: 'closed' }));

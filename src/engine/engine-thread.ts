@@ -14,6 +14,7 @@ import type { LevelWithSilent, Logger } from 'pino';
 import type { RingCentralCredentials } from '../telephony/ringcentral-platform.ts';
 import type { ThrottleGroup } from '../telephony/telephony-port.ts';
 import type { HuntEngineOptions } from './hunt-engine.ts';
+import type { SipCodec } from '../telephony/softphone/sip-device.ts';
 
 /** Plain data, cloned into the thread (credentials never leave memory). */
 export interface EngineThreadInput {
@@ -23,6 +24,9 @@ export interface EngineThreadInput {
   engine?: Pick<HuntEngineOptions, 'huntConcurrency' | 'dialConcurrency' | 'lockDurationMs' | 'stalledIntervalMs' | 'sweep'>;
   /** Request limits per group for the shared rate budget (default: RingCentral's). */
   rateLimits?: Partial<Record<ThrottleGroup, number>>;
+  /** How lines are placed (see LINE_MODE); softphone lines also need the SIP settings. */
+  lineMode?: 'softphone' | 'call-out';
+  sip?: { codec: SipCodec; ignoreTlsCertErrors: boolean };
   /** Post `decision` / `transfer-sent` messages (bench:transfer). */
   instrument?: boolean;
 }

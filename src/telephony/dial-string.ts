@@ -35,3 +35,29 @@ export function dialString(phoneNumber: string, ivr: IvrStep[]): string {
   });
   return phoneNumber + postfix;
 }
+
+/** One IVR step of a dial string: wait `afterMs` from the previous step (the first: from the answer), then key. */
+export interface DialStep {
+  afterMs: number;
+  digits: string;
+}
+
+/**
+ * The inverse of `dialString`: the number to call and the keys to send after the answer. A softphone line sends
+ * them itself as RFC 4733 DTMF, at the times the pauses stand for.
+ */
+export function parseDialString(value: string): { number: string; steps: DialStep[] } {
+  const comma = value.indexOf(',');
+  const number = comma === -1 ? value : value.slice(0, comma);
+  if (!E164.test(number)) throw new Error(`dial string: "${number}" is not an E.164 number`);
+  const steps: DialStep[] = [];
+  let pauses = 0;
+  for (const part of (comma === -1 ? '' : value.slice(comma)).match(/,+|[0-9*#]+|[^,0-9*#]+/g) ?? []) {
+    if (part.startsWith(',')) pauses += part.length;
+    else if (DTMF_DIGITS.test(part)) {
+      steps.push({ afterMs: pauses * PAUSE_MS, digits: part });
+      pauses = 0;
+    } else throw new Error(`dial string: "${part}" is not DTMF (0-9, * and #)`);
+  }
+  return { number, steps };
+}

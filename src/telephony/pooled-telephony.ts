@@ -4,9 +4,9 @@
  * users' budgets at once (research/ringcentral.md §6). Calls are placed round-robin; everything about a call
  * afterwards goes through the credential that placed it.
  */
-import type { CallRef, Telephony, TransferTarget } from './telephony-port.ts';
+import type { CallRef, SipInfoSource, Telephony, TransferTarget } from './telephony-port.ts';
 
-export class PooledTelephony implements Telephony {
+export class PooledTelephony implements Telephony, SipInfoSource {
   private next = 0;
   /** telephonySessionId → the member that placed it (only hints: any member may control any call of the account). */
   private readonly owners = new Map<string, Telephony>();
@@ -54,6 +54,13 @@ export class PooledTelephony implements Telephony {
 
   listDevices(extensionId: string) {
     return this.primary().listDevices(extensionId);
+  }
+
+  /** SIP credentials are the account's, whoever reads them. */
+  sipInfo(deviceId: string) {
+    const primary = this.primary() as Partial<SipInfoSource>;
+    if (!primary.sipInfo) throw new Error('this telephony cannot read SIP credentials');
+    return primary.sipInfo(deviceId);
   }
 
   listQueues() {

@@ -9,10 +9,10 @@ import { connectRingCentral } from './ringcentral-platform.ts';
 import type { ConnectedPlatform, RingCentralCredentials } from './ringcentral-platform.ts';
 import { RingCentralTelephony } from './ringcentral-telephony.ts';
 import { PooledTelephony } from './pooled-telephony.ts';
-import type { Telephony } from './telephony-port.ts';
+import type { SipInfoSource, Telephony } from './telephony-port.ts';
 
 export interface RingCentralAccount {
-  telephony: Telephony;
+  telephony: Telephony & SipInfoSource;
   /** The first user's login (shared with the engine), for the connection probe. */
   connect: () => Promise<ConnectedPlatform>;
   /** How many users' credentials the pool holds. */

@@ -9,6 +9,8 @@ import type { ConnectedPlatform } from './ringcentral-platform.ts';
 import { NETWORK_FAILURE_STATUS, toTelephonyError } from './sdk-errors.ts';
 import { TelephonyError } from './telephony-port.ts';
 import type {
+  DeviceSipInfo,
+  SipInfoSource,
   CallRef,
   DirectoryDevice,
   DirectoryExtension,
@@ -90,6 +92,14 @@ interface RcDevice {
   extension?: { id?: number | string };
 }
 
+interface RcSipInfo {
+  domain?: string;
+  outboundProxies?: { region?: string; proxy?: string; proxyTLS?: string }[];
+  userName?: string;
+  password?: string;
+  authorizationId?: string;
+}
+
 interface RcQueue {
   id: number | string;
   extensionNumber?: string;
@@ -122,7 +132,7 @@ interface Request {
   body?: unknown;
 }
 
-export class RingCentralTelephony implements Telephony {
+export class RingCentralTelephony implements Telephony, SipInfoSource {
   private readonly platform: ConnectedPlatform['platform'];
   private readonly credential: string;
   private readonly budget: RateBudget;
@@ -215,6 +225,16 @@ export class RingCentralTelephony implements Telephony {
       status: device.status ?? 'Offline',
       name: device.name ?? '',
     }));
+  }
+
+  /** SIP credentials of an "Existing Phone" device (sip-info); the TLS proxy is the one the softphone dials. */
+  async sipInfo(deviceId: string): Promise<DeviceSipInfo> {
+    const info = await this.json<RcSipInfo>({ ...this.read('Light', `${ACCOUNT}/device/${encode(deviceId)}/sip-info`), priority: 'dial' });
+    const outboundProxy = info.outboundProxies?.find((proxy) => proxy.proxyTLS)?.proxyTLS;
+    if (!info.domain || !outboundProxy || !info.userName || !info.password || !info.authorizationId) {
+      throw new TelephonyError(`device ${deviceId} has no usable SIP credentials (is it an "Existing Phone"?)`, 422, 'NO_SIP_INFO');
+    }
+    return { domain: info.domain, outboundProxy, userName: info.userName, password: info.password, authorizationId: info.authorizationId };
   }
 
   async listQueues(options: ListQueuesOptions = {}): Promise<DirectoryQueue[]> {

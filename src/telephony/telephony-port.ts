@@ -101,6 +101,21 @@ export class TelephonyError extends Error {
   }
 }
 
+/** What a SIP device needs to register (`GET …/device/{deviceId}/sip-info`); `password` is a secret. */
+export interface DeviceSipInfo {
+  domain: string;
+  /** host:port of the TLS outbound proxy. */
+  outboundProxy: string;
+  userName: string;
+  password: string;
+  authorizationId: string;
+}
+
+/** The REST side of softphone lines: credentials of an "Existing Phone" device. */
+export interface SipInfoSource {
+  sipInfo(deviceId: string): Promise<DeviceSipInfo>;
+}
+
 export interface Telephony {
   /**
    * Places a call from one of the firm's devices; `to` is E.164 (optionally with a DTMF postfix) or one of the

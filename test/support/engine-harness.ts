@@ -14,6 +14,8 @@ import { InMemoryRateBudget } from '../../src/telephony/in-memory-rate-budget.ts
 import type { RateBudget } from '../../src/telephony/rate-budget.ts';
 import { RedisExtensionPool } from '../../src/store/redis-extension-pool.ts';
 import { startEngineThread } from '../../src/engine/engine-thread.ts';
+import { CallAudioHub } from '../../src/media/call-audio.ts';
+import { SoftphoneTelephony } from '../../src/telephony/softphone/softphone-telephony.ts';
 import { HuntEngine } from '../../src/engine/hunt-engine.ts';
 import type { HuntEngineOptions } from '../../src/engine/hunt-engine.ts';
 import { syncDevices, syncDirectory } from '../../src/engine/extension-directory.ts';
@@ -36,6 +38,8 @@ export interface EngineHarness {
   engine: HuntEngine;
   /** The webhook subscription's keeper (tests run its periodic check by calling `ensure()`). */
   keeper: WebhookSubscriptionKeeper;
+  /** What softphone lines hear (lineMode `softphone`). */
+  audio: CallAudioHub;
   /** Starts another engine (a second instance) on the same Redis and simulator. */
   startEngine(overrides?: Partial<HuntEngineOptions>): HuntEngine;
   close(): Promise<void>;
@@ -61,6 +65,8 @@ export async function startEngineHarness(options: {
   credentials?: number;
   /** false: `engine` only serves commands; hunts are owned by engines started later (or other processes). */
   ownEngine?: boolean;
+  /** `softphone`: lines are SIP calls from their devices (the simulator's SIP listener on a free port). */
+  lineMode?: 'softphone' | 'call-out';
   /** Run the hunts in the engine thread `serve` uses (its own logins, Redis connection and rate budget). */
   engineInThread?: boolean;
   /** Options for every engine the harness starts. */
@@ -69,7 +75,7 @@ export async function startEngineHarness(options: {
   const redisUrl = `redis://127.0.0.1:6379/${options.db}`;
   const redis = new Redis(redisUrl);
   await redis.flushdb();
-  const sim = await startTestSimulator({ scenario: 'fast-agent', timeScale: 60, ...options.sim });
+  const sim = await startTestSimulator({ scenario: 'fast-agent', timeScale: 60, ...(options.lineMode === 'softphone' ? { sipPort: 0 } : {}), ...options.sim });
   // The directory sync (one device list per user) runs unthrottled; the hunt itself meets RingCentral's limits
   // unless the test relaxes them.
   const relaxed = { limit: 100_000, windowSeconds: 60, penaltySeconds: 60 };
@@ -85,7 +91,10 @@ export async function startEngineHarness(options: {
     if (!user) break;
     jwts.push((await control<{ jwt: string }>(sim, 'POST', '/_sim/jwt', { extensionId: user.id })).jwt);
   }
-  const { telephony } = ringCentralAccount({ server: sim.url, clientId: TEST_CREDENTIALS.clientId, clientSecret: TEST_CREDENTIALS.clientSecret, jwt: jwts.join(',') }, budget, log);
+  const account = ringCentralAccount({ server: sim.url, clientId: TEST_CREDENTIALS.clientId, clientSecret: TEST_CREDENTIALS.clientSecret, jwt: jwts.join(',') }, budget, log);
+  const audio = new CallAudioHub();
+  const softphone = options.lineMode === 'softphone' ? new SoftphoneTelephony({ rest: account.telephony, audio, ignoreTlsCertErrors: true, log }) : undefined;
+  const telephony: Telephony = softphone ?? account.telephony;
   const syncTelephony = new RingCentralTelephony({ platform, credential: 'sync', budget: new InMemoryRateBudget({ limits: { Light: { limit: 100_000, windowMs: 60_000 }, Medium: { limit: 100_000, windowMs: 60_000 } } }), log });
   await syncDirectory(syncTelephony, redis, log);
   await syncDevices(syncTelephony, redis, log);
@@ -118,6 +127,7 @@ export async function startEngineHarness(options: {
           logLevel: (process.env.TEST_LOG_LEVEL as LevelWithSilent | undefined) ?? 'silent',
           engine: { lockDurationMs: 5_000, stalledIntervalMs: 2_000, ...(options.engineOptions?.sweep ? { sweep: options.engineOptions.sweep } : {}) },
           ...(options.relaxLimits ? { rateLimits: { Light: 100_000, Medium: 100_000, Heavy: 100_000 } } : {}),
+          ...(options.lineMode ? { lineMode: options.lineMode, sip: { codec: 'PCMU/8000' as const, ignoreTlsCertErrors: true } } : {}),
         },
         { log },
       )
@@ -130,9 +140,11 @@ export async function startEngineHarness(options: {
     telephony,
     engine,
     keeper,
+    audio,
     startEngine,
     async close() {
       await thread?.close();
+      softphone?.close();
       await Promise.all(engines.map((e) => e.close()));
       await keeper.stop();
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
