@@ -17,6 +17,7 @@ describe('loadConfig', () => {
     expect(config.demoMode).toBe(true);
     expect(config.PORT).toBe(3000);
     expect(config.SIM_PORT).toBe(4010);
+    expect(config.SIM_SIP_PORT).toBe(5096);
     expect(config.REDIS_URL).toBe('redis://127.0.0.1:6379');
     expect(config.SIM_TIME_SCALE).toBe(1);
   });

@@ -8,7 +8,7 @@ const USAGE = `Usage: hold-hunter <command>
 Commands:
   serve       Run the dashboard and API on $PORT (3000). Without RingCentral credentials it runs in demo
               mode against the embedded RingCentral simulator on $SIM_PORT (4010).
-  simulator   Run the RingCentral simulator alone on $SIM_PORT (4010).
+  simulator   Run the RingCentral simulator alone on $SIM_PORT (4010), SIP over TLS on $SIM_SIP_PORT (5096).
   help        Show this text.
 
 Configuration comes from the environment; see README.md.`;

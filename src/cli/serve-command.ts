@@ -50,7 +50,7 @@ export async function runServe(config: Config): Promise<void> {
   log.info({ users }, 'RingCentral users whose quota hunts may use');
   // Hunts run in a thread of their own, so webhooks and pages are answered promptly however busy they are;
   // this thread only sends them commands (through Redis, as another instance would).
-  const engine = new HuntEngine({ redisUrl: config.REDIS_URL, redis, telephony, pool: new RedisExtensionPool(redis), log: log.child({ part: 'engine' }), runWorkers: false });
+  const engine = new HuntEngine({ redisUrl: config.REDIS_URL, redis, telephony, pool: new RedisExtensionPool(redis), log: log.child({ part: 'engine' }), runWorkers: false, lineMode: config.LINE_MODE });
   const engineThread = startEngineThread(
     {
       redisUrl: config.REDIS_URL,

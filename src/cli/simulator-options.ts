@@ -8,6 +8,7 @@ export function simulatorOptionsFromConfig(config: Config, log: Logger): StartSi
   return {
     port: config.SIM_PORT,
     host: config.SIM_HOST,
+    sipPort: config.SIM_SIP_PORT,
     seed: config.SIM_SEED,
     scenario: config.SIM_SCENARIO,
     timeScale: config.SIM_TIME_SCALE,

@@ -23,6 +23,8 @@ export interface RedisJobCommandsDeps {
   redis: Redis;
   hunts: Queue<HuntJobData>;
   telephony: Telephony;
+  /** Softphone lines register as SIP devices: only "Existing Phone" (OtherPhone) devices can (research §2). */
+  lineMode?: 'softphone' | 'call-out';
   now?: () => number;
 }
 
@@ -137,11 +139,13 @@ export class RedisJobCommands implements JobCommands {
   /** The extensions a job may dial from, and a check that enough of them are free right now. */
   private async candidates(requested: string[] | undefined, lines: number): Promise<string[]> {
     const extensions = await readExtensions(this.deps.redis);
-    const usable = new Map(extensions.filter((e) => e.enabled && e.deviceId).map((e) => [e.id, e]));
+    const softphone = this.deps.lineMode === 'softphone';
+    const usable = new Map(extensions.filter((e) => e.enabled && e.deviceId && (!softphone || e.deviceType === 'OtherPhone')).map((e) => [e.id, e]));
     let ids: string[];
     if (requested && requested.length > 0) {
       const bad = requested.filter((id) => !usable.has(id));
-      if (bad.length > 0) throw new JobRequestError(422, `extensions not enabled for hunting or without an online device: ${bad.join(', ')}`, 'extensionIds');
+      const device = softphone ? 'an online "Existing Phone" device' : 'an online device';
+      if (bad.length > 0) throw new JobRequestError(422, `extensions not enabled for hunting or without ${device}: ${bad.join(', ')}`, 'extensionIds');
       ids = [...new Set(requested)];
     } else {
       ids = [...usable.keys()];

@@ -8,6 +8,7 @@ import { directoryRoutes } from './directory/directory-routes.ts';
 import { telephonyRoutes } from './telephony/telephony-routes.ts';
 import { subscriptionRoutes } from './subscriptions/subscription-routes.ts';
 import { controlRoutes } from './control/control-routes.ts';
+import { sipControlRoutes } from './control/sip-control-routes.ts';
 
 export function createSimApp(runtime: SimRuntime): Hono<SimEnv> {
   const app = new Hono<SimEnv>();
@@ -38,5 +39,6 @@ export function createSimApp(runtime: SimRuntime): Hono<SimEnv> {
   app.route('/', telephonyRoutes());
   app.route('/', subscriptionRoutes());
   app.route('/', controlRoutes(runtime));
+  app.route('/', sipControlRoutes(runtime));
   return app;
 }

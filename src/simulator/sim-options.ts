@@ -16,7 +16,10 @@ export interface SimOptions {
   /** Access token TTL bounds in seconds (RingCentral: 600..3600, default 3600). */
   accessTokenTtl: { min: number; max: number; default: number };
   refreshTokenTtl: { max: number; default: number };
-  /** Port of the SIP-over-TLS listener that sip-info names (RingCentral's is 5096). */
+  /**
+   * The bound port of the SIP-over-TLS listener, which sip-info names (startSimulator fills it in once bound);
+   * unset when no listener runs, and sip-info then names RingCentral's 5096.
+   */
   sipPort?: number;
 }
 

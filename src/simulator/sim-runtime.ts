@@ -16,6 +16,7 @@ import type { Scenario } from './line/index.ts';
 import { CallRegistry } from './telephony/call-registry.ts';
 import { SubscriptionHub } from './subscriptions/subscription-hub.ts';
 import { createDirectory } from './directory/seed-directory.ts';
+import type { RunningSipServer } from './sip/sip-server.ts';
 
 export interface ResetRequest {
   seed?: number | string;
@@ -36,8 +37,14 @@ export function scenarioFaults(scenario: Scenario): FaultSettings {
   };
 }
 
+/** What the control API may ask of the SIP listener (src/simulator/sip/sip-server.ts), when one runs. */
+export type SipControl = Pick<RunningSipServer, 'port' | 'certificate' | 'faults' | 'status' | 'disconnectDevice'>;
+
 export class SimRuntime {
   private ctx: SimContext;
+  /** Set by startSimulator when it runs the SIP listener; the listener outlives resets, like the HTTP server. */
+  sip: SipControl | undefined;
+  private readonly rebuildListeners = new Set<(ctx: SimContext) => void>();
 
   constructor(
     private options: SimOptions,
@@ -64,7 +71,14 @@ export class SimRuntime {
       timeScale: request.timeScale ?? this.options.timeScale,
     };
     this.ctx = this.build();
+    this.rebuilt();
     return this.ctx;
+  }
+
+  /** Calls `listener` after every reset (or URL change) replaced the context; returns the unsubscribe function. */
+  onRebuild(listener: (ctx: SimContext) => void): () => void {
+    this.rebuildListeners.add(listener);
+    return () => this.rebuildListeners.delete(listener);
   }
 
   /** Set once the listening port is known; rebuilds the context so `uri` fields carry it. */
@@ -73,11 +87,16 @@ export class SimRuntime {
     this.close();
     this.options = { ...this.options, publicUrl };
     this.ctx = this.build();
+    this.rebuilt();
   }
 
   close(): void {
     this.ctx.calls.close();
     this.ctx.subscriptions.close();
+  }
+
+  private rebuilt(): void {
+    for (const listener of [...this.rebuildListeners]) listener(this.ctx);
   }
 
   private build(): SimContext {

@@ -111,13 +111,13 @@ export async function startEngineHarness(options: {
   await keeper.ensure();
   const engines: HuntEngine[] = [];
   const startEngine = (overrides: Partial<HuntEngineOptions> = {}): HuntEngine => {
-    const engine = new HuntEngine({ redisUrl, redis, telephony, pool: new RedisExtensionPool(redis), log, lockDurationMs: 5_000, stalledIntervalMs: 2_000, ...options.engineOptions, ...overrides });
+    const engine = new HuntEngine({ redisUrl, redis, telephony, pool: new RedisExtensionPool(redis), log, lockDurationMs: 5_000, stalledIntervalMs: 2_000, ...(options.lineMode ? { lineMode: options.lineMode } : {}), ...options.engineOptions, ...overrides });
     engine.start();
     engines.push(engine);
     return engine;
   };
   const commandsOnly = options.ownEngine === false || options.engineInThread === true;
-  const engine = commandsOnly ? new HuntEngine({ redisUrl, redis, telephony, pool: new RedisExtensionPool(redis), log, runWorkers: false }) : startEngine();
+  const engine = commandsOnly ? new HuntEngine({ redisUrl, redis, telephony, pool: new RedisExtensionPool(redis), log, runWorkers: false, ...(options.lineMode ? { lineMode: options.lineMode } : {}) }) : startEngine();
   if (commandsOnly) engines.push(engine);
   const thread = options.engineInThread
     ? startEngineThread(

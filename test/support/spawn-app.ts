@@ -14,7 +14,7 @@ const BIN = fileURLToPath(new URL('../../bin/hold-hunter.js', import.meta.url));
 
 export function spawnApp(env: Record<string, string> = {}, timeoutMs = 20_000): Promise<SpawnedApp> {
   const child = spawn(process.execPath, [BIN, 'serve'], {
-    env: { ...process.env, PORT: '0', SIM_PORT: '0', LOG_LEVEL: 'info', ...env },
+    env: { ...process.env, PORT: '0', SIM_PORT: '0', SIM_SIP_PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -7,6 +7,8 @@ import type { SimSession } from '../telephony/sim-session.ts';
 export interface CallReport {
   telephonySessionId: string;
   sessionId: string;
+  /** `CallOut` (REST call-out) or `Call` (dialled by the device itself over SIP). */
+  origin: string;
   to: string | undefined;
   callerExtensionId: number;
   deviceId: string;
@@ -43,6 +45,7 @@ export function callReport(session: SimSession): CallReport {
   return {
     telephonySessionId: session.id,
     sessionId: session.sessionId,
+    origin: session.origin,
     to: (dialed?.detail?.to as string | undefined) ?? session.line?.toNumber,
     callerExtensionId: session.callerExtensionId,
     deviceId: session.callerDeviceId,

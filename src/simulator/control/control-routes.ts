@@ -79,6 +79,8 @@ export function controlRoutes(runtime: SimRuntime): Hono<SimEnv> {
       scenarios: Object.values(scenarios).map((s) => ({ name: s.name, description: s.description })),
       rateLimits: sim.limiter.limits(),
       faults: sim.faults.current(),
+      // The SIP-over-TLS listener's port (softphone lines), null when none runs; details at /_sim/sip.
+      sipPort: runtime.sip?.port ?? null,
     });
   });
 

@@ -32,7 +32,7 @@ const EXTENSION_TYPES = [
 ];
 /** The device list's `type` filter values. */
 const DEVICE_TYPES = ['HardPhone', 'SoftPhone', 'OtherPhone', 'MobileDevice', 'BLA', 'Paging', 'WebPhone', 'WebRTC', 'Room'];
-/** RingCentral's SIP-over-TLS port; the simulator's listener may sit elsewhere (options.sipPort). */
+/** RingCentral's SIP-over-TLS port, named when the simulator runs no SIP listener (options.sipPort unset). */
 const DEFAULT_SIP_PORT = 5096;
 
 type Ctx = Context<SimEnv>;
@@ -175,6 +175,7 @@ function enumValues(query: URLSearchParams, name: string, allowed: readonly stri
   return values;
 }
 
+/** The SIP listener's bound port (startSimulator puts it in the options), so port 0 works. */
 function sipPort(c: Ctx): number {
   return c.get('sim').options.sipPort ?? DEFAULT_SIP_PORT;
 }

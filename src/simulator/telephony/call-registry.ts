@@ -8,7 +8,7 @@ import type { SimClock } from '../sim-clock.ts';
 import type { Random } from '../random.ts';
 import type { ActiveCallView, Directory } from '../directory/directory-types.ts';
 import type { LineEvent, LineModel } from '../line/index.ts';
-import type { SessionEventSink } from './session-event.ts';
+import type { SessionEventSink, SessionOrigin } from './session-event.ts';
 import { RcError, invalidParameter, missingParameter, notFound, wrongState } from '../rc-error.ts';
 import { isLive } from './call-party.ts';
 import type { SimParty } from './call-party.ts';
@@ -16,6 +16,15 @@ import { SimSession } from './sim-session.ts';
 import { externalTarget, targetByExtensionId, targetByExtensionNumber, targetByPhoneNumber } from './firm-target.ts';
 import type { FirmTarget } from './firm-target.ts';
 import { parseDialString } from './dial-string.ts';
+
+/** One call to place: from a device of the account to an outside number or an extension/queue number. */
+export interface PlaceCallRequest {
+  deviceId: string;
+  phoneNumber?: string;
+  extensionNumber?: string;
+  /** `CallOut` for the REST call-out; `Call` for a call the device dialled itself (a SIP INVITE). */
+  origin: SessionOrigin;
+}
 
 export interface CallRegistryDeps {
   clock: SimClock;
@@ -26,7 +35,10 @@ export interface CallRegistryDeps {
   log: Logger;
 }
 
-/** Wall ms for the caller's device to pick up its leg of a call-out (a softphone auto-answers). */
+/**
+ * Wall ms for the caller's device to pick up its leg of a call-out (a softphone auto-answers). A call the device
+ * itself places over SIP has no such leg: the far end is dialled at once.
+ */
 const DEVICE_ANSWER_MS = 300;
 /** Model seconds a firm target rings before the call gives up on it. */
 const FIRM_RING_TIMEOUT_SECONDS = 60;
@@ -80,13 +92,29 @@ export class CallRegistry {
     return { session, party };
   }
 
-  /** POST /telephony/call-out. */
+  /** POST /telephony/call-out: RingCentral rings the device first, then dials `to`. */
   callOut(body: unknown): SimSession {
     const request = asRecord(body, 'body');
     const from = asRecord(request.from, 'from');
     const to = asRecord(request.to, 'to');
     const deviceId = optionalString(from, 'deviceId', 'from.deviceId');
     if (!deviceId) throw missingParameter('from.deviceId');
+    const phoneNumber = optionalString(to, 'phoneNumber', 'to.phoneNumber');
+    const extensionNumber = optionalString(to, 'extensionNumber', 'to.extensionNumber');
+    return this.place({
+      deviceId,
+      ...(phoneNumber ? { phoneNumber } : {}),
+      ...(extensionNumber ? { extensionNumber } : {}),
+      origin: 'CallOut',
+    });
+  }
+
+  /**
+   * Places a call from one of the account's devices: the one path behind both a REST call-out and an INVITE
+   * from a registered SIP device, so both produce the same parties, events and line behaviour.
+   */
+  place(request: PlaceCallRequest): SimSession {
+    const { deviceId } = request;
     const device = this.deps.directory.device(deviceId);
     if (!device) throw notFound('from.deviceId', deviceId);
     // Only a registered (online) softphone/hardphone can start a call-out (API reference, from.deviceId).
@@ -99,8 +127,8 @@ export class CallRegistry {
     const caller = this.deps.directory.userById(device.extensionId);
     if (!caller) throw notFound('from.deviceId', deviceId);
 
-    const toNumber = optionalString(to, 'phoneNumber', 'to.phoneNumber');
-    const toExtension = optionalString(to, 'extensionNumber', 'to.extensionNumber');
+    const toNumber = request.phoneNumber;
+    const toExtension = request.extensionNumber;
     if (!toNumber && !toExtension) throw missingParameter('to.phoneNumber');
 
     const hex = this.deps.random.hex(32);
@@ -113,6 +141,7 @@ export class CallRegistry {
       caller.id,
       this.deps.sink,
       () => this.deps.clock.now(),
+      request.origin,
     );
     this.sessions.set(session.id, session);
 
@@ -166,7 +195,7 @@ export class CallRegistry {
         } else if (dial) {
           this.dialLine(session, farParty, callerParty, dial);
         }
-      }, DEVICE_ANSWER_MS),
+      }, request.origin === 'CallOut' ? DEVICE_ANSWER_MS : 0),
     );
     return session;
   }
@@ -258,10 +287,13 @@ export class CallRegistry {
     session.record('transfer-unanswered', 'firm');
   }
 
-  /** DELETE /telephony/sessions/{id}: we hang up, the whole call drops. */
-  hangUp(telephonySessionId: string): void {
+  /**
+   * DELETE /telephony/sessions/{id}: we hang up, the whole call drops. A SIP BYE, CANCEL or a lost connection of
+   * the caller's device ends the call the same way (`detail` says which).
+   */
+  hangUp(telephonySessionId: string, detail?: Record<string, unknown>): void {
     const session = this.live(telephonySessionId);
-    session.record('hangup', 'caller');
+    session.record('hangup', 'caller', detail);
     session.line?.callerHangup();
     this.endBridged(session);
     session.disconnectAll('caller');
@@ -404,6 +436,18 @@ export class CallRegistry {
     other.record('hangup', 'simulator', { reason: 'bridged peer left', peer: session.id });
     other.line?.callerHangup();
     other.disconnectAll('far-end');
+  }
+
+  /**
+   * The network answers busy before the far end is reached (a SIP fault hook): both parties end `TargetBusy`,
+   * exactly as a busy IRS line does. Ignored once the far end has answered.
+   */
+  forceBusy(telephonySessionId: string): void {
+    const session = this.live(telephonySessionId);
+    if (session.parties.some((p) => p.status.code === 'Answered' || p.status.code === 'Hold')) return;
+    session.record('busy', 'simulator', { forced: true });
+    session.line?.callerHangup();
+    session.disconnectAll('far-end', 'TargetBusy');
   }
 
   /** Calls an extension has now, for presence. */

@@ -13,12 +13,15 @@ export interface NotificationParty {
   muted: boolean;
 }
 
+/** How a session began: a REST call-out, or a call the device dialled itself (RingCentral's `Call`). */
+export type SessionOrigin = 'CallOut' | 'Call';
+
 export interface SessionEvent {
   telephonySessionId: string;
   /** RingCentral's legacy numeric session id, as a string. */
   sessionId: string;
   serverId: string;
-  origin: { type: 'CallOut' | 'Call' | 'RingOut' };
+  origin: { type: SessionOrigin | 'RingOut' };
   eventTime: string;
   /** Rises by one per event across all parties of the session. */
   sequence: number;

@@ -4,7 +4,7 @@
  * notification carrying exactly one party, as RingCentral's stream does.
  */
 import type { LineCall } from '../line/index.ts';
-import type { SessionEventSink } from './session-event.ts';
+import type { SessionEventSink, SessionOrigin } from './session-event.ts';
 import { isLive, notificationParty } from './call-party.ts';
 import type { PartyStatusCode, SimParty } from './call-party.ts';
 import type { FirmTarget } from './firm-target.ts';
@@ -28,6 +28,7 @@ export class SimSession {
   bridgedWith?: SimSession;
   endedAt?: number;
   private readonly cancels: (() => void)[] = [];
+  private readonly watchers = new Set<(party: SimParty) => void>();
 
   constructor(
     readonly id: string,
@@ -38,6 +39,7 @@ export class SimSession {
     readonly callerExtensionId: number,
     private readonly sink: SessionEventSink,
     private readonly now: () => number,
+    readonly origin: SessionOrigin = 'CallOut',
   ) {}
 
   get ended(): boolean {
@@ -80,11 +82,21 @@ export class SimSession {
       telephonySessionId: this.id,
       sessionId: this.sessionId,
       serverId: this.serverId,
-      origin: { type: 'CallOut' },
+      origin: { type: this.origin },
       eventTime: new Date(this.now()).toISOString(),
       sequence: this.sequence,
       party: notificationParty(party),
     });
+    for (const watcher of [...this.watchers]) watcher(party);
+  }
+
+  /**
+   * Calls `watcher` after every announced party change, in order (the SIP side follows its caller party this way).
+   * Returns the unwatch function. A watcher must not throw and must not change the session from inside the call.
+   */
+  watch(watcher: (party: SimParty) => void): () => void {
+    this.watchers.add(watcher);
+    return () => this.watchers.delete(watcher);
   }
 
   /** Disconnects every live party, the side that hung up first (the order of RingCentral's captured stream). */

@@ -15,7 +15,7 @@ const PARTY = `${BASE}/sessions/:telephonySessionId/parties/:partyId`;
 function sessionResource(session: SimSession): Record<string, unknown> {
   return {
     id: session.id,
-    origin: { type: 'CallOut' },
+    origin: { type: session.origin },
     creationTime: session.creationTime,
     parties: session.parties.map(partyResource),
   };
