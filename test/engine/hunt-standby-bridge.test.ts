@@ -8,17 +8,18 @@ import { QUICK_IVR_DESTINATION, agentAnswersAndOperatorConfirms, eventually, exp
 import type { EngineHarness } from '../support/engine-harness.ts';
 import { control } from '../support/simulator-harness.ts';
 
-let h: EngineHarness;
+// Both line modes: in softphone mode the firm's standby leg is a second SIP call from the line's own device.
+describe.each(['call-out', 'softphone'] as const)('a hunt with the standby bridge (%s lines)', (lineMode) => {
+  let h: EngineHarness;
 
-beforeAll(async () => {
-  h = await startEngineHarness({ db: 7 });
-}, 60_000);
+  beforeAll(async () => {
+    h = await startEngineHarness({ db: 7, lineMode });
+  }, 60_000);
 
-afterAll(async () => {
-  await h?.close();
-});
+  afterAll(async () => {
+    await h?.close();
+  });
 
-describe('a hunt with the standby bridge', () => {
   it('bridges the confirmed IRS call to the answered firm leg', async () => {
     const job = await h.engine.commands.create({ lines: 3, destinationId: QUICK_IVR_DESTINATION.id, target: { kind: 'queue', extensionNumber: '801' }, handoff: 'standby-bridge' }, 'test-operator');
     const chosen = await eventually(async () => (await h.engine.commands.get(job.id))?.calls.find((c) => c.status === 'holding'), 60_000);
