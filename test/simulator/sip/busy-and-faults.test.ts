@@ -3,49 +3,32 @@
  * 486 after the 183 (the library emits `busy`) for the all-busy scenario and for `busyNextInvites`; a device's
  * connection cut mid-call ends its calls; refused TLS; a reset ends SIP calls with a BYE.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningSimulator } from '../../../src/simulator/simulator-server.ts';
+import { describe, expect, it } from 'vitest';
 import { control } from '../../support/simulator-harness.ts';
-import { IRS_PPS, eventually, existingPhones, once, softphoneFor, startSipSimulator, waitForCall } from './softphone-harness.ts';
-import type { Device, SipLine } from './softphone-harness.ts';
+import { IRS_PPS, eventually, once, softphoneFor, sipRig, waitForCall } from './softphone-harness.ts';
+import type { Device } from './softphone-harness.ts';
 
 describe('busy, concurrency and SIP faults', () => {
-  let sim: RunningSimulator;
-  let devices: Device[];
-  const lines: SipLine[] = [];
+  const rig = sipRig(4);
 
-  async function registered(index: number): Promise<SipLine> {
-    const line = softphoneFor(devices[index] as Device);
-    lines.push(line);
-    await line.softphone.register();
-    return line;
-  }
 
-  beforeAll(async () => {
-    sim = await startSipSimulator({ timeScale: 60 });
-    devices = await existingPhones(sim, 4);
-  });
-  afterAll(async () => {
-    for (const line of lines) line.close();
-    await sim.close();
-  });
 
   it("'all-busy': 183, then 486 Busy Here; both parties end TargetBusy", async () => {
-    await control(sim, 'POST', '/_sim/reset', { scenario: 'all-busy', seed: 42, timeScale: 60 });
-    const line = await registered(0);
+    await control(rig.sim, 'POST', '/_sim/reset', { scenario: 'all-busy', seed: 42, timeScale: 60 });
+    const line = await rig.registered(0);
     const call = await line.softphone.call(IRS_PPS);
     await once(call, 'busy');
-    const ended = await waitForCall(sim, call.sessionId, (r) => r.endedAt !== null);
+    const ended = await waitForCall(rig.sim, call.sessionId, (r) => r.endedAt !== null);
     expect(ended.parties.map((p: { reason?: string }) => p.reason)).toEqual(['TargetBusy', 'TargetBusy']);
-    await control(sim, 'POST', '/_sim/reset', { scenario: 'fast-agent', seed: 42, timeScale: 60 });
+    await control(rig.sim, 'POST', '/_sim/reset', { scenario: 'fast-agent', seed: 42, timeScale: 60 });
   });
 
   it('busyNextInvites: the next INVITE is answered busy, the one after goes through', async () => {
-    const line = await registered(1);
-    expect(await control(sim, 'POST', '/_sim/sip/faults', { busyNextInvites: 1 })).toMatchObject({ busyNextInvites: 1 });
+    const line = await rig.registered(1);
+    expect(await control(rig.sim, 'POST', '/_sim/sip/faults', { busyNextInvites: 1 })).toMatchObject({ busyNextInvites: 1 });
     const first = await line.softphone.call(IRS_PPS);
     await once(first, 'busy');
-    const busy = await waitForCall(sim, first.sessionId, (r) => r.endedAt !== null);
+    const busy = await waitForCall(rig.sim, first.sessionId, (r) => r.endedAt !== null);
     expect(busy.parties.map((p: { reason?: string }) => p.reason)).toEqual(['TargetBusy', 'TargetBusy']);
     const second = await line.softphone.call(IRS_PPS);
     await once(second, 'answered');
@@ -55,15 +38,15 @@ describe('busy, concurrency and SIP faults', () => {
   });
 
   it('two calls on one device at once, each with its own ids and audio', async () => {
-    const line = await registered(2);
+    const line = await rig.registered(2);
     const [a, b] = await Promise.all([line.softphone.call(IRS_PPS), line.softphone.call(IRS_PPS)]);
     expect(a.sessionId).not.toBe(b.sessionId);
     const counts = new Map([[a, 0], [b, 0]]);
     for (const call of [a, b]) call.on('audioPacket', () => counts.set(call, (counts.get(call) ?? 0) + 1));
     await Promise.all([once(a, 'answered'), once(b, 'answered')]);
     await eventually(() => ([...counts.values()].every((n) => n >= 10) ? true : undefined), 5000, 'audio on both calls');
-    const status = await control(sim, 'GET', '/_sim/sip');
-    const live = status.calls.filter((c: any) => c.deviceId === devices[2]?.deviceId && c.state === 'answered');
+    const status = await control(rig.sim, 'GET', '/_sim/sip');
+    const live = status.calls.filter((c: any) => c.deviceId === rig.devices[2]?.deviceId && c.state === 'answered');
     expect(live.map((c: any) => c.telephonySessionId).sort()).toEqual([a.sessionId, b.sessionId].sort());
     for (const call of [a, b]) {
       const disposed = once(call, 'disposed');
@@ -73,35 +56,35 @@ describe('busy, concurrency and SIP faults', () => {
   });
 
   it("cutting a device's TLS connection mid-call ends its call; the simulator carries on", async () => {
-    const line = await registered(3);
+    const line = await rig.registered(3);
     const call = await line.softphone.call(IRS_PPS);
     await once(call, 'answered');
     const closed = once(line.softphone.client, 'close');
-    expect(await control(sim, 'POST', `/_sim/sip/devices/${devices[3]?.deviceId}/disconnect`)).toEqual({ closed: 1 });
+    expect(await control(rig.sim, 'POST', `/_sim/sip/devices/${rig.devices[3]?.deviceId}/disconnect`)).toEqual({ closed: 1 });
     await closed;
-    const ended = await waitForCall(sim, call.sessionId, (r) => r.endedAt !== null);
+    const ended = await waitForCall(rig.sim, call.sessionId, (r) => r.endedAt !== null);
     expect(ended.milestones.hangupBy).toBe('caller');
     expect(ended.timeline.find((e: any) => e.event === 'hangup' && e.by === 'caller').detail).toEqual({ sip: 'connection lost' });
-    const again = await registered(3);
+    const again = await rig.registered(3);
     expect(again.errors).toEqual([]);
   });
 
   it('refuseTls: new connections are cut; the client sees an error event, not a crash', async () => {
-    await control(sim, 'POST', '/_sim/sip/faults', { refuseTls: true });
-    const line = softphoneFor(devices[0] as Device);
-    lines.push(line);
+    await control(rig.sim, 'POST', '/_sim/sip/faults', { refuseTls: true });
+    const line = softphoneFor(rig.devices[0] as Device);
+    rig.lines.push(line);
     await eventually(() => (line.errors.length > 0 ? true : undefined), 5000, 'a TLS error');
-    expect(await control(sim, 'DELETE', '/_sim/sip/faults')).toEqual({ refuseTls: false, busyNextInvites: 0 });
+    expect(await control(rig.sim, 'DELETE', '/_sim/sip/faults')).toEqual({ refuseTls: false, busyNextInvites: 0 });
   });
 
   it('a reset ends live SIP calls with a BYE from the server', async () => {
-    const line = await registered(0);
+    const line = await rig.registered(0);
     const call = await line.softphone.call(IRS_PPS);
     await once(call, 'answered');
     const disposed = once(call, 'disposed');
-    await control(sim, 'POST', '/_sim/reset', {});
+    await control(rig.sim, 'POST', '/_sim/reset', {});
     await disposed;
-    const status = await control(sim, 'GET', '/_sim/sip');
+    const status = await control(rig.sim, 'GET', '/_sim/sip');
     expect(status.calls.find((c: any) => c.telephonySessionId === call.sessionId)).toMatchObject({ state: 'ended', endReason: 'simulator reset' });
   });
 });

@@ -3,13 +3,12 @@
  * needed; CANCEL before the answer and hold/unhold re-INVITEs. The IVR greeting is ~25 s of recordings, so the
  * simulator runs on a ManualClock (time scale 60) that the test advances; audio and SIP keep real time.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RunningSimulator } from '../../../src/simulator/simulator-server.ts';
 import { ManualClock } from '../../../src/simulator/sim-clock.ts';
 import { control } from '../../support/simulator-harness.ts';
 import { manualClock, ownerToken, request } from '../sim-client.ts';
-import { IRS_PPS, eventually, existingPhones, softphoneFor, sleep, startSipSimulator, waitForCall } from './softphone-harness.ts';
-import type { Device, SipLine } from './softphone-harness.ts';
+import { IRS_PPS, eventually, sleep, sipRig, waitForCall } from './softphone-harness.ts';
 
 /** Advances the simulator clock in steps, yielding to I/O between them, until `check` holds. */
 async function advanceUntil<T>(sim: RunningSimulator, check: () => Promise<T | undefined>, stepMs = 100, maxMs = 120_000): Promise<T> {
@@ -23,33 +22,17 @@ async function advanceUntil<T>(sim: RunningSimulator, check: () => Promise<T | u
 }
 
 describe('DTMF, CANCEL and hold over SIP', () => {
-  let sim: RunningSimulator;
-  let devices: Device[];
-  const lines: SipLine[] = [];
+  const rig = sipRig(3, { timeScale: 60, makeClock: (scale) => new ManualClock(Date.now(), scale) });
 
-  beforeAll(async () => {
-    sim = await startSipSimulator({ timeScale: 60, makeClock: (scale) => new ManualClock(Date.now(), scale) });
-    devices = await existingPhones(sim, 3);
-  });
-  afterAll(async () => {
-    for (const line of lines) line.close();
-    await sim.close();
-  });
 
-  async function registered(index: number): Promise<SipLine> {
-    const line = softphoneFor(devices[index] as Device);
-    lines.push(line);
-    await line.softphone.register();
-    return line;
-  }
 
   it('digits sent with sendDTMF work the IVR to hold', async () => {
-    const line = await registered(0);
+    const line = await rig.registered(0);
     const call = await line.softphone.call(IRS_PPS);
     let answered = false;
     call.once('answered', () => (answered = true));
-    const inIvr = await advanceUntil(sim, async () => {
-      const report = await control(sim, 'GET', `/_sim/calls/${call.sessionId}`);
+    const inIvr = await advanceUntil(rig.sim, async () => {
+      const report = await control(rig.sim, 'GET', `/_sim/calls/${call.sessionId}`);
       return answered && report.phase === 'ivr' ? report : undefined;
     }, 20);
     expect(inIvr.plan.outcome).toBe('agent');
@@ -60,13 +43,13 @@ describe('DTMF, CANCEL and hold over SIP', () => {
     await sleep(300);
     call.sendDTMF('2');
     await eventually(async () => {
-      const report = await control(sim, 'GET', `/_sim/calls/${call.sessionId}`);
+      const report = await control(rig.sim, 'GET', `/_sim/calls/${call.sessionId}`);
       const digits = report.timeline.filter((e: any) => e.event === 'dtmf').map((e: any) => e.detail.digits);
       return digits.length === 2 ? digits : undefined;
     }, 5000, 'both digits at the line');
 
-    const held = await advanceUntil(sim, async () => {
-      const report = await control(sim, 'GET', `/_sim/calls/${call.sessionId}`);
+    const held = await advanceUntil(rig.sim, async () => {
+      const report = await control(rig.sim, 'GET', `/_sim/calls/${call.sessionId}`);
       return report.milestones.holdStartAt ? report : undefined;
     }, 1000);
     const accepted = held.timeline
@@ -79,34 +62,34 @@ describe('DTMF, CANCEL and hold over SIP', () => {
   });
 
   it('CANCEL before the answer: 200 and 487, and the session ends as a hang-up', async () => {
-    const line = await registered(1);
+    const line = await rig.registered(1);
     const call = await line.softphone.call(IRS_PPS);
     await call.cancel();
-    const ended = await waitForCall(sim, call.sessionId, (r) => r.endedAt !== null);
+    const ended = await waitForCall(rig.sim, call.sessionId, (r) => r.endedAt !== null);
     expect(ended.milestones.hangupBy).toBe('caller');
     expect(ended.milestones.answeredAt).toBeNull();
-    const status = await control(sim, 'GET', '/_sim/sip');
+    const status = await control(rig.sim, 'GET', '/_sim/sip');
     expect(status.calls.find((c: any) => c.telephonySessionId === call.sessionId)).toMatchObject({ state: 'ended', endReason: 'CANCEL from the device' });
   });
 
   it('hold and unhold re-INVITEs: 200 + ACK, and the party is on Hold as after the REST hold', async () => {
-    const line = await registered(2);
+    const line = await rig.registered(2);
     const call = await line.softphone.call(IRS_PPS);
     let answered = false;
     call.once('answered', () => (answered = true));
-    await advanceUntil(sim, async () => (answered ? true : undefined), 20);
-    const token = await ownerToken(sim);
+    await advanceUntil(rig.sim, async () => (answered ? true : undefined), 20);
+    const token = await ownerToken(rig.sim);
     const party = async (): Promise<string> =>
-      (await request(sim, 'GET', `/restapi/v1.0/account/~/telephony/sessions/${call.sessionId}/parties/${call.partyId}`, { token })).body.status.code;
+      (await request(rig.sim, 'GET', `/restapi/v1.0/account/~/telephony/sessions/${call.sessionId}/parties/${call.partyId}`, { token })).body.status.code;
 
     await call.hold();
     expect(await party()).toBe('Hold');
     await call.unhold();
     expect(await party()).toBe('Answered');
-    const status = await control(sim, 'GET', '/_sim/sip');
+    const status = await control(rig.sim, 'GET', '/_sim/sip');
     // Both 200s (INVITE, re-INVITEs) were ACKed: nothing is being retransmitted.
     expect(status.calls.find((c: any) => c.telephonySessionId === call.sessionId)).toMatchObject({ state: 'answered', awaitingAck: false });
     await call.hangup();
-    await waitForCall(sim, call.sessionId, (r) => r.endedAt !== null);
+    await waitForCall(rig.sim, call.sessionId, (r) => r.endedAt !== null);
   });
 });

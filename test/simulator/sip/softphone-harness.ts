@@ -8,6 +8,7 @@ import type { RunningSimulator, StartSimulatorOptions } from '../../../src/simul
 import { control, startTestSimulator } from '../../support/simulator-harness.ts';
 import { ownerToken, request } from '../sim-client.ts';
 
+import { afterAll, beforeAll } from 'vitest';
 export { IRS_PPS } from '../sim-client.ts';
 
 export type Codec = 'PCMU/8000' | 'OPUS/16000' | 'OPUS/48000/2';
@@ -34,6 +35,33 @@ export interface SipLine {
 }
 
 /** A simulator with SIP on a free port (fast-agent, seed 42 unless overridden). */
+/**
+ * One describe block's SIP test bed: a SIP-enabled simulator with `count` Existing Phones, and lines registered on
+ * demand (closed, with the simulator, after the block). Read `sim` and `devices` inside tests, not at definition.
+ */
+export function sipRig(count: number, overrides: Partial<StartSimulatorOptions> = {}) {
+  const rig = {
+    sim: undefined as unknown as RunningSimulator,
+    devices: [] as Device[],
+    lines: [] as SipLine[],
+    async registered(index: number, codec: Codec = 'PCMU/8000'): Promise<SipLine> {
+      const line = softphoneFor(rig.devices[index] as Device, codec);
+      rig.lines.push(line);
+      await line.softphone.register();
+      return line;
+    },
+  };
+  beforeAll(async () => {
+    rig.sim = await startSipSimulator({ timeScale: 60, ...overrides });
+    rig.devices = await existingPhones(rig.sim, count);
+  });
+  afterAll(async () => {
+    for (const line of rig.lines) line.close();
+    await rig.sim.close();
+  });
+  return rig;
+}
+
 export function startSipSimulator(overrides: Partial<StartSimulatorOptions> = {}): Promise<RunningSimulator> {
   return startTestSimulator({ sipPort: 0, ...overrides });
 }
