@@ -6,6 +6,8 @@ import type { PartySide } from './hunt-protocol.ts';
 
 /** Delay between the first dials of consecutive lines (the host's rate budget may space them further). */
 export const DIAL_STAGGER_MS = 1_000;
+/** The same for softphone lines (SIP INVITEs spend no REST quota). */
+export const SOFTPHONE_DIAL_STAGGER_MS = 100;
 /** Added to the IVR script's total before a line counts as holding. */
 export const IVR_SETTLE_MS = 5_000;
 export const REDIAL_MIN_MS = 15_000;

@@ -307,7 +307,7 @@ const startJob = act((p, event) => {
   if (event.type !== 'job.start') return;
   p.context = { ...p.context, startedAt: event.at };
   for (const line of p.context.lines) {
-    send(p, line.callId, { type: 'line.dial', notBefore: event.at + line.index * DIAL_STAGGER_MS, at: event.at });
+    send(p, line.callId, { type: 'line.dial', notBefore: event.at + line.index * (p.context.spec.dialStaggerMs ?? DIAL_STAGGER_MS), at: event.at });
   }
   emit(p, { kind: 'schedule', timer: 'deadline', at: p.context.spec.deadlineAt });
 });

@@ -43,6 +43,11 @@ export interface JobSpec {
   handoff: HandoffMode;
   /** Epoch ms at which the job ends cleanly if no agent was reached (default 3 h after start). */
   deadlineAt: number;
+  /**
+   * Time between the first dials of consecutive lines (default DIAL_STAGGER_MS). Softphone lines cost no REST
+   * quota, so they start 100 ms apart: a 70-line job has every line ringing within seconds.
+   */
+  dialStaggerMs?: number;
   createdAt: number;
   createdBy: string;
 }

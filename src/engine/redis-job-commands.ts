@@ -17,7 +17,7 @@ import { appendToJobStream } from './job-stream.ts';
 import { readExtensions, readQueues } from './extension-directory.ts';
 import { getDestination } from './destination-store.ts';
 import type { HuntJobData } from './engine-queues.ts';
-import { summarize } from '../../machines/index.ts';
+import { SOFTPHONE_DIAL_STAGGER_MS, summarize } from '../../machines/index.ts';
 
 export interface RedisJobCommandsDeps {
   redis: Redis;
@@ -56,6 +56,7 @@ export class RedisJobCommands implements JobCommands {
       extensionIds,
       handoff: request.handoff ?? 'transfer',
       deadlineAt: createdAt + (request.deadlineMinutes ?? DEFAULT_DEADLINE_MINUTES) * 60_000,
+      ...(this.deps.lineMode === 'softphone' ? { dialStaggerMs: SOFTPHONE_DIAL_STAGGER_MS } : {}),
       createdAt,
       createdBy: by,
     };

@@ -39,6 +39,13 @@ describe('job machine: the happy path', () => {
     expect(job.summary.calls.map((c) => c.status)).toEqual(Array(6).fill('queued'));
   });
 
+  it("staggers a softphone job's dials by its own (shorter) interval", () => {
+    const input = makeInput(6);
+    const job = new JobDriver({ spec: { ...input.spec, dialStaggerMs: 100 } });
+    job.send({ type: 'job.start', at: T0 });
+    expect(ofKind(job.take(), 'dial').map((d) => d.notBefore)).toEqual(lines6.map((_, i) => T0 + i * 100));
+  });
+
   it('walks a line through the IVR into holding with an ivr-done timer', () => {
     const job = new JobDriver(makeInput(1));
     job.send({ type: 'job.start', at: T0 }).take();
