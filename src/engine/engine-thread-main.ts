@@ -8,6 +8,7 @@ import { RedisRateBudget } from '../telephony/redis-rate-budget.ts';
 import { RINGCENTRAL_DEFAULT_POLICY } from '../telephony/rate-budget-policy.ts';
 import { ringCentralAccount } from '../telephony/ringcentral-account.ts';
 import { HuntEngine } from './hunt-engine.ts';
+import { readExtensions } from './extension-directory.ts';
 import { CallAudioHub } from '../media/call-audio.ts';
 import { SoftphoneTelephony } from '../telephony/softphone/softphone-telephony.ts';
 import type { EngineThreadInput, EngineThreadMessage } from './engine-thread.ts';
@@ -40,8 +41,23 @@ const engine = new HuntEngine({
 });
 engine.start();
 
+// Softphone lines: register the hunt-enabled Existing Phones ahead of the first job, and again as the directory
+// changes (already registered devices cost nothing).
+const warmUp = new AbortController();
+const WARM_UP_EVERY_MS = 5 * 60_000;
+async function registerDevices(): Promise<void> {
+  if (!softphone) return;
+  const deviceIds = (await readExtensions(redis)).filter((e) => e.enabled && e.deviceType === 'OtherPhone' && e.deviceId).map((e) => e.deviceId as string);
+  const ready = await softphone.prepare(deviceIds, warmUp.signal);
+  log.info({ devices: deviceIds.length, ready }, 'softphone devices registered ahead of hunts');
+}
+const warmUpTimer = softphone && input.warmUpDevices !== false ? setInterval(() => void registerDevices().catch(() => undefined), WARM_UP_EVERY_MS) : undefined;
+if (warmUpTimer) void registerDevices().catch((error: unknown) => log.warn({ err: error }, 'softphone warm-up failed'));
+
 port.on('message', (message: { kind: string }) => {
   if (message.kind !== 'close') return;
+  warmUp.abort();
+  clearInterval(warmUpTimer);
   engine
     .close()
     .then(() => softphone?.close())

@@ -27,6 +27,8 @@ export interface EngineThreadInput {
   /** How lines are placed (see LINE_MODE); softphone lines also need the SIP settings. */
   lineMode?: 'softphone' | 'call-out';
   sip?: { codec: SipCodec; ignoreTlsCertErrors: boolean };
+  /** Register softphone devices ahead of the first job (default true). */
+  warmUpDevices?: boolean;
   /** Post `decision` / `transfer-sent` messages (bench:transfer). */
   instrument?: boolean;
 }

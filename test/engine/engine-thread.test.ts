@@ -3,9 +3,10 @@
  * the main thread's commands and webhooks through Redis, ends with one transfer and every other line hung up,
  * and the thread stops cleanly.
  */
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUICK_IVR_DESTINATION, agentAnswersAndOperatorConfirms, eventually, expectOneTransferAndRestEnded, startEngineHarness, waitForJob } from '../support/engine-harness.ts';
 import type { EngineHarness } from '../support/engine-harness.ts';
+import { control } from '../support/simulator-harness.ts';
 
 let h: EngineHarness;
 
@@ -25,4 +26,27 @@ describe('the engine thread', () => {
     await waitForJob(h, job.id, 'completed', 60_000);
     await expectOneTransferAndRestEnded(h, chosen.telephonySessionId);
   }, 120_000);
+});
+
+describe('the engine thread with softphone lines', () => {
+  let s: EngineHarness;
+
+  beforeAll(async () => {
+    s = await startEngineHarness({ db: 5, engineInThread: true, lineMode: 'softphone', relaxLimits: true });
+  }, 60_000);
+
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  it('registers the hunt-enabled Existing Phones before any job needs them', async () => {
+    const eligible = Object.values(await s.redis.hgetall('hh:extensions'))
+      .map((raw) => JSON.parse(raw) as { enabled: boolean; deviceType?: string })
+      .filter((e) => e.enabled && e.deviceType === 'OtherPhone').length;
+    expect(eligible).toBeGreaterThan(0);
+    await eventually(async () => {
+      const { registrations } = await control<{ registrations: unknown[] }>(s.sim, 'GET', '/_sim/sip');
+      return registrations.length >= eligible;
+    }, 60_000);
+  }, 90_000);
 });

@@ -13,7 +13,7 @@ import { parseDialString } from '../dial-string.ts';
 import type { DialStep } from '../dial-string.ts';
 import { TelephonyError } from '../telephony-port.ts';
 import type { CallRef, SipInfoSource, Telephony, TransferTarget } from '../telephony-port.ts';
-import { SipCallRejected, SipDevice } from './sip-device.ts';
+import { CONNECTION_LOST, SipCallRejected, SipCertificateError, SipDevice } from './sip-device.ts';
 import type { SipCall, SipCodec } from './sip-device.ts';
 
 export interface SoftphoneTelephonyOptions {
@@ -26,11 +26,21 @@ export interface SoftphoneTelephonyOptions {
   log: Logger;
   /** How long a BYE may go unconfirmed before the REST hang-up makes sure. */
   byeTimeoutMs?: number;
+  /**
+   * How the winner is handed off. `rest` (default): the REST blind transfer, from any instance, confirmed by
+   * RingCentral's reply and the session's events. `refer`: SIP REFER on the call when this process holds its
+   * dialog (the library resolves only on NOTIFY "200 OK"), the REST transfer otherwise (bench:sip compares them).
+   */
+  handoff?: 'rest' | 'refer';
+  /** `refer`: how long to wait for the NOTIFY "200 OK" (the library waits forever) before the session decides. */
+  referTimeoutMs?: number;
 }
 
 interface LiveCall {
   call: SipCall;
   answered: boolean;
+  /** Transfer or bridge requested: the session is the firm's now, never ours to end. */
+  handedOff: boolean;
   ended: Promise<void>;
   timers: NodeJS.Timeout[];
 }
@@ -55,6 +65,8 @@ export class SoftphoneTelephony implements Telephony {
       call = await device.call(number);
     } catch (error) {
       if (error instanceof SipCallRejected) throw new TelephonyError(error.message, 486, 'SIP-486');
+      // Not retryable: every dial would meet the same certificate.
+      if (error instanceof SipCertificateError) throw new TelephonyError(error.message, 495, 'SIP-TLS-CERT');
       throw new TelephonyError(`SIP call failed: ${(error as Error).message}`, 503, 'SIP-FAILED');
     }
     const ref = { telephonySessionId: call.sessionId, partyId: call.partyId };
@@ -81,10 +93,14 @@ export class SoftphoneTelephony implements Telephony {
   }
 
   transfer(call: CallRef, target: TransferTarget): Promise<void> {
-    return this.rest.transfer(call, target);
+    this.markHandedOff(call.telephonySessionId);
+    const live = this.calls.get(call.telephonySessionId);
+    if (this.options.handoff !== 'refer' || !live?.answered) return this.rest.transfer(call, target);
+    return this.refer(live, call, target);
   }
 
   bridge(call: CallRef, standby: CallRef): Promise<void> {
+    this.markHandedOff(call.telephonySessionId);
     return this.rest.bridge(call, standby);
   }
 
@@ -120,6 +136,24 @@ export class SoftphoneTelephony implements Telephony {
     return this.rest.deleteSubscription(id);
   }
 
+  /**
+   * Registers devices ahead of their first call (each new device costs a Light sip-info request, 40 a minute at
+   * dial priority: a cold 70-line job would otherwise wait on them). One at a time, failures only logged.
+   */
+  async prepare(deviceIds: readonly string[], signal?: AbortSignal): Promise<number> {
+    let ready = 0;
+    for (const deviceId of deviceIds) {
+      if (signal?.aborted) break;
+      try {
+        await (await this.device(deviceId)).register();
+        ready += 1;
+      } catch (error) {
+        this.options.log.warn({ err: error, deviceId }, 'device not registered ahead of its first call');
+      }
+    }
+    return ready;
+  }
+
   /** Calls this process holds over SIP right now. */
   get liveCalls(): number {
     return this.calls.size;
@@ -130,6 +164,22 @@ export class SoftphoneTelephony implements Telephony {
     this.calls.clear();
     for (const device of this.devices.values()) void device.then((d) => d.close(), () => undefined);
     this.devices.clear();
+  }
+
+  private markHandedOff(telephonySessionId: string): void {
+    const live = this.calls.get(telephonySessionId);
+    if (live) live.handedOff = true;
+  }
+
+  /**
+   * The call's TLS connection is gone, so is its dialog: we can neither hear it nor BYE it. RingCentral may keep the
+   * far end up meanwhile (the IRS holding a line nobody hears), so end the session over REST: the line then fails
+   * cleanly and is redialled. A 404 (the network already ended it) counts as done.
+   */
+  private connectionLost(telephonySessionId: string, live: LiveCall): void {
+    this.options.log.warn({ telephonySessionId, answered: live.answered, handedOff: live.handedOff }, 'SIP call lost with its connection');
+    if (live.handedOff) return;
+    this.rest.hangup(telephonySessionId).catch((error: unknown) => this.options.log.warn({ err: error, telephonySessionId }, 'hang-up of a lost SIP call failed'));
   }
 
   /** One registered device per line's device, registered on first use with credentials from sip-info. */
@@ -147,7 +197,7 @@ export class SoftphoneTelephony implements Telephony {
 
   private track(telephonySessionId: string, call: SipCall, steps: DialStep[]): void {
     let markEnded!: () => void;
-    const live: LiveCall = { call, answered: false, ended: new Promise((resolve) => (markEnded = resolve)), timers: [] };
+    const live: LiveCall = { call, answered: false, handedOff: false, ended: new Promise((resolve) => (markEnded = resolve)), timers: [] };
     this.calls.set(telephonySessionId, live);
     const sampleRate = (this.options.codec ?? 'PCMU/8000') === 'PCMU/8000' ? 8000 : 16000;
     call.once('answered', () => {
@@ -164,8 +214,44 @@ export class SoftphoneTelephony implements Telephony {
       if (this.calls.get(telephonySessionId) === live) this.calls.delete(telephonySessionId);
       markEnded();
     };
+    call.once(CONNECTION_LOST, () => this.connectionLost(telephonySessionId, live));
     call.once('disposed', end);
     call.once('busy', end);
+  }
+
+  /**
+   * REFER, bounded: a refused REFER gets no NOTIFY, and the library never rejects. Without the NOTIFY in time the
+   * session says whether the hand-off took; only if not does the REST transfer go out (RingCentral refuses it once
+   * our party has left, so the agent is never handed off twice).
+   */
+  private async refer(live: LiveCall, call: CallRef, target: TransferTarget): Promise<void> {
+    const to = target.kind === 'number' ? target.phoneNumber : target.extensionNumber;
+    let timer: NodeJS.Timeout | undefined;
+    const notified = await Promise.race([
+      live.call.transfer(to).then(
+        () => true,
+        () => false,
+      ),
+      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), this.options.referTimeoutMs ?? 5_000))),
+    ]).finally(() => clearTimeout(timer));
+    if (notified || (await this.sessionShowsHandOff(call))) return;
+    this.options.log.warn({ telephonySessionId: call.telephonySessionId }, 'REFER not confirmed; REST transfer instead');
+    try {
+      await this.rest.transfer(call, target);
+    } catch (error) {
+      if (!(await this.sessionShowsHandOff(call))) throw error;
+    }
+  }
+
+  /** Our party left by the transfer, or someone of the firm is on the session (a gone session was not handed off). */
+  private async sessionShowsHandOff(call: CallRef): Promise<boolean> {
+    const session = await this.rest.getSession(call.telephonySessionId);
+    const ours = session.parties.find((p) => p.id === call.partyId);
+    return (
+      ours?.code === 'Gone' ||
+      (ours?.code === 'Disconnected' && ours.reason === 'BlindTransfer') ||
+      session.parties.some((p) => p.id !== call.partyId && p.extensionId !== undefined && p.code !== 'Disconnected')
+    );
   }
 
   /** The IVR's keys at the dial string's times, counted from the answer. */
