@@ -12,6 +12,7 @@ export {
   createJobActor,
   isCompatible,
   joinParts,
+  keptIntents,
   pendingIntents,
   persist,
   summarize,

@@ -71,6 +71,11 @@ export function isCompatible(stored: unknown): stored is StoredJobSnapshot {
   return isRecord(context) && Array.isArray(context.outbox) && typeof context.nextIntentId === 'number' && isRecord(children);
 }
 
+/** Every intent the outbox still holds (a persisted outbox may keep only what a restore needs), in id order. */
+export function keptIntents(snapshot: unknown): Intent[] {
+  return rootOf(snapshot).context.outbox;
+}
+
 /** Intents with an id above `afterId`, in id order. */
 export function pendingIntents(snapshot: unknown, afterId: number): Intent[] {
   const { outbox } = rootOf(snapshot).context;

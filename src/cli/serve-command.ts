@@ -46,8 +46,12 @@ export async function runServe(config: Config): Promise<void> {
   const verificationToken = config.RC_WEBHOOK_TOKEN ?? randomBytes(24).toString('base64url');
   const apiToken = config.API_TOKEN ?? (config.demoMode ? randomBytes(18).toString('base64url') : undefined);
   // One login per user, shared by the probe and the engine: RingCentral allows only a few sessions per user.
-  const { telephony, connect, users } = ringCentralAccount(credentials, new RedisRateBudget(redis), log);
-  log.info({ users }, 'RingCentral users whose quota hunts may use');
+  const account = ringCentralAccount(credentials, new RedisRateBudget(redis), log);
+  const { telephony, connect } = account;
+  account.loginAll().then(
+    () => log.info({ users: account.users }, 'RingCentral users whose quota hunts may use are logged in'),
+    (error: unknown) => log.error({ err: error, users: account.users }, 'a RingCentral login failed; it is retried on its next use'),
+  );
   // Hunts run in a thread of their own, so webhooks and pages are answered promptly however busy they are;
   // this thread only sends them commands (through Redis, as another instance would).
   const engine = new HuntEngine({ redisUrl: config.REDIS_URL, redis, telephony, pool: new RedisExtensionPool(redis), log: log.child({ part: 'engine' }), runWorkers: false, lineMode: config.LINE_MODE });

@@ -39,11 +39,14 @@ export function historyEntries(event: HuntEvent, before: JobSummary, after: JobS
   return entries;
 }
 
-/** Adds the entries (and their live-view update) to a MULTI, so they commit together with the snapshot. */
-export function appendHistory(multi: ChainableCommander, jobId: string, entries: HistoryEntry[], summary: JobSummary): void {
+/**
+ * Adds the entries (and their live-view update) to a MULTI, so they commit together with the snapshot. The update
+ * carries the changes, not the whole job (70 calls): views apply them, or read the job when they need all of it.
+ */
+export function appendHistory(multi: ChainableCommander, jobId: string, entries: HistoryEntry[], job: Pick<JobSummary, 'status' | 'winnerCallId'>): void {
   if (entries.length === 0) return;
   for (const entry of entries) multi.xadd(jobKeys(jobId).history, 'MAXLEN', '~', '100000', '*', 'h', JSON.stringify(entry));
-  multi.publish(uiChannel(jobId), JSON.stringify({ jobId, entries, summary }));
+  multi.publish(uiChannel(jobId), JSON.stringify({ jobId, status: job.status, ...(job.winnerCallId ? { winnerCallId: job.winnerCallId } : {}), entries }));
 }
 
 export async function readHistory(redis: Redis, jobId: string): Promise<HistoryEntry[]> {

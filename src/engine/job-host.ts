@@ -6,8 +6,8 @@
  */
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { IncrementalPersister, callContext, createJobActor, isCompatible, pendingIntents, summarize } from '../../machines/index.ts';
-import type { JobSummaryDetail } from '../../machines/index.ts';
+import { IncrementalPersister, callContext, createJobActor, isCompatible, keptIntents, pendingIntents, summarize } from '../../machines/index.ts';
+import type { JobSummaryDetail, SnapshotParts } from '../../machines/index.ts';
 import type { HuntEvent, Intent, JobSummary } from '../../machines/hunt-protocol.ts';
 import { MACHINE_VERSION } from '../../machines/hunt-protocol.ts';
 import { globalKeys, jobKeys } from '../store/redis-keys.ts';
@@ -327,7 +327,7 @@ export class JobHost {
   private async commit(): Promise<void> {
     const summary = this.summary();
     const history = this.uncommitted;
-    const parts = this.persister.take(this.actor);
+    const parts = this.withoutSpentIntents(this.persister.take(this.actor), summary);
     const multi = this.deps.redis.multi();
     writeStoredJob(multi, this.jobId, parts, { streamId: this.streamId, executedIntentId: this.executedIntentId });
     appendHistory(multi, this.jobId, history, summary);
@@ -340,6 +340,18 @@ export class JobHost {
       await updateJob(this.deps.redis, this.jobId, { status: summary.status, ...(summary.winnerCallId ? { winnerCallId: summary.winnerCallId } : {}) });
       this.recorded = { status: summary.status, ...(summary.winnerCallId ? { winnerCallId: summary.winnerCallId } : {}) };
     }
+  }
+
+  /**
+   * The outbox keeps up to 500 intents (most of a 70-line job's snapshot); a restore needs only those not run yet
+   * and the hang-ups whose line is still being cleaned (`resumeHangups`). The live actor keeps them all.
+   */
+  private withoutSpentIntents(parts: SnapshotParts, summary: JobSummaryDetail): SnapshotParts {
+    const root = parts.root.snapshot as { context: { outbox: Intent[] } };
+    const cleaning = new Set(summary.calls.filter((c) => c.status === 'cleaning').map((c) => c.callId));
+    const outbox = root.context.outbox.filter((intent) => intent.id > this.executedIntentId || (intent.kind === 'hangup' && cleaning.has(intent.callId)));
+    if (outbox.length === root.context.outbox.length) return parts;
+    return { ...parts, root: { ...parts.root, snapshot: { ...root, context: { ...root.context, outbox } } } };
   }
 
   /**
@@ -582,7 +594,7 @@ export class JobHost {
   private async resumeHangups(): Promise<void> {
     const answered = new Set(await this.deps.redis.smembers(jobKeys(this.jobId).hangupsAnswered));
     const summary = this.summary();
-    for (const intent of pendingIntents(this.actor.getSnapshot(), 0)) {
+    for (const intent of keptIntents(this.actor.getSnapshot())) {
       if (intent.kind !== 'hangup' || intent.id > this.executedIntentId || answered.has(String(intent.id))) continue;
       if (summary.calls.find((c) => c.callId === intent.callId)?.status !== 'cleaning') continue;
       this.hangUpInBackground(intent.id, intent.callId);

@@ -92,6 +92,7 @@ export async function startEngineHarness(options: {
     jwts.push((await control<{ jwt: string }>(sim, 'POST', '/_sim/jwt', { extensionId: user.id })).jwt);
   }
   const account = ringCentralAccount({ server: sim.url, clientId: TEST_CREDENTIALS.clientId, clientSecret: TEST_CREDENTIALS.clientSecret, jwt: jwts.join(',') }, budget, log);
+  await account.loginAll();
   const audio = new CallAudioHub();
   const softphone = options.lineMode === 'softphone' ? new SoftphoneTelephony({ rest: account.telephony, audio, ignoreTlsCertErrors: true, log }) : undefined;
   const telephony: Telephony = softphone ?? account.telephony;
