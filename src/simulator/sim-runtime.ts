@@ -38,7 +38,7 @@ export function scenarioFaults(scenario: Scenario): FaultSettings {
 }
 
 /** What the control API may ask of the SIP listener (src/simulator/sip/sip-server.ts), when one runs. */
-export type SipControl = Pick<RunningSipServer, 'port' | 'certificate' | 'faults' | 'status' | 'disconnectDevice'>;
+export type SipControl = Pick<RunningSipServer, 'port' | 'certificate' | 'faults' | 'status' | 'disconnectDevice' | 'sendJunkMedia'>;
 
 export class SimRuntime {
   private ctx: SimContext;

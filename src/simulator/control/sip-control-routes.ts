@@ -1,6 +1,7 @@
 /**
  * SIP fault hooks and state under /_sim/sip, for product tests of softphone lines: see registrations and SIP calls,
- * fetch the TLS certificate, refuse TLS, answer the next INVITEs busy, cut a device's connection mid-call.
+ * fetch the TLS certificate, refuse TLS, answer the next INVITEs busy, cut a device's connection mid-call, put junk
+ * on a call's media port.
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
@@ -8,6 +9,9 @@ import type { SimEnv } from '../sim-env.ts';
 import type { SimRuntime, SipControl } from '../sim-runtime.ts';
 import { RcError } from '../rc-error.ts';
 import { readJson } from '../read-json.ts';
+import { JUNK_KINDS } from '../sip/media/junk-datagram.ts';
+
+const junkSchema = z.object({ kind: z.enum(JUNK_KINDS), count: z.number().int().min(1).max(1000).optional() }).strict();
 
 const faultsSchema = z.object({ refuseTls: z.boolean(), busyNextInvites: z.number().int().min(0).max(10_000) }).partial().strict();
 
@@ -40,6 +44,16 @@ export function sipControlRoutes(runtime: SimRuntime): Hono<SimEnv> {
 
   // Cuts the device's TLS connection(s) at once: its calls end as a network failure would.
   app.post('/_sim/sip/devices/:deviceId/disconnect', (c) => c.json({ closed: sip(runtime).disconnectDevice(c.req.param('deviceId')) }));
+
+  // Raw datagrams from the call's media port to the device: the client must drop them, not die of them.
+  app.post('/_sim/sip/calls/:telephonySessionId/junk-rtp', async (c) => {
+    const parsed = junkSchema.safeParse((await readJson(c)) ?? {});
+    if (!parsed.success) invalid(parsed.error);
+    const id = c.req.param('telephonySessionId');
+    const sent = sip(runtime).sendJunkMedia(id, parsed.data.kind, parsed.data.count ?? 1);
+    if (sent === undefined) throw new RcError(404, 'CMN-102', 'Resource for parameter [telephonySessionId] is not found (no live SIP call)', { parameterName: 'telephonySessionId', parameterValue: id });
+    return c.json({ sent });
+  });
 
   return app;
 }

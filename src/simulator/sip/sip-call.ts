@@ -28,6 +28,8 @@ import { reply, ALLOW, SERVER_NAME } from './sip-reply.ts';
 import { answerDirection, answerSdp, parseOffer } from './sdp.ts';
 import type { MediaDirection } from './sdp.ts';
 import type { FarEndAudio } from './far-end-audio.ts';
+import { junkDatagram } from './media/junk-datagram.ts';
+import type { JunkKind } from './media/junk-datagram.ts';
 import { dialTarget } from './dial-target.ts';
 
 /** RFC 3261 timers for 2xx retransmission: T1, T2, and 64·T1 to give up and hang up. */
@@ -103,6 +105,18 @@ export class SipCall {
 
   get connection(): SipConnection {
     return this.deps.connection;
+  }
+
+  get telephonySessionId(): string {
+    return this.deps.session.id;
+  }
+
+  /** Fault hook: `count` datagrams of `kind` from our media port to the device; how many went out (0 before its hello). */
+  sendJunkMedia(kind: JunkKind, count: number): number {
+    const { media, codec } = this.deps;
+    let sent = 0;
+    for (let i = 0; i < count; i++) if (media.sendRaw(junkDatagram(kind, { ssrc: media.ssrc, payloadType: codec.payloadType }))) sent++;
+    return sent;
   }
 
   /** Sends the 183 and starts following the session. */

@@ -18,6 +18,7 @@ import { SipFaults } from './sip-faults.ts';
 import type { SipFaultSettings } from './sip-faults.ts';
 import { UserAgentServer } from './user-agent-server.ts';
 import type { SipCallView } from './sip-call.ts';
+import type { JunkKind } from './media/junk-datagram.ts';
 
 export interface SipServerOptions {
   /** 0 picks a free port. */
@@ -48,6 +49,11 @@ export interface RunningSipServer {
   status(): SipStatus;
   /** Cuts every TLS connection the device registered or called over, as a network failure would; returns how many. */
   disconnectDevice(deviceId: string): number;
+  /**
+   * Sends `count` raw datagrams of `kind` from a live SIP call's media port to its device (junk, forged SRTP, RTCP);
+   * undefined when the session has no live SIP call, else how many went out (0 before the device's hello).
+   */
+  sendJunkMedia(telephonySessionId: string, kind: JunkKind, count: number): number | undefined;
   /** Called after `/_sim/reset` built a new context: the old calls are gone, so their devices get a BYE. */
   contextReplaced(): void;
   close(): Promise<void>;
@@ -129,6 +135,9 @@ export async function startSipServer(options: SipServerOptions): Promise<Running
       const targets = new Set([...uas.connectionsOf(deviceId), ...registrar.connectionsOf(deviceId)]);
       for (const connection of targets) connection.destroy();
       return targets.size;
+    },
+    sendJunkMedia(telephonySessionId, kind, count) {
+      return uas.bySession(telephonySessionId)?.sendJunkMedia(kind, count);
     },
     contextReplaced() {
       uas.terminateAll('simulator reset');

@@ -108,6 +108,11 @@ export class UserAgentServer {
     for (const call of [...this.calls.values()]) call.terminate(reason);
   }
 
+  /** The live call of a telephony session, if it is a SIP call. */
+  bySession(telephonySessionId: string): SipCall | undefined {
+    return [...this.calls.values()].find((call) => call.telephonySessionId === telephonySessionId);
+  }
+
   list(): SipCallView[] {
     return [...this.endedCalls, ...[...this.calls.values()].map((call) => call.view())];
   }

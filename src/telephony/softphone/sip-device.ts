@@ -1,17 +1,21 @@
 /**
  * One firm device ("Existing Phone") registered over SIP with the unchanged `ringcentral-softphone` library, and
- * hardened against its known traps (research/sip-softphone.md): its TLS socket and RTP sockets get error
- * listeners and guarded handlers (a TLS failure, a malformed SIP message or a forged SRTP packet would otherwise
- * throw out of an event handler and kill the process), registration and calls get timeouts (it waits forever),
- * and a dropped connection reconnects with back-off on the next use.
+ * hardened against its known traps (research/sip-softphone.md; library-guards.ts): error listeners and guarded
+ * handlers on its TLS socket and RTP sockets, timeouts (it waits forever), a connection failure that fails the
+ * registration or INVITE waiting on it at once (the library would poll 10 s for a socket already gone), calls that
+ * end with their connection, and a reconnect with back-off on the next use.
  */
-import type { EventEmitter } from 'node:events';
 import Softphone from 'ringcentral-softphone';
 import type { Logger } from 'pino';
 import type { DeviceSipInfo } from '../telephony-port.ts';
+import { disposeCall, endOnIgnoredFinal, guardHandlers, guardSocket } from './library-guards.ts';
+import type { SipCall } from './library-guards.ts';
 
+export type { SipCall } from './library-guards.ts';
 export type SipCodec = 'PCMU/8000' | 'OPUS/16000';
-export type SipCall = Awaited<ReturnType<Softphone['call']>>;
+
+/** Emitted on a call (before `disposed`) when it ended because its device's TLS connection was lost. */
+export const CONNECTION_LOST = 'connectionLost';
 
 export interface SipDeviceOptions {
   deviceId: string;
@@ -23,12 +27,22 @@ export interface SipDeviceOptions {
   timeoutMs?: number;
 }
 
+/** One TLS connection of the device and the calls placed over it (they cannot outlive it). */
+interface Link {
+  phone: Softphone;
+  calls: Set<SipCall>;
+  /** Rejects when the connection fails or closes. */
+  lost: Promise<never>;
+  fail: (error: Error) => void;
+  registered: boolean;
+}
+
 const DEFAULT_TIMEOUT_MS = 15_000;
 const MAX_BACKOFF_MS = 30_000;
 
 export class SipDevice {
-  private phone?: Softphone;
-  private registering?: Promise<Softphone>;
+  private link?: Link;
+  private registering?: Promise<Link>;
   private failures = 0;
   private closed = false;
   private readonly timeoutMs: number;
@@ -37,38 +51,61 @@ export class SipDevice {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   }
 
-  /** The registered softphone (registers first, or again after the connection dropped). */
-  ready(): Promise<Softphone> {
-    if (this.closed) return Promise.reject(new Error(`device ${this.options.deviceId} is closed`));
-    this.registering ??= this.connect().catch((error: unknown) => {
-      this.registering = undefined;
-      this.failures += 1;
-      throw error;
-    });
-    return this.registering;
-  }
-
   /** INVITE; resolves once the call is in progress (183 with the session's ids), rejects on busy or silence. */
   async call(number: string): Promise<SipCall> {
-    const phone = await this.ready();
-    const call = await withTimeout(phone.call(number), this.timeoutMs, `INVITE to ${number} got no answer`).catch((error: unknown) => {
+    const link = await this.ready();
+    const placing = link.phone.call(number);
+    let call: SipCall;
+    try {
+      call = await withTimeout(Promise.race([placing, link.lost]), this.timeoutMs, `INVITE to ${number} got no answer`);
+    } catch (error) {
+      // A 183 after we gave up would be a live call nobody hears or hangs up: cancel it if it comes.
+      placing.then(
+        (late) => {
+          this.watch(link, late);
+          late.cancel().catch(() => undefined);
+        },
+        () => undefined,
+      );
       // The library reads the 183's SDP from whatever came first: a 486 has none, so it fails with a TypeError.
       if (error instanceof TypeError) throw new SipCallRejected(`line busy or call refused (${error.message})`);
       throw error;
-    });
-    call.once('answered', () => guardSocket(call, this.options.log));
+    }
+    this.watch(link, call);
     return call;
+  }
+
+  /** Registers now, ahead of the first call (what a call's own registration would do). */
+  async register(): Promise<void> {
+    await this.ready();
   }
 
   close(): void {
     this.closed = true;
-    this.phone?.revoke();
-    this.phone = undefined;
+    const link = this.link;
+    this.link = undefined;
     this.registering = undefined;
+    if (link) teardown(link, false);
   }
 
-  private async connect(): Promise<Softphone> {
+  /** The registered connection (registers first, or again after the connection dropped). */
+  private ready(): Promise<Link> {
+    if (this.closed) return Promise.reject(new Error(`device ${this.options.deviceId} is closed`));
+    if (!this.registering) {
+      const attempt: Promise<Link> = this.connect().catch((error: unknown) => {
+        // A drop may already have let a newer attempt start: never clear that one.
+        if (this.registering === attempt) this.registering = undefined;
+        this.failures += 1;
+        throw error;
+      });
+      this.registering = attempt;
+    }
+    return this.registering;
+  }
+
+  private async connect(): Promise<Link> {
     if (this.failures > 0) await sleep(Math.min(MAX_BACKOFF_MS, 500 * 2 ** (this.failures - 1)));
+    if (this.closed) throw new Error(`device ${this.options.deviceId} is closed`);
     const { sipInfo, codec, ignoreTlsCertErrors, log, deviceId } = this.options;
     const phone = new Softphone({
       domain: sipInfo.domain,
@@ -80,28 +117,44 @@ export class SipDevice {
       ignoreTlsCertErrors,
     });
     guardHandlers(phone.client, 'data', log);
+    let fail!: (error: Error) => void;
+    const lost = new Promise<never>((_, reject) => (fail = reject));
+    lost.catch(() => undefined); // nobody may be waiting on it when the connection goes
+    const link: Link = { phone, calls: new Set(), lost, fail, registered: false };
     const dropped = (reason: string) => (error?: unknown) => {
-      if (this.phone !== phone) return;
-      log.warn({ deviceId, err: error, reason }, 'SIP connection lost; the device re-registers on its next call');
-      this.phone = undefined;
+      fail(connectionError(reason, error));
+      if (this.link !== link) return;
+      // 'close' passes a hadError flag, 'error' the error.
+      log.warn({ deviceId, ...(error instanceof Error ? { err: error } : {}), reason, calls: link.calls.size }, 'SIP connection lost; the device re-registers on its next call');
+      this.link = undefined;
       this.registering = undefined;
-      this.failures += 1;
-      phone.revoke();
+      if (link.registered) this.failures += 1;
+      teardown(link, true);
     };
     phone.client.on('error', dropped('tls error'));
-    phone.client.on('close', dropped('closed'));
+    phone.client.on('close', dropped('connection closed'));
     phone.on('registrationError', (error: unknown) => log.warn({ deviceId, err: error }, 'SIP re-registration failed'));
-    this.phone = phone;
+    this.link = link;
     try {
-      await withTimeout(phone.register(), this.timeoutMs, 'SIP registration got no answer');
+      await withTimeout(Promise.race([phone.register(), lost]), this.timeoutMs, 'SIP registration got no answer');
     } catch (error) {
-      this.phone = undefined;
-      phone.revoke();
+      if (this.link === link) this.link = undefined;
+      teardown(link, true);
       throw error;
     }
+    link.registered = true;
     this.failures = 0;
     log.info({ deviceId }, 'SIP device registered');
-    return phone;
+    return link;
+  }
+
+  private watch(link: Link, call: SipCall): void {
+    const { log } = this.options;
+    link.calls.add(call);
+    call.once('disposed', () => link.calls.delete(call));
+    // After the library's own 'answered' listener, which opens the RTP socket.
+    call.once('answered', () => guardSocket(call, log));
+    endOnIgnoredFinal(link.phone, call, log);
   }
 }
 
@@ -112,26 +165,34 @@ export class SipCallRejected extends Error {
   }
 }
 
-/** The call's RTP socket exists once answered: a packet failing SRTP authentication must not throw out of it. */
-function guardSocket(call: SipCall, log: Logger): void {
-  const socket = (call as { socket?: EventEmitter }).socket;
-  if (!socket) return;
-  socket.on('error', (error: unknown) => log.warn({ err: error }, 'RTP socket error'));
-  guardHandlers(socket, 'message', log);
+/** The server's certificate did not verify: a configuration error, no retry will fix it. */
+export class SipCertificateError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SipCertificateError';
+  }
 }
 
-/** Re-registers an emitter's listeners for `event` inside try/catch. */
-function guardHandlers(emitter: EventEmitter, event: string, log: Logger): void {
-  for (const listener of emitter.listeners(event) as ((...args: unknown[]) => void)[]) {
-    emitter.off(event, listener);
-    emitter.on(event, (...args: unknown[]) => {
-      try {
-        listener(...args);
-      } catch (error) {
-        log.warn({ err: error, event }, 'dropped a packet the SIP library could not handle');
-      }
-    });
+/** Ends a connection: its calls end with it (their dialogs lived on it), then the softphone is revoked. */
+function teardown(link: Link, lost: boolean): void {
+  // Whatever still waits on the connection (a registration, an INVITE) fails now, not at its timeout.
+  link.fail(new Error('SIP connection closed'));
+  for (const call of [...link.calls]) {
+    if (lost) call.emit(CONNECTION_LOST);
+    disposeCall(call);
   }
+  link.phone.revoke();
+  // revoke() removed every listener: a late socket error must still find one.
+  link.phone.client.on('error', () => undefined);
+}
+
+const CERTIFICATE_ERROR = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/;
+
+function connectionError(reason: string, error: unknown): Error {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  const detail = error instanceof Error ? `: ${error.message}` : '';
+  if (typeof code === 'string' && CERTIFICATE_ERROR.test(code)) return new SipCertificateError(`SIP server certificate rejected (${code})${detail}`);
+  return new Error(`SIP ${reason}${detail}`);
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {

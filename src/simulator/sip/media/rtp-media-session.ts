@@ -139,6 +139,25 @@ export class RtpMediaSession {
     for (const packet of this.outgoing.dtmf(event)) this.transmit(packet);
   }
 
+  /** The SSRC of what we send (fault hooks forge packets on it). */
+  get ssrc(): number {
+    return this.outgoing.ssrc;
+  }
+
+  /**
+   * A fault hook's datagram, sent as is to the latched device (no SRTP): false before the device's first datagram.
+   * Only `/_sim/sip/calls/{id}/junk-rtp` uses it — the library throws on anything but our SRTP (see the top).
+   */
+  sendRaw(datagram: Buffer): boolean {
+    const peer = this.peer;
+    if (this.closed || !peer) return false;
+    // Not counted in `stats.sent`, which counts our SRTP.
+    this.socket.send(datagram, peer.port, peer.address, (err) => {
+      if (err) this.log?.debug({ err, port: this.port }, 'raw datagram send failed');
+    });
+    return true;
+  }
+
   /** Idempotent: stops pacing and closes the socket. */
   close(): void {
     if (this.closed) return;
