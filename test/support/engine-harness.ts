@@ -23,6 +23,9 @@ import { RINGCENTRAL_DEFAULT_LIMITS } from '../../src/simulator/rate-limit/rate-
 import { globalKeys } from '../../src/store/redis-keys.ts';
 import type { CallView, Destination, JobView } from '../../src/engine/hunt-types.ts';
 import { expect } from 'vitest';
+import { eventually } from './eventually.ts';
+
+export { eventually } from './eventually.ts';
 import { control, startTestSimulator, TEST_CREDENTIALS } from './simulator-harness.ts';
 import { serve } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
@@ -153,22 +156,6 @@ export async function startEngineHarness(options: {
       await redis.quit();
     },
   };
-}
-
-/** Polls until `check` returns a value (not undefined/false) or the time is up. */
-export async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 30_000, everyMs = 100): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined && value !== false) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > end) throw new Error(`condition not met within ${timeoutMs} ms${last instanceof Error ? `: ${last.message}` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
-  }
 }
 
 /** Waits until the hunt reaches `status`. */

@@ -18,6 +18,7 @@ import type { CallRef, PartyState, RequestPriority, ThrottleGroup } from '../../
 import { control, startTestSimulator, TEST_CREDENTIALS } from '../support/simulator-harness.ts';
 import { startWebhookReceiver } from '../support/webhook-receiver.ts';
 import type { WebhookReceiver } from '../support/webhook-receiver.ts';
+import { eventually } from '../support/eventually.ts';
 
 const IRS_PPS = '+18668604259';
 const QUEUE = '801';
@@ -63,26 +64,16 @@ function adapter(budget: RateBudget, options: Partial<RingCentralTelephonyOption
   return new RingCentralTelephony({ platform: connected.platform, credential: CREDENTIAL, budget, log: silent, retryDelayMs: 20, ...options });
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 5_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 async function ourParty(call: CallRef): Promise<PartyState | undefined> {
   const session = await telephony.getSession(call.telephonySessionId);
   return session.parties.find((p) => p.id === call.partyId);
 }
 
 async function answered(call: CallRef): Promise<PartyState> {
-  return until(`${call.telephonySessionId} answered`, async () => {
+  return eventually(async () => {
     const party = await ourParty(call);
     return party?.code === 'Answered' ? party : undefined;
-  });
+  }, 5_000, `${call.telephonySessionId} answered`);
 }
 
 async function rejection(promise: Promise<unknown>): Promise<TelephonyError> {

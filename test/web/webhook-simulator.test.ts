@@ -20,6 +20,7 @@ import { WebhookSubscriptionKeeper } from '../../src/web/webhook-subscription-ke
 import { control, startTestSimulator, TEST_CREDENTIALS } from '../support/simulator-harness.ts';
 import { runTag, silentLogger, testRedis } from './web-fixtures.ts';
 import type { TestRedis } from './web-fixtures.ts';
+import { eventually } from '../support/eventually.ts';
 
 const TOKEN = 'sim-webhook-token-5e6f';
 const IRS_PPS = '+18668604259';
@@ -57,16 +58,6 @@ function keeper() {
   return new WebhookSubscriptionKeeper({ telephony, redis: db.redis, address, verificationToken: TOKEN, log: silentLogger, redisKey });
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 8_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 describe('webhooks from the simulator', () => {
   let subscriptionId: string;
 
@@ -89,28 +80,28 @@ describe('webhooks from the simulator', () => {
     db.track(globalKeys.parkedEvents(sid), jobKeys(jobId).events);
     db.trackField(globalKeys.sessionMap, sid);
 
-    const parked = await until('parked events', async () => {
+    const parked = await eventually(async () => {
       const raw = await db.redis.lrange(globalKeys.parkedEvents(sid), 0, -1);
       return raw.length > 0 ? raw.map((entry) => JSON.parse(entry) as TelephonyEvent) : undefined;
-    });
+    }, 8_000, 'parked events');
     expect(parked[0]).toMatchObject({ telephonySessionId: sid, sequence: expect.any(Number), party: { id: expect.any(String), code: expect.any(String) } });
 
     // The engine maps the session (as it does after the call-out reply); later events go to the job's stream.
     await db.redis.hset(globalKeys.sessionMap, sid, `${jobId} call-1`);
     await telephony.hangup(sid);
-    const streamed = await until('streamed events', async () => {
+    const streamed = await eventually(async () => {
       const entries = parseJobStreamEntries((await db.redis.xrange(jobKeys(jobId).events, '-', '+')));
       const disconnected = entries.some((e) => e.message.kind === 'telephony' && e.message.event.party.code === 'Disconnected');
       return disconnected ? entries : undefined;
-    });
+    }, 8_000, 'streamed events');
     expect(streamed.every((e) => e.message.kind === 'telephony' && e.message.event.telephonySessionId === sid)).toBe(true);
 
     // Every delivery to us succeeded; clean up the dedup keys of this call.
     type Delivery = { subscriptionId: string; uuid: string; outcome: string; status?: number; telephonySessionId: string };
-    const records = await until('settled deliveries', async () => {
+    const records = await eventually(async () => {
       const { records: all } = await control<{ records: Delivery[] }>(sim, 'GET', '/_sim/webhooks');
       return all.some((r) => r.telephonySessionId === sid && r.outcome === 'pending') ? undefined : all;
-    });
+    }, 8_000, 'settled deliveries');
     const ours = records.filter((r) => r.subscriptionId === subscriptionId && r.telephonySessionId === sid);
     expect(ours.length).toBeGreaterThan(1);
     for (const record of ours) {

@@ -10,6 +10,7 @@ import { ownerToken, request } from '../sim-client.ts';
 
 import { afterAll, beforeAll } from 'vitest';
 export { IRS_PPS } from '../sim-client.ts';
+export { eventually } from '../../support/eventually.ts';
 
 export type Codec = 'PCMU/8000' | 'OPUS/16000' | 'OPUS/48000/2';
 
@@ -124,13 +125,3 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** Polls until `check` returns a value (not undefined), or throws after `timeoutMs`. */
-export async function eventually<T>(check: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`${what} not met within ${timeoutMs} ms`);
-    await sleep(25);
-  }
-}
