@@ -8,7 +8,7 @@ import { Random } from '../random.ts';
 import { SAMPLES_PER_MS, msToSamples } from './audio/constants.ts';
 import type { FixtureLibrary } from './audio/fixture-library.ts';
 import { holdMusic } from './audio/hold-music.ts';
-import { decodeMuLaw, encodeMuLaw } from './audio/mu-law.ts';
+import { decodeMuLaw, encodeMuLaw } from '../../media/mu-law.ts';
 import { ringbackTone } from './audio/tones.ts';
 import type { HoldLoopParams } from './scenario.ts';
 

@@ -25,4 +25,4 @@ export { agents, type Agent } from './agents.ts';
 export { voiceCheckPrompts, type VoiceCheckKind, type VoiceCheckPrompt } from './voice-check-prompts.ts';
 export { isOpen, loadFactor, localTime, zonedEpoch } from './calendar.ts';
 export { FRAME_BYTES, FRAME_MS, SAMPLE_RATE } from './audio/constants.ts';
-export { MU_LAW_SILENCE, decodeMuLaw, encodeMuLaw, linearToMuLaw, muLawRms, muLawToLinear } from './audio/mu-law.ts';
+export { MU_LAW_SILENCE, decodeMuLaw, encodeMuLaw, linearToMuLaw, muLawRms, muLawToLinear } from '../../media/mu-law.ts';

@@ -3,7 +3,7 @@ import { AudioTrack } from '../../../src/simulator/line/audio/audio-track.ts';
 import { FRAME_BYTES, SAMPLE_RATE } from '../../../src/simulator/line/audio/constants.ts';
 import { loadFixtures } from '../../../src/simulator/line/audio/fixture-library.ts';
 import { HOLD_MUSIC_SECONDS, holdMusic } from '../../../src/simulator/line/audio/hold-music.ts';
-import { decodeMuLaw, muLawRms } from '../../../src/simulator/line/audio/mu-law.ts';
+import { decodeMuLaw, muLawRms } from '../../../src/media/mu-law.ts';
 import { busyTone, clickSound, comfortNoise, ringbackTone, silence } from '../../../src/simulator/line/audio/tones.ts';
 
 /**

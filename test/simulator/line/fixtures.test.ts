@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_FIXTURE_DIR, loadFixtures } from '../../../src/simulator/line/audio/fixture-library.ts';
-import { muLawRms } from '../../../src/simulator/line/audio/mu-law.ts';
+import { muLawRms } from '../../../src/media/mu-law.ts';
 import { agents, scenarios, voiceCheckPrompts } from '../../../src/simulator/line/index.ts';
 import { IVR_GREETING_FIXTURES } from '../../../src/simulator/line/ivr-script.ts';
 import {

@@ -5,7 +5,7 @@
  * so it allocates nothing but the result.
  */
 import { FRAME_BYTES, SAMPLES_PER_MS } from './constants.ts';
-import { MU_LAW_SILENCE } from './mu-law.ts';
+import { MU_LAW_SILENCE } from '../../../media/mu-law.ts';
 
 export interface AudioProgram {
   /** Buffers played once, in order. */

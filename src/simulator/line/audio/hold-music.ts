@@ -6,7 +6,7 @@
  */
 import { Random } from '../../random.ts';
 import { SAMPLE_RATE } from './constants.ts';
-import { encodeMuLaw } from './mu-law.ts';
+import { encodeMuLaw } from '../../../media/mu-law.ts';
 
 const CHORD_SECONDS = 4;
 /** MIDI notes of each chord's pad voicing (root position around middle C). */

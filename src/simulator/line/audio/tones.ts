@@ -5,7 +5,7 @@
  */
 import { Random } from '../../random.ts';
 import { SAMPLE_RATE, msToSamples } from './constants.ts';
-import { MU_LAW_SILENCE, encodeMuLaw } from './mu-law.ts';
+import { MU_LAW_SILENCE, encodeMuLaw } from '../../../media/mu-law.ts';
 
 /** Peak amplitude of each precise-tone component, about -13 dBm0 per tone on the 16-bit scale. */
 const TONE_AMPLITUDE = 0.12 * 32767;

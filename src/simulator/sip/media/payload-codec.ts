@@ -6,7 +6,7 @@
  */
 import { Decoder, Encoder } from '@evan/opus';
 import { FRAME_BYTES, FRAME_MS, SAMPLE_RATE } from '../../line/audio/constants.ts';
-import { decodeMuLaw } from '../../line/audio/mu-law.ts';
+import { decodeMuLaw } from '../../../media/mu-law.ts';
 import { Upsampler, downsampleTo8k, int16View } from './resample.ts';
 import type { MediaCodec } from './rtp-media-session.ts';
 

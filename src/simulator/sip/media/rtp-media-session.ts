@@ -15,7 +15,7 @@ import dgram from 'node:dgram';
 import type { Logger } from 'pino';
 import { RtpPacket, type SrtpSession } from 'werift-rtp';
 import { FRAME_BYTES } from '../../line/audio/constants.ts';
-import { MU_LAW_SILENCE } from '../../line/audio/mu-law.ts';
+import { MU_LAW_SILENCE } from '../../../media/mu-law.ts';
 import { MediaPacer } from './media-pacer.ts';
 import { OutgoingRtpStream } from './outgoing-rtp-stream.ts';
 import { createPayloadCodec, type PayloadCodec } from './payload-codec.ts';

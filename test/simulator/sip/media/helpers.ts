@@ -1,5 +1,5 @@
 import { FRAME_BYTES } from '../../../../src/simulator/line/audio/constants.ts';
-import { encodeMuLaw } from '../../../../src/simulator/line/audio/mu-law.ts';
+import { encodeMuLaw } from '../../../../src/media/mu-law.ts';
 
 /** Resolves once `condition` holds; rejects after `timeoutMs`. */
 export async function waitFor(condition: () => boolean, timeoutMs = 3000, what = 'condition'): Promise<void> {

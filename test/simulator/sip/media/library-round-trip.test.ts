@@ -5,7 +5,7 @@
  */
 import type { RtpPacket } from 'werift-rtp';
 import { afterEach, describe, expect, it } from 'vitest';
-import { decodeMuLaw } from '../../../../src/simulator/line/audio/mu-law.ts';
+import { decodeMuLaw } from '../../../../src/media/mu-law.ts';
 import { MediaPacer } from '../../../../src/simulator/sip/media/media-pacer.ts';
 import {
   RtpMediaSession,
