@@ -220,8 +220,8 @@ export class SoftphoneTelephony implements Telephony {
   }
 
   /**
-   * REFER, bounded: a refused REFER gets no NOTIFY, and the library never rejects. Without the NOTIFY in time the
-   * session says whether the hand-off took; only if not does the REST transfer go out (RingCentral refuses it once
+   * REFER, bounded and tied to its call: a refused REFER gets no NOTIFY, the library never rejects, and it takes
+   * any NOTIFY on the device for its own. So the session says whether the hand-off took; only if not does the REST transfer go out (RingCentral refuses it once
    * our party has left, so the agent is never handed off twice).
    */
   private async refer(live: LiveCall, call: CallRef, target: TransferTarget): Promise<void> {
@@ -234,7 +234,10 @@ export class SoftphoneTelephony implements Telephony {
       ),
       new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), this.options.referTimeoutMs ?? 5_000))),
     ]).finally(() => clearTimeout(timer));
-    if (notified || (await this.sessionShowsHandOff(call))) return;
+    // The library resolves on any NOTIFY "200 OK" its device receives, whichever call it is about: only the
+    // session of this call says whether this hand-off took (a NOTIFY may run a moment ahead of it).
+    if (await this.sessionShowsHandOff(call)) return;
+    if (notified && (await sleep(200).then(() => this.sessionShowsHandOff(call)))) return;
     this.options.log.warn({ telephonySessionId: call.telephonySessionId }, 'REFER not confirmed; REST transfer instead');
     try {
       await this.rest.transfer(call, target);
