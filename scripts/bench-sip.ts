@@ -28,8 +28,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
@@ -63,6 +61,7 @@ import { DIAL_STAGGER_MS, SOFTPHONE_DIAL_STAGGER_MS } from '../machines/hunt-rul
 import { createApp } from '../src/web/create-app.tsx';
 import { WEBHOOK_PATH } from '../src/web/webhook-receiver.ts';
 import { WebhookSubscriptionKeeper } from '../src/web/webhook-subscription-keeper.ts';
+import { freePort, numberOption, option, processCpuSeconds, stats } from './bench-support.ts';
 
 interface BenchOptions {
   quick: boolean;
@@ -92,20 +91,6 @@ const USAGE = `usage: npm run bench:sip -- [--quick] [--only=dial|handoff] [--li
        [--handoffs=N] [--handoff-lines=N] [--handoff-concurrent=N] [--sim-auth=relaxed|default] [--lazy-logins] [--db=N] [--queue=EXT]
 env:   LINES (70), CALLOUT_USERS (9), SINGLE_USER_CUTOFF_S (0 full, 90 quick), HANDOFFS (30, quick 6), BENCH_REDIS_DB (9),
        BENCH_QUEUE (801), BENCH_SIM_AUTH (relaxed), BENCH_LAZY_LOGINS=1, BENCH_LOG_LEVEL (silent)`;
-
-function option(args: string[], flag: string, env: string | undefined): string | undefined {
-  const arg = args.find((a) => a.startsWith(`--${flag}=`));
-  const raw = arg ? arg.slice(flag.length + 3) : env;
-  return raw === '' ? undefined : raw;
-}
-
-function numberOption(args: string[], flag: string, env: string | undefined, fallback: number, min: number): number {
-  const raw = option(args, flag, env);
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) throw new Error(`--${flag} must be a whole number >= ${min}, got ${raw}`);
-  return value;
-}
 
 function parseOptions(args: string[]): BenchOptions {
   if (args.includes('--help') || args.includes('-h')) {
@@ -137,17 +122,6 @@ function parseOptions(args: string[]): BenchOptions {
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const FINAL = new Set(['completed', 'cancelled', 'failed']);
 
-/** Nearest-rank percentile of an ascending array. */
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
-}
-
-function stats(values: number[]): { n: number; p50: number; p90: number; p99: number; max: number } {
-  const sorted = [...values].sort((a, b) => a - b);
-  return { n: sorted.length, p50: percentile(sorted, 50), p90: percentile(sorted, 90), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] ?? Number.NaN };
-}
-
 const fmt = (ms: number, digits = 1): string => (Number.isNaN(ms) ? '–' : ms.toFixed(digits));
 const secs = (ms: number | undefined): string => (ms === undefined || Number.isNaN(ms) ? '–' : `${(ms / 1000).toFixed(1)} s`);
 
@@ -161,28 +135,6 @@ interface SimHandle {
 
 const BIN = fileURLToPath(new URL('../bin/hold-hunter.js', import.meta.url));
 const SIM_SEED = 42;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function processCpuSeconds(pid: number | undefined): number | undefined {
-  if (pid === undefined) return undefined;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return undefined;
-  }
-}
 
 async function startSim(): Promise<SimHandle> {
   const port = await freePort();

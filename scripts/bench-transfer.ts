@@ -18,8 +18,6 @@
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
@@ -46,6 +44,7 @@ import type { CallView, JobView } from '../src/engine/hunt-types.ts';
 import { createApp } from '../src/web/create-app.tsx';
 import { WEBHOOK_PATH } from '../src/web/webhook-receiver.ts';
 import { WebhookSubscriptionKeeper } from '../src/web/webhook-subscription-keeper.ts';
+import { freePort, numberOption, option, processCpuSeconds, stats } from './bench-support.ts';
 
 type SimMode = 'process' | 'inline';
 
@@ -94,20 +93,6 @@ env:   JOBS_TOTAL (200), CONCURRENT (20), LINES (70), SIM_TIME_SCALE (60), BENCH
        ALIAS_EXTENSIONS=1, BENCH_QUEUE (801), HOLD_FRACTION (0.6), BENCH_POLL_MS (1000), BENCH_LOG_LEVEL (silent)
 --quick: 20 jobs, 5 at once, 10 lines each.`;
 
-function option(args: string[], flag: string, env: string | undefined): string | undefined {
-  const arg = args.find((a) => a.startsWith(`--${flag}=`));
-  const raw = arg ? arg.slice(flag.length + 3) : env;
-  return raw === '' ? undefined : raw;
-}
-
-function numberOption(args: string[], flag: string, env: string | undefined, fallback: number, min: number, integer = true): number {
-  const raw = option(args, flag, env);
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < min || (integer && !Number.isInteger(value))) throw new Error(`--${flag} must be ${integer ? 'a whole number' : 'a number'} >= ${min}, got ${raw}`);
-  return value;
-}
-
 function parseOptions(args: string[]): BenchOptions {
   if (args.includes('--help') || args.includes('-h')) {
     console.log(USAGE);
@@ -133,24 +118,6 @@ function parseOptions(args: string[]): BenchOptions {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const FINAL = new Set(['completed', 'cancelled', 'failed']);
-
-/** Nearest-rank percentile of an ascending array. */
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
-}
-
-function stats(values: number[]): { n: number; p50: number; p90: number; p99: number; max: number; mean: number } {
-  const sorted = [...values].sort((a, b) => a - b);
-  return {
-    n: sorted.length,
-    p50: percentile(sorted, 50),
-    p90: percentile(sorted, 90),
-    p99: percentile(sorted, 99),
-    max: sorted[sorted.length - 1] ?? Number.NaN,
-    mean: sorted.length ? sorted.reduce((a, b) => a + b, 0) / sorted.length : Number.NaN,
-  };
-}
 
 const fmt = (ms: number): string => (Number.isNaN(ms) ? '–' : ms.toFixed(1));
 
@@ -184,30 +151,6 @@ const SIM_LOOP_MONITOR = `data:text/javascript,${encodeURIComponent(
 
 const BIN = fileURLToPath(new URL('../bin/hold-hunter.js', import.meta.url));
 const SIM_SEED = 42; // the tests' seed: 84 users with an online device, queue 801 answered by six members
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** utime + stime of a process from /proc (Linux); undefined elsewhere. */
-function processCpuSeconds(pid: number | undefined): number | undefined {
-  if (pid === undefined) return undefined;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // Fields 14 and 15 of stat(5), counted from the state field (3rd): indexes 11 and 12. Ticks are 100 Hz on Linux.
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return undefined;
-  }
-}
 
 async function startSim(o: BenchOptions): Promise<SimHandle> {
   if (o.sim === 'inline') {
