@@ -26,12 +26,9 @@
  * See docs/benchmarks.md.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import type { Redis } from 'ioredis';
 import pino from 'pino';
@@ -61,7 +58,7 @@ import { DIAL_STAGGER_MS, SOFTPHONE_DIAL_STAGGER_MS } from '../machines/hunt-rul
 import { createApp } from '../src/web/create-app.tsx';
 import { WEBHOOK_PATH } from '../src/web/webhook-receiver.ts';
 import { WebhookSubscriptionKeeper } from '../src/web/webhook-subscription-keeper.ts';
-import { freePort, numberOption, option, processCpuSeconds, stats } from './bench-support.ts';
+import { SIM_SEED, numberOption, option, simControl, sleep, spawnSimulator, stats } from './bench-support.ts';
 
 interface BenchOptions {
   quick: boolean;
@@ -119,7 +116,6 @@ function parseOptions(args: string[]): BenchOptions {
   };
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const FINAL = new Set(['completed', 'cancelled', 'failed']);
 
 const fmt = (ms: number, digits = 1): string => (Number.isNaN(ms) ? '–' : ms.toFixed(digits));
@@ -133,47 +129,13 @@ interface SimHandle {
   close(): Promise<void>;
 }
 
-const BIN = fileURLToPath(new URL('../bin/hold-hunter.js', import.meta.url));
-const SIM_SEED = 42;
 
 async function startSim(): Promise<SimHandle> {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn(process.execPath, [BIN, 'simulator'], {
-    env: { ...process.env, SIM_PORT: String(port), SIM_SIP_PORT: '0', SIM_HOST: '127.0.0.1', SIM_SCENARIO: 'fast-agent', SIM_TIME_SCALE: '1', SIM_SEED: String(SIM_SEED), LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const until = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the simulator exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(`${url}/_sim`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > until) {
-      child.kill('SIGTERM');
-      throw new Error('the simulator did not start within 30 s');
-    }
-    await sleep(100);
-  }
-  return {
-    url,
-    cpuSeconds: () => processCpuSeconds(child.pid),
-    async close() {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await Promise.race([exited, sleep(5_000)]);
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    },
-  };
+  return spawnSimulator();
 }
 
-async function control<T>(sim: SimHandle, method: string, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${sim.url}${path}`, { method, headers: { 'Content-Type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${path} -> ${response.status} ${text}`);
-  return (text ? JSON.parse(text) : undefined) as T;
+function control<T>(sim: SimHandle, method: string, path: string, body?: unknown): Promise<T> {
+  return simControl<T>(sim.url, method, path, body);
 }
 
 interface CallReport {

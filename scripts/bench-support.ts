@@ -1,7 +1,10 @@
-/** Small helpers shared by the benchmark scripts: options, percentiles, free ports, process CPU time. */
+/** Helpers shared by the benchmark scripts: options, percentiles, the simulator in its own process, CPU time. */
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 
 export function option(args: string[], flag: string, env: string | undefined): string | undefined {
   const arg = args.find((a) => a.startsWith(`--${flag}=`));
@@ -57,4 +60,64 @@ export function processCpuSeconds(pid: number | undefined): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+const BIN = fileURLToPath(new URL('../bin/hold-hunter.js', import.meta.url));
+/** The tests' seed: 84 users with an online device (83 with an online Existing Phone), queue 801 answered by six members. */
+export const SIM_SEED = 42;
+
+export interface SpawnedSimulator {
+  url: string;
+  child: ChildProcess;
+  cpuSeconds(): number | undefined;
+  close(): Promise<void>;
+}
+
+/**
+ * `hold-hunter simulator` in a process of its own (RingCentral is not on our CPU in production), on a free port,
+ * scenario fast-agent and SIM_SEED; `env` adds or overrides variables. Resolves once `/_sim` answers.
+ */
+export async function spawnSimulator(options: { env?: Record<string, string>; nodeArgs?: string[]; ipc?: boolean } = {}): Promise<SpawnedSimulator> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), BIN, 'simulator'], {
+    env: { ...process.env, SIM_PORT: String(port), SIM_SIP_PORT: '0', SIM_HOST: '127.0.0.1', SIM_SCENARIO: 'fast-agent', SIM_TIME_SCALE: '1', SIM_SEED: String(SIM_SEED), LOG_LEVEL: 'warn', ...options.env },
+    stdio: options.ipc ? ['ignore', 'inherit', 'inherit', 'ipc'] : ['ignore', 'inherit', 'inherit'],
+  });
+  child.channel?.unref();
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const until = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the simulator exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(`${url}/_sim`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > until) {
+      child.kill('SIGTERM');
+      throw new Error('the simulator did not start within 30 s');
+    }
+    await sleep(100);
+  }
+  return {
+    url,
+    child,
+    cpuSeconds: () => processCpuSeconds(child.pid),
+    async close() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await Promise.race([exited, sleep(5_000)]);
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    },
+  };
+}
+
+/** JSON call to the simulator's control API (the product itself never calls /_sim). */
+export async function simControl<T>(url: string, method: string, path: string, body?: unknown): Promise<T> {
+  const response = await fetch(`${url}${path}`, { method, headers: { 'Content-Type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path} -> ${response.status} ${text}`);
+  return (text ? JSON.parse(text) : undefined) as T;
 }

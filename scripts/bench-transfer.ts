@@ -16,12 +16,9 @@
  * hand-off path, not RingCentral's quotas. Redis: a dedicated database (default 9), flushed at start.
  * See docs/benchmarks.md.
  */
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import type { Redis } from 'ioredis';
 import pino from 'pino';
@@ -44,7 +41,7 @@ import type { CallView, JobView } from '../src/engine/hunt-types.ts';
 import { createApp } from '../src/web/create-app.tsx';
 import { WEBHOOK_PATH } from '../src/web/webhook-receiver.ts';
 import { WebhookSubscriptionKeeper } from '../src/web/webhook-subscription-keeper.ts';
-import { freePort, numberOption, option, processCpuSeconds, stats } from './bench-support.ts';
+import { SIM_SEED, numberOption, option, simControl, sleep, spawnSimulator, stats } from './bench-support.ts';
 
 type SimMode = 'process' | 'inline';
 
@@ -116,7 +113,6 @@ function parseOptions(args: string[]): BenchOptions {
   };
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const FINAL = new Set(['completed', 'cancelled', 'failed']);
 
 const fmt = (ms: number): string => (Number.isNaN(ms) ? '–' : ms.toFixed(1));
@@ -149,41 +145,19 @@ const SIM_LOOP_MONITOR = `data:text/javascript,${encodeURIComponent(
   ].join('\n'),
 )}`;
 
-const BIN = fileURLToPath(new URL('../bin/hold-hunter.js', import.meta.url));
-const SIM_SEED = 42; // the tests' seed: 84 users with an online device, queue 801 answered by six members
 
 async function startSim(o: BenchOptions): Promise<SimHandle> {
   if (o.sim === 'inline') {
     const sim = await startTestSimulator({ scenario: 'fast-agent', timeScale: o.timeScale, seed: SIM_SEED });
     return { url: sim.url, cpuSeconds: () => undefined, loop: () => Promise.resolve(undefined), close: () => sim.close() };
   }
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
   // BENCH_SIM_NODE_ARGS: extra node flags for the simulator, e.g. "--cpu-prof --cpu-prof-dir=/tmp/sim-prof".
   const nodeArgs = (process.env.BENCH_SIM_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '--import', SIM_LOOP_MONITOR, BIN, 'simulator'], {
-    env: { ...process.env, SIM_PORT: String(port), SIM_SIP_PORT: '0', SIM_HOST: '127.0.0.1', SIM_SCENARIO: 'fast-agent', SIM_TIME_SCALE: String(o.timeScale), SIM_SEED: String(SIM_SEED), LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  child.channel?.unref();
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const until = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the simulator exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(`${url}/_sim`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > until) {
-      child.kill('SIGTERM');
-      throw new Error('the simulator did not start within 30 s');
-    }
-    await sleep(100);
-  }
+  const spawned = await spawnSimulator({ env: { SIM_TIME_SCALE: String(o.timeScale) }, nodeArgs: [...nodeArgs, '--import', SIM_LOOP_MONITOR], ipc: true });
+  const { child } = spawned;
   return {
-    url,
-    cpuSeconds: () => processCpuSeconds(child.pid),
+    url: spawned.url,
+    cpuSeconds: () => spawned.cpuSeconds(),
     loop: (command) =>
       new Promise((resolve) => {
         if (!child.connected) return resolve(undefined);
@@ -198,20 +172,12 @@ async function startSim(o: BenchOptions): Promise<SimHandle> {
         });
         child.send('stats');
       }),
-    async close() {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await Promise.race([exited, sleep(5_000)]);
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    },
+    close: () => spawned.close(),
   };
 }
 
-/** JSON call to the simulator's control API (the product itself never calls /_sim). */
-async function control<T>(sim: SimHandle, method: string, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${sim.url}${path}`, { method, headers: { 'Content-Type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${path} -> ${response.status} ${text}`);
-  return (text ? JSON.parse(text) : undefined) as T;
+function control<T>(sim: SimHandle, method: string, path: string, body?: unknown): Promise<T> {
+  return simControl<T>(sim.url, method, path, body);
 }
 
 // --- the product, wired as `hold-hunter serve` does ------------------------------------------------------
