@@ -59,6 +59,7 @@ import { createApp } from '../src/web/create-app.tsx';
 import { WEBHOOK_PATH } from '../src/web/webhook-receiver.ts';
 import { WebhookSubscriptionKeeper } from '../src/web/webhook-subscription-keeper.ts';
 import { SIM_SEED, numberOption, option, simControl, sleep, spawnSimulator, stats } from './bench-support.ts';
+import { DelegatingTelephony } from '../src/telephony/delegating-telephony.ts';
 
 interface BenchOptions {
   quick: boolean;
@@ -207,17 +208,19 @@ function timeSipInfo(rest: Telephony & SipInfoSource): void {
  * is assigned a way: `rest` sends exactly what SoftphoneTelephony's default (`handoff: 'rest'`) sends — the REST
  * transfer of the underlying account — and `refer` goes through SoftphoneTelephony with `handoff: 'refer'`.
  */
-class TimedTelephony implements Telephony {
+class TimedTelephony extends DelegatingTelephony {
   readonly placed: PlaceSample[] = [];
   readonly transfers = new Map<string, TransferSample>();
   readonly wayFor = new Map<string, 'rest' | 'refer'>();
 
   constructor(
-    private readonly inner: Telephony,
+    inner: Telephony,
     private readonly rest: Telephony,
-  ) {}
+  ) {
+    super(inner);
+  }
 
-  placeCall(request: { deviceId: string; to: string; priority?: 'dial' | 'transfer' }): Promise<CallRef> {
+  override placeCall(request: { deviceId: string; to: string; priority?: 'dial' | 'transfer' }): Promise<CallRef> {
     const cost: DialCost = { budgetWaitMs: {} };
     return costs.run(cost, async () => {
       const start = performance.now();
@@ -235,7 +238,7 @@ class TimedTelephony implements Telephony {
     });
   }
 
-  async transfer(call: CallRef, target: TransferTarget): Promise<void> {
+  override async transfer(call: CallRef, target: TransferTarget): Promise<void> {
     const way = this.wayFor.get(call.telephonySessionId) ?? 'rest';
     const sample: TransferSample = { way, startWall: Date.now(), startMono: performance.now() };
     this.transfers.set(call.telephonySessionId, sample);
@@ -248,39 +251,6 @@ class TimedTelephony implements Telephony {
     }
   }
 
-  getSession(id: string) {
-    return this.inner.getSession(id);
-  }
-  bridge(call: CallRef, standby: CallRef) {
-    return this.inner.bridge(call, standby);
-  }
-  hangup(id: string) {
-    return this.inner.hangup(id);
-  }
-  listExtensions() {
-    return this.inner.listExtensions();
-  }
-  listDevices(extensionId: string) {
-    return this.inner.listDevices(extensionId);
-  }
-  listQueues() {
-    return this.inner.listQueues();
-  }
-  presence(extensionId: string) {
-    return this.inner.presence(extensionId);
-  }
-  createSubscription(request: Parameters<Telephony['createSubscription']>[0]) {
-    return this.inner.createSubscription(request);
-  }
-  getSubscription(id: string) {
-    return this.inner.getSubscription(id);
-  }
-  renewSubscription(id: string) {
-    return this.inner.renewSubscription(id);
-  }
-  deleteSubscription(id: string) {
-    return this.inner.deleteSubscription(id);
-  }
 }
 
 // --- the rig ----------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ import { parseDialString } from '../dial-string.ts';
 import type { DialStep } from '../dial-string.ts';
 import { TelephonyError } from '../telephony-port.ts';
 import type { CallRef, SipInfoSource, Telephony, TransferTarget } from '../telephony-port.ts';
+import { DelegatingTelephony } from '../delegating-telephony.ts';
 import { CONNECTION_LOST, SipCallRejected, SipCertificateError, SipDevice } from './sip-device.ts';
 import type { SipCall, SipCodec } from './sip-device.ts';
 
@@ -48,16 +49,15 @@ interface LiveCall {
 /** Between digits of one IVR step: RFC 4733 events need a gap to count as separate key presses. */
 const DIGIT_GAP_MS = 250;
 
-export class SoftphoneTelephony implements Telephony {
+export class SoftphoneTelephony extends DelegatingTelephony<Telephony & SipInfoSource> {
   private readonly devices = new Map<string, Promise<SipDevice>>();
   private readonly calls = new Map<string, LiveCall>();
-  private readonly rest: Telephony & SipInfoSource;
 
   constructor(private readonly options: SoftphoneTelephonyOptions) {
-    this.rest = options.rest;
+    super(options.rest);
   }
 
-  async placeCall(request: { deviceId: string; to: string; priority?: 'dial' | 'transfer' }): Promise<CallRef> {
+  override async placeCall(request: { deviceId: string; to: string; priority?: 'dial' | 'transfer' }): Promise<CallRef> {
     const { number, steps } = /^\+/.test(request.to) ? parseDialString(request.to) : { number: request.to, steps: [] };
     const device = await this.device(request.deviceId);
     let call: SipCall;
@@ -75,9 +75,9 @@ export class SoftphoneTelephony implements Telephony {
   }
 
   /** BYE (or CANCEL before the answer) when this process holds the call; the REST hang-up otherwise or as backup. */
-  async hangup(telephonySessionId: string): Promise<void> {
+  override async hangup(telephonySessionId: string): Promise<void> {
     const live = this.calls.get(telephonySessionId);
-    if (!live) return this.rest.hangup(telephonySessionId);
+    if (!live) return this.inner.hangup(telephonySessionId);
     try {
       if (live.answered) await live.call.hangup();
       else await live.call.cancel();
@@ -85,56 +85,29 @@ export class SoftphoneTelephony implements Telephony {
       this.options.log.warn({ err: error, telephonySessionId }, 'BYE could not be sent');
     }
     const confirmed = await Promise.race([live.ended.then(() => true), sleep(this.options.byeTimeoutMs ?? 3_000).then(() => false)]);
-    if (!confirmed) await this.rest.hangup(telephonySessionId);
+    if (!confirmed) await this.inner.hangup(telephonySessionId);
   }
 
-  getSession(telephonySessionId: string) {
-    return this.rest.getSession(telephonySessionId);
-  }
 
-  transfer(call: CallRef, target: TransferTarget): Promise<void> {
+  override transfer(call: CallRef, target: TransferTarget): Promise<void> {
     this.markHandedOff(call.telephonySessionId);
     const live = this.calls.get(call.telephonySessionId);
-    if (this.options.handoff !== 'refer' || !live?.answered) return this.rest.transfer(call, target);
+    if (this.options.handoff !== 'refer' || !live?.answered) return this.inner.transfer(call, target);
     return this.refer(live, call, target);
   }
 
-  bridge(call: CallRef, standby: CallRef): Promise<void> {
+  override bridge(call: CallRef, standby: CallRef): Promise<void> {
     this.markHandedOff(call.telephonySessionId);
-    return this.rest.bridge(call, standby);
+    return this.inner.bridge(call, standby);
   }
 
-  listExtensions() {
-    return this.rest.listExtensions();
-  }
 
-  listDevices(extensionId: string) {
-    return this.rest.listDevices(extensionId);
-  }
 
-  listQueues() {
-    return this.rest.listQueues();
-  }
 
-  presence(extensionId: string) {
-    return this.rest.presence(extensionId);
-  }
 
-  createSubscription(request: Parameters<Telephony['createSubscription']>[0]) {
-    return this.rest.createSubscription(request);
-  }
 
-  getSubscription(id: string) {
-    return this.rest.getSubscription(id);
-  }
 
-  renewSubscription(id: string) {
-    return this.rest.renewSubscription(id);
-  }
 
-  deleteSubscription(id: string): Promise<void> {
-    return this.rest.deleteSubscription(id);
-  }
 
   /**
    * Registers devices ahead of their first call (each new device costs a Light sip-info request, 40 a minute at
@@ -179,14 +152,14 @@ export class SoftphoneTelephony implements Telephony {
   private connectionLost(telephonySessionId: string, live: LiveCall): void {
     this.options.log.warn({ telephonySessionId, answered: live.answered, handedOff: live.handedOff }, 'SIP call lost with its connection');
     if (live.handedOff) return;
-    this.rest.hangup(telephonySessionId).catch((error: unknown) => this.options.log.warn({ err: error, telephonySessionId }, 'hang-up of a lost SIP call failed'));
+    this.inner.hangup(telephonySessionId).catch((error: unknown) => this.options.log.warn({ err: error, telephonySessionId }, 'hang-up of a lost SIP call failed'));
   }
 
   /** One registered device per line's device, registered on first use with credentials from sip-info. */
   private device(deviceId: string): Promise<SipDevice> {
     let device = this.devices.get(deviceId);
     if (!device) {
-      device = this.rest.sipInfo(deviceId).then(
+      device = this.inner.sipInfo(deviceId).then(
         (sipInfo) => new SipDevice({ deviceId, sipInfo, codec: this.options.codec ?? 'PCMU/8000', ignoreTlsCertErrors: this.options.ignoreTlsCertErrors ?? false, log: this.options.log }),
       );
       this.devices.set(deviceId, device);
@@ -240,7 +213,7 @@ export class SoftphoneTelephony implements Telephony {
     if (notified && (await sleep(200).then(() => this.sessionShowsHandOff(call)))) return;
     this.options.log.warn({ telephonySessionId: call.telephonySessionId }, 'REFER not confirmed; REST transfer instead');
     try {
-      await this.rest.transfer(call, target);
+      await this.inner.transfer(call, target);
     } catch (error) {
       if (!(await this.sessionShowsHandOff(call))) throw error;
     }
@@ -248,7 +221,7 @@ export class SoftphoneTelephony implements Telephony {
 
   /** Our party left by the transfer, or someone of the firm is on the session (a gone session was not handed off). */
   private async sessionShowsHandOff(call: CallRef): Promise<boolean> {
-    const session = await this.rest.getSession(call.telephonySessionId);
+    const session = await this.inner.getSession(call.telephonySessionId);
     const ours = session.parties.find((p) => p.id === call.partyId);
     return (
       ours?.code === 'Gone' ||
