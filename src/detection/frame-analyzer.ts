@@ -1,0 +1,146 @@
+/**
+ * Per-frame measurements of one 20 ms frame (160 samples at 8 kHz): level, zero crossings, and a 256-sample
+ * spectrum (the frame plus the tail of the previous one) from which come spectral flux, centroid, tonal
+ * stability and the spectral peaks the fingerprints are made of. One instance per line; every buffer is
+ * reused, so pushing a frame allocates nothing.
+ */
+import { PowerSpectrum } from './fft.ts';
+
+export const FRAME_SAMPLES = 160;
+export const FRAME_SECONDS = 0.02;
+const FFT_SIZE = 256;
+const HZ_PER_BIN = 8000 / FFT_SIZE;
+/** Telephone band 300-3400 Hz in bins: energy outside it is line noise, not content. */
+const BAND_LOW = Math.round(300 / HZ_PER_BIN);
+const BAND_HIGH = Math.round(3400 / HZ_PER_BIN);
+/** Up to this many peaks per frame feed the fingerprints. */
+export const MAX_PEAKS = 4;
+/** A peak must be the maximum within this many bins either side. */
+const PEAK_NEIGHBOURHOOD = 3;
+/** ... and this much above the frame's mean in-band log power (dB). */
+const PEAK_MIN_PROMINENCE_DB = 8;
+
+export class FrameAnalyzer {
+  /** RMS on the 16-bit scale. */
+  rms = 0;
+  /** Zero crossings per sample (0..1). */
+  zcr = 0;
+  /** Spectral flux: distance between this and the previous level-normalised magnitude spectrum (0..~1.4). */
+  flux = 0;
+  /** Power-weighted mean frequency in band, Hz. */
+  centroid = 0;
+  /** Share of in-band power in the two strongest bins and their neighbours (pure tones approach 1). */
+  tonality = 0;
+  /** Peak bins of this frame (strongest first) and how many are valid. */
+  readonly peaks = new Int16Array(MAX_PEAKS);
+  peakCount = 0;
+
+  private readonly ring = new Float64Array(512);
+  private writeAt = 0;
+  private readonly fft = new PowerSpectrum(FFT_SIZE);
+  private readonly power = new Float64Array(FFT_SIZE / 2 + 1);
+  private readonly logPower = new Float64Array(FFT_SIZE / 2 + 1);
+  private magnitude = new Float64Array(FFT_SIZE / 2 + 1);
+  private previousMagnitude = new Float64Array(FFT_SIZE / 2 + 1);
+  private readonly peakPower = new Float64Array(MAX_PEAKS);
+
+  constructor(private readonly silenceRms: number) {}
+
+  push(pcm: Int16Array): void {
+    const ring = this.ring;
+    const mask = ring.length - 1;
+    let sum = 0;
+    let crossings = 0;
+    let last = ring[(this.writeAt - 1) & mask] as number;
+    for (let i = 0; i < pcm.length; i++) {
+      const v = pcm[i] as number;
+      sum += v * v;
+      if ((v >= 0) !== (last >= 0)) crossings++;
+      last = v;
+      ring[this.writeAt] = v;
+      this.writeAt = (this.writeAt + 1) & mask;
+    }
+    this.rms = Math.sqrt(sum / Math.max(1, pcm.length));
+    this.zcr = crossings / Math.max(1, pcm.length);
+    this.spectrum();
+  }
+
+  private spectrum(): void {
+    const { power, logPower } = this;
+    this.fft.compute(this.ring, (this.writeAt - FFT_SIZE) & (this.ring.length - 1), power);
+    // Swap magnitude buffers (previous <- current) instead of copying.
+    const swap = this.previousMagnitude;
+    this.previousMagnitude = this.magnitude;
+    this.magnitude = swap;
+    const magnitude = this.magnitude;
+
+    let total = 0;
+    let weighted = 0;
+    let logSum = 0;
+    let magSum = 0;
+    let top1 = 0;
+    let top2 = 0;
+    for (let k = BAND_LOW; k <= BAND_HIGH; k++) {
+      const p = power[k] as number;
+      total += p;
+      weighted += p * k * HZ_PER_BIN;
+      const lp = 10 * Math.log10(p + 1);
+      logPower[k] = lp;
+      logSum += lp;
+      const m = Math.sqrt(p);
+      magnitude[k] = m;
+      magSum += m;
+      const local = p + (power[k - 1] as number) + (power[k + 1] as number);
+      if (local > top1) {
+        top2 = top1;
+        top1 = local;
+      } else if (local > top2) top2 = local;
+    }
+    this.centroid = total > 0 ? weighted / total : 0;
+    this.tonality = total > 0 ? Math.min(1, (top1 + top2) / (total * 1.5)) : 0;
+
+    // Flux between level-normalised magnitude spectra, so loudness changes alone do not count.
+    let flux = 0;
+    let prevSum = 0;
+    const previous = this.previousMagnitude;
+    for (let k = BAND_LOW; k <= BAND_HIGH; k++) prevSum += previous[k] as number;
+    if (magSum > 0 && prevSum > 0) {
+      for (let k = BAND_LOW; k <= BAND_HIGH; k++) {
+        const d = (magnitude[k] as number) / magSum - (previous[k] as number) / prevSum;
+        flux += d * d;
+      }
+      flux = Math.sqrt(flux) * 10;
+    } else flux = 0;
+    this.flux = flux;
+
+    this.pickPeaks(logSum / (BAND_HIGH - BAND_LOW + 1));
+  }
+
+  /** Local maxima of the log spectrum, strongest first; none in silence. */
+  private pickPeaks(meanLog: number): void {
+    this.peakCount = 0;
+    if (this.rms < this.silenceRms) return;
+    const { logPower, peaks, peakPower } = this;
+    const floor = meanLog + PEAK_MIN_PROMINENCE_DB;
+    for (let k = BAND_LOW + PEAK_NEIGHBOURHOOD; k <= BAND_HIGH - PEAK_NEIGHBOURHOOD; k++) {
+      const v = logPower[k] as number;
+      if (v < floor) continue;
+      let isMax = true;
+      for (let d = 1; d <= PEAK_NEIGHBOURHOOD && isMax; d++) {
+        if ((logPower[k - d] as number) > v || (logPower[k + d] as number) >= v) isMax = false;
+      }
+      if (!isMax) continue;
+      // Insert into the small sorted list of strongest peaks.
+      const full = this.peakCount === MAX_PEAKS;
+      if (full && v <= (peakPower[MAX_PEAKS - 1] as number)) continue;
+      let at = full ? MAX_PEAKS - 1 : this.peakCount++;
+      while (at > 0 && (peakPower[at - 1] as number) < v) {
+        peakPower[at] = peakPower[at - 1] as number;
+        peaks[at] = peaks[at - 1] as number;
+        at--;
+      }
+      peakPower[at] = v;
+      peaks[at] = k;
+    }
+  }
+}
