@@ -1,7 +1,8 @@
-/** `hold-hunter <command>`: serve (the app; demo mode with the embedded simulator), simulator (alone). */
+/**
+ * `hold-hunter <command>`: serve (the app; demo mode with the embedded simulator), simulator (alone), detect
+ * (replay a recording through the live-agent detector). Commands load lazily: `detect` needs no server stack.
+ */
 import { ConfigError, loadConfig } from '../config.ts';
-import { runServe } from './serve-command.ts';
-import { runSimulator } from './simulator-command.ts';
 
 const USAGE = `Usage: hold-hunter <command>
 
@@ -9,6 +10,8 @@ Commands:
   serve       Run the dashboard and API on $PORT (3000). Without RingCentral credentials it runs in demo
               mode against the embedded RingCentral simulator on $SIM_PORT (4010).
   simulator   Run the RingCentral simulator alone on $SIM_PORT (4010), SIP over TLS on $SIM_SIP_PORT (5096).
+  detect      Replay a WAV recording through the live-agent detector; one JSON line per decision
+              (hold-hunter detect --help).
   help        Show this text.
 
 Configuration comes from the environment; see README.md.`;
@@ -19,6 +22,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
+  if (command === 'detect') return (await import('./detect-command.ts')).runDetectCommand(argv.slice(1));
   if (command !== 'serve' && command !== 'simulator') {
     console.error(`Unknown command "${command}".\n\n${USAGE}`);
     return 2;
@@ -33,8 +37,8 @@ async function main(argv: string[]): Promise<number> {
     }
     throw error;
   }
-  if (command === 'serve') await runServe(config);
-  else await runSimulator(config);
+  if (command === 'serve') await (await import('./serve-command.ts')).runServe(config);
+  else await (await import('./simulator-command.ts')).runSimulator(config);
   return -1; // keeps running until a signal
 }
 

@@ -78,6 +78,7 @@ function withFile<T>(path: string, use: (source: ByteSource) => T): T {
   const fd = openOrExplain(path);
   try {
     const stat = fstatSync(fd);
+    if (stat.isDirectory()) throw new AudioFileError('unreadable', `${path} is a directory, not an audio file`);
     if (!stat.isFile()) throw new AudioFileError('unreadable', `${path} is not a regular file`);
     return use({ size: stat.size, read: (offset, length) => readAt(fd, offset, length) });
   } finally {
