@@ -31,7 +31,7 @@ export class FrameAnalyzer {
   centroid = 0;
   /** Share of in-band power in the two strongest bins and their neighbours (pure tones approach 1). */
   tonality = 0;
-  /** Peak bins of this frame (strongest first) and how many are valid. */
+  /** Peak bins of the previous frame (picked one frame late; strongest first) and how many are valid. */
   readonly peaks = new Int16Array(MAX_PEAKS);
   peakCount = 0;
 
@@ -39,7 +39,12 @@ export class FrameAnalyzer {
   private writeAt = 0;
   private readonly fft = new PowerSpectrum(FFT_SIZE);
   private readonly power = new Float64Array(FFT_SIZE / 2 + 1);
-  private readonly logPower = new Float64Array(FFT_SIZE / 2 + 1);
+  private logPower = new Float64Array(FFT_SIZE / 2 + 1);
+  /** Log spectra of the two previous frames: peaks are picked one frame late, as time-local maxima too. */
+  private previousLog = new Float64Array(FFT_SIZE / 2 + 1);
+  private olderLog = new Float64Array(FFT_SIZE / 2 + 1);
+  private previousFloor = Number.POSITIVE_INFINITY;
+  private previousLoud = false;
   private magnitude = new Float64Array(FFT_SIZE / 2 + 1);
   private previousMagnitude = new Float64Array(FFT_SIZE / 2 + 1);
   private readonly peakPower = new Float64Array(MAX_PEAKS);
@@ -66,6 +71,11 @@ export class FrameAnalyzer {
   }
 
   private spectrum(): void {
+    // Rotate the log-spectrum buffers: older <- previous <- current.
+    const recycled = this.olderLog;
+    this.olderLog = this.previousLog;
+    this.previousLog = this.logPower;
+    this.logPower = recycled;
     const { power, logPower } = this;
     this.fft.compute(this.ring, (this.writeAt - FFT_SIZE) & (this.ring.length - 1), power);
     // Swap magnitude buffers (previous <- current) instead of copying.
@@ -113,21 +123,34 @@ export class FrameAnalyzer {
     } else flux = 0;
     this.flux = flux;
 
-    this.pickPeaks(logSum / (BAND_HIGH - BAND_LOW + 1));
+    const floor = logSum / (BAND_HIGH - BAND_LOW + 1) + PEAK_MIN_PROMINENCE_DB;
+    this.pickPeaks();
+    this.previousFloor = floor;
+    this.previousLoud = this.rms >= this.silenceRms;
   }
 
-  /** Local maxima of the log spectrum, strongest first; none in silence. */
-  private pickPeaks(meanLog: number): void {
+  /**
+   * Peaks of the previous frame: maxima within +-PEAK_NEIGHBOURHOOD bins and over the frames either side
+   * (time-frequency local maxima, as in Wang 2003), strongest first. Sustained partials then yield a few
+   * landmarks instead of one per frame, which keeps hashes specific.
+   */
+  private pickPeaks(): void {
     this.peakCount = 0;
-    if (this.rms < this.silenceRms) return;
-    const { logPower, peaks, peakPower } = this;
-    const floor = meanLog + PEAK_MIN_PROMINENCE_DB;
+    if (!this.previousLoud) return;
+    const { peaks, peakPower } = this;
+    const log = this.previousLog;
+    const before = this.olderLog;
+    const after = this.logPower;
+    const floor = this.previousFloor;
     for (let k = BAND_LOW + PEAK_NEIGHBOURHOOD; k <= BAND_HIGH - PEAK_NEIGHBOURHOOD; k++) {
-      const v = logPower[k] as number;
+      const v = log[k] as number;
       if (v < floor) continue;
       let isMax = true;
       for (let d = 1; d <= PEAK_NEIGHBOURHOOD && isMax; d++) {
-        if ((logPower[k - d] as number) > v || (logPower[k + d] as number) >= v) isMax = false;
+        if ((log[k - d] as number) > v || (log[k + d] as number) >= v) isMax = false;
+      }
+      for (let d = -1; d <= 1 && isMax; d++) {
+        if ((before[k + d] as number) > v || (after[k + d] as number) >= v) isMax = false;
       }
       if (!isMax) continue;
       // Insert into the small sorted list of strongest peaks.

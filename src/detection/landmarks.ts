@@ -1,20 +1,21 @@
 /**
  * Landmark fingerprints (Wang 2003, "Shazam"): pairs of spectral peaks (f1, f2, dt) hashed into an integer.
- * A pair anchors at the earlier frame, so hashes come out as soon as the later frame arrives (no look-ahead).
- * Recorded audio that repeats - the hold loop, a known prompt - yields the same hashes at a constant time
- * offset, through the codec and at any frame alignment, while a live voice never does.
+ * Each new peak (target) pairs with the few most recent earlier peaks (anchors) up to MAX_DT frames back; the
+ * pair's position is the anchor's frame. Recorded audio that repeats - the hold loop, a known prompt - yields
+ * the same hashes at a constant time offset, through the codec and at any frame alignment; a live voice does not.
  */
 import { MAX_PEAKS, type FrameAnalyzer } from './frame-analyzer.ts';
 
-/** Frame distances between anchor and target peak (20 ms frames). */
-const PAIR_DT = [2, 5] as const;
-const HISTORY = 8;
-/** Only the strongest peaks anchor and target (limits hashes per frame to ANCHORS x TARGETS x PAIR_DT). */
-const ANCHORS = 2;
+/** Anchors up to this many frames (20 ms) before the target. */
+const MAX_DT = 12;
+/** Each target pairs with at most this many anchors (nearest first). */
+const FAN_OUT = 3;
+/** Peaks per frame used as targets. */
 const TARGETS = 3;
 /** Largest frequency gap of a pair, in bins (31.25 Hz). */
-const MAX_DF = 40;
-export const MAX_HASHES_PER_FRAME = ANCHORS * TARGETS * PAIR_DT.length;
+const MAX_DF = 48;
+const HISTORY = 16;
+export const MAX_HASHES_PER_FRAME = TARGETS * FAN_OUT;
 
 export class LandmarkHasher {
   /** Hashes of the last pushed frame and their anchor frame indexes. */
@@ -34,22 +35,23 @@ export class LandmarkHasher {
     for (let i = 0; i < n; i++) this.peakRing[slot * MAX_PEAKS + i] = frame.peaks[i] as number;
     this.peakCounts[slot] = n;
     this.count = 0;
-    for (let d = 0; d < PAIR_DT.length; d++) {
-      const dt = PAIR_DT[d] as number;
-      const anchorFrame = this.frame - dt;
-      if (anchorFrame < 0) continue;
-      const aSlot = anchorFrame % HISTORY;
-      const na = Math.min(this.peakCounts[aSlot] as number, ANCHORS);
-      for (let a = 0; a < na; a++) {
-        const f1 = this.peakRing[aSlot * MAX_PEAKS + a] as number;
-        for (let b = 0; b < n; b++) {
-          const f2 = this.peakRing[slot * MAX_PEAKS + b] as number;
+    for (let b = 0; b < n; b++) {
+      const f2 = this.peakRing[slot * MAX_PEAKS + b] as number;
+      let paired = 0;
+      for (let dt = 1; dt <= MAX_DT && paired < FAN_OUT; dt++) {
+        const anchorFrame = this.frame - dt;
+        if (anchorFrame < 0) break;
+        const aSlot = anchorFrame % HISTORY;
+        const na = this.peakCounts[aSlot] as number;
+        for (let a = 0; a < na && paired < FAN_OUT; a++) {
+          const f1 = this.peakRing[aSlot * MAX_PEAKS + a] as number;
           const df = f2 - f1;
           if (df < -MAX_DF || df > MAX_DF) continue;
-          // 7 bits f1 | 7 bits df | 2 bits dt index.
-          this.hashes[this.count] = (f1 << 9) | ((df + 64) << 2) | d;
+          // 7 bits f1 | 7 bits df | 4 bits dt.
+          this.hashes[this.count] = ((f1 >> 1) << 11) | (((df >> 1) + 64) << 4) | dt;
           this.anchors[this.count] = anchorFrame;
           this.count++;
+          paired++;
         }
       }
     }

@@ -40,7 +40,7 @@ export class LineDetectorImpl implements LineDetector {
     this.window = new WindowFeatures(config.speech.silenceRms);
     this.speech = new SpeechMusicStrategy(config.speech.silenceRms);
     this.library = options.loopLibrary ?? new LoopLibrary();
-    this.loop = new LoopMatchStrategy(this.library, config.loop.matchThreshold, config.loop.minRepeatSeconds, config.loop.learn);
+    this.loop = new LoopMatchStrategy(this.library, config.loop.matchThreshold, config.loop.minRepeatSeconds, config.loop.learn, config.speech.silenceRms);
     this.known = new KnownPromptStrategy(options.knownPrompts ?? new KnownPromptLibrary(), config.knownPrompts.matchThreshold);
     this.progress = new CallProgressStrategy(config.progress.waitForIvrDone, config.progress.settleMs);
     this.keywords = new KeywordStrategy(config.keywords.phrases, config.keywords.voiceCheckPhrases, config.keywords.holdMs);
@@ -61,14 +61,14 @@ export class LineDetectorImpl implements LineDetector {
     this.speech.update(this.stream.frame, this.window);
     const speechLike = this.speech.probability >= this.config.speech.speechProbability;
     const mode = this.current === 'listening' ? 'learn' : this.current === 'suspected' ? 'hold' : 'ignore';
-    this.loop.update(this.stream.hasher, mode, speechLike);
+    this.loop.update(pcm, this.stream.hasher, mode, speechLike);
     this.known.update(this.stream.hasher);
 
     if (this.current === 'confirmed') return NONE;
     if (this.known.voiceCheck && this.current !== 'escalated') return this.escalate(tMs, 'voice-check prompt');
     if (this.current === 'escalated') return NONE;
 
-    const loopAudio = this.loop.matched || this.known.recorded;
+    const loopAudio = this.loop.loopAudio || this.known.recorded;
     const gate = this.progress.gate(tMs);
     this.integrator.step(speechLike && !loopAudio && gate > 0, loopAudio);
     return this.decide(tMs, gate);
@@ -115,7 +115,7 @@ export class LineDetectorImpl implements LineDetector {
     const immature = this.config.loop.requireMatureLibrary && !this.library.mature;
     const audioCap = immature ? t1 + (t2 - t1) / 2 : 1;
     // Keywords count only while the audio is not a known recording or loop audio.
-    const keywordConf = this.loop.matched || this.known.recorded ? 0 : this.keywords.confidence(tMs);
+    const keywordConf = this.loop.loopAudio || this.known.recorded ? 0 : this.keywords.confidence(tMs);
     this.fused = fuse(this.config, { audio: this.integrator.level, audioCap, keywords: keywordConf, gate });
 
     if (this.current === 'listening' && this.fused >= t1) {

@@ -5,14 +5,26 @@
  * learned, so the library fills while the lines hold. While a line is suspected its audio is kept aside: it
  * joins the library if the suspicion clears (it was an announcement) and is dropped if it was the agent.
  */
+import { FingerprintStream } from '../fingerprint-stream.ts';
 import type { LandmarkHasher } from '../landmarks.ts';
 import { OffsetMatcher, SOURCE_SPAN } from '../landmark-index.ts';
 import { sourceOf, type LoopLibrary } from '../loop-library.ts';
 import type { StrategyEvidence } from '../types.ts';
 import { round } from './speech-music.ts';
 
+/**
+ * Landmarks depend on where the 20 ms frames fall; two lines (or two passes of a loop) are never aligned. So
+ * unmatched audio is learned at four sub-frame phases (0, 5, 10, 15 ms): any later alignment is then within
+ * 2.5 ms of a learned one, where most hashes still agree.
+ */
+const LEARN_PHASES = [0, 40, 80, 120] as const;
+
 /** Frames of audio kept aside while suspected (hashes, positions); beyond this the oldest are dropped. */
-const PENDING_LIMIT = 30 * 50 * 12;
+const PENDING_LIMIT = 30 * 50 * 36;
+/** Sustained self-repeat of speech (frames) that marks the library mature. */
+const MATURE_AFTER_FRAMES = 150;
+/** After a match, this many frames still count as loop audio: a recording does not turn into a person mid-sentence. */
+const TAINT_FRAMES = 100;
 
 export class LoopMatchStrategy {
   private readonly matcher = new OffsetMatcher();
@@ -22,6 +34,9 @@ export class LoopMatchStrategy {
   private readonly pendingHashes = new Int32Array(PENDING_LIMIT);
   private readonly pendingPositions = new Float64Array(PENDING_LIMIT);
   private pendingCount = 0;
+  private readonly phaseStreams: FingerprintStream[];
+  private readonly history = new Int16Array(320);
+  private readonly phaseFrame = new Int16Array(160);
   /** The best match is this line's own earlier audio (a repeat) rather than another line's. */
   selfRepeat = false;
 
@@ -30,10 +45,12 @@ export class LoopMatchStrategy {
     private readonly matchThreshold: number,
     minRepeatSeconds: number,
     private readonly learn: boolean,
+    silenceRms: number,
   ) {
     this.source = library.registerLine();
     this.base = this.source * SOURCE_SPAN;
     this.minRepeatFrames = Math.round(minRepeatSeconds * 50);
+    this.phaseStreams = LEARN_PHASES.slice(1).map(() => new FingerprintStream(silenceRms));
   }
 
   private readonly accept = (_position: number, offset: number): boolean =>
@@ -51,12 +68,45 @@ export class LoopMatchStrategy {
    * One frame's hashes. `mode`: 'learn' adds unmatched audio to the library, 'hold' keeps it aside,
    * 'ignore' neither (after a confirmation). `speechLike` lets a matched repeat of speech mature the library.
    */
-  update(hasher: LandmarkHasher, mode: 'learn' | 'hold' | 'ignore', speechLike: boolean): void {
+  update(pcm: Int16Array, hasher: LandmarkHasher, mode: 'learn' | 'hold' | 'ignore', speechLike: boolean): void {
     const { hashes, anchors, count } = hasher;
     this.matcher.update(this.library.index, hashes, anchors, count, this.base, this.accept);
     this.selfRepeat = this.matched && sourceOf(this.matcher.bestPosition) === this.source;
-    if (this.matched && speechLike && this.selfRepeat) this.library.markMature();
-    if (!this.learn || this.matched || mode === 'ignore') return;
+    // Recorded speech heard again on this very line, for a sustained second: the loop has come round.
+    this.repeatRun = this.matched && speechLike && this.selfRepeat ? this.repeatRun + 1 : 0;
+    if (this.repeatRun >= MATURE_AFTER_FRAMES) this.library.markMature();
+    // Only matched speech taints what follows (an announcement's unheard tail); after matched music, novel
+    // speech counts at once (that is what a pickup sounds like).
+    if (this.matched && speechLike) this.framesSinceMatch = 0;
+    else this.framesSinceMatch++;
+    if (!this.learn || mode === 'ignore' || this.matched) return;
+    this.feedPhases(pcm);
+    this.keep(hasher, mode);
+    for (const stream of this.phaseStreams) this.keep(stream.hasher, mode);
+  }
+
+  private repeatRun = 0;
+  private framesSinceMatch = Number.POSITIVE_INFINITY;
+
+  /** Matched now or moments ago: treat as loop audio. */
+  get loopAudio(): boolean {
+    return this.matched || this.framesSinceMatch < TAINT_FRAMES;
+  }
+
+  /** Runs the shifted analyses: phase d sees the last d samples of the previous frame and the rest of this one. */
+  private feedPhases(pcm: Int16Array): void {
+    const h = this.history;
+    h.copyWithin(0, 160, 320);
+    h.set(pcm.subarray(0, 160), 160);
+    for (let k = 0; k < this.phaseStreams.length; k++) {
+      const d = LEARN_PHASES[k + 1] as number;
+      this.phaseFrame.set(h.subarray(160 - d, 320 - d));
+      (this.phaseStreams[k] as FingerprintStream).push(this.phaseFrame);
+    }
+  }
+
+  private keep(hasher: LandmarkHasher, mode: 'learn' | 'hold'): void {
+    const { hashes, anchors, count } = hasher;
     for (let i = 0; i < count; i++) {
       const position = this.base + (anchors[i] as number);
       if (mode === 'learn') this.library.learn(hashes[i] as number, position);
