@@ -109,7 +109,7 @@ export function readWavFormat(source: ByteSource, label: string): WavFormat {
   }
 
   if (!fmt) {
-    if (data) throw new AudioFileError('invalid', `${label} has audio data but no format chunk before its end`);
+    if (data) throw new AudioFileError('invalid', `${label} has audio data but no format chunk`);
     throw new AudioFileError('truncated', `${label} is truncated: it ends before its format chunk`);
   }
   if (!data) throw new AudioFileError('truncated', `${label} is truncated: it has no audio data chunk`);

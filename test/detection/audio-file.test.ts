@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { AudioFileError, openAudioFile, PHONE_FRAME_SAMPLES } from '../../src/detection/audio-file.ts';
 import { decodeMuLaw } from '../../src/media/mu-law.ts';
 import { Resampler, resample } from '../../src/media/resampler.ts';
+import { aLawToLinear } from '../../src/media/a-law.ts';
 import { buildWav, listInfoChunk, sine, type WavSpec } from '../support/wav-file.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'hh-audio-file-'));
@@ -180,6 +181,7 @@ describe('openAudioFile: errors name the file and the problem', () => {
     ['truncated', () => writeTemp(good.subarray(0, 10)), /truncated: it ends inside the WAV header/],
     ['truncated', () => writeTemp(good.subarray(0, 30)), /truncated: it ends inside the format chunk/],
     ['truncated', () => writeTemp(good.subarray(0, 36)), /truncated: it has no audio data chunk/],
+    ['truncated', () => writeTemp(good.subarray(0, 40)), /truncated: it ends inside a chunk header at byte 36/],
     ['not-audio', () => writeTemp('hello, this is a text file and not a recording\n'), /not a WAV audio file/],
     ['not-audio', () => writeTemp(new Uint8Array([0x49, 0x44, 0x33, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0])), /not a WAV audio file/],
     ['unsupported', () => writeTemp(buildWav({ sampleRate: 8000, channels: [tone], encoding: 'pcm16', formatCode: 0x11 })), /IMA ADPCM \(WAV format 0x0011\), which is not supported/],
@@ -200,6 +202,12 @@ describe('openAudioFile: errors name the file and the problem', () => {
     const sub = join(dir, 'a-directory.wav');
     mkdirSync(sub);
     expect(failure(sub).kind).toBe('unreadable');
+  });
+});
+
+describe('G.711 A-law', () => {
+  it('decodes as the ITU-T reference does', () => {
+    expect([0xd5, 0x55, 0xaa, 0x2a, 0x80, 0x00].map(aLawToLinear)).toEqual([8, -8, 32256, -32256, 5504, -5504]);
   });
 });
 
