@@ -24,7 +24,7 @@ const PENDING_LIMIT = 30 * 50 * 36;
 /** Sustained self-repeat of speech (frames) that marks the library mature. */
 const MATURE_AFTER_FRAMES = 150;
 /** After a match, this many frames still count as loop audio: a recording does not turn into a person mid-sentence. */
-const TAINT_FRAMES = 100;
+const TAINT_FRAMES = 40;
 
 export class LoopMatchStrategy {
   private readonly matcher = new OffsetMatcher();
