@@ -224,6 +224,14 @@ describe('Resampler', () => {
     for (let i = 0; i < whole.length; i++) expect(parts[i]).toBeCloseTo(whole[i]!, 6);
   });
 
+  it('an odd rate (44 057 Hz: 8000 kernel phases, interpolated rather than tabled) keeps a 1 kHz tone and removes 5 kHz', () => {
+    const pass = resample(new Float32Array(sine(1000, 44057, 0.5, 0.5)), 44057, 8000);
+    const stop = resample(new Float32Array(sine(5000, 44057, 0.5, 0.5)), 44057, 8000);
+    expect(pass.length).toBe(Math.ceil((Math.round(44057 * 0.5) * 8000) / 44057));
+    expect(Math.abs(db(toneLevel(pass, 1000) / 0.5))).toBeLessThan(0.1);
+    expect(db(rms(stop) / 0.5)).toBeLessThan(-60);
+  });
+
   it('upsamples a 4 kHz recording to 8 kHz keeping a 1 kHz tone', () => {
     const out = resample(new Float32Array(sine(1000, 4000, 0.5, 0.5)), 4000, 8000);
     expect(out.length).toBe(4000);
