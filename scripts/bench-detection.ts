@@ -9,9 +9,11 @@
  *
  * Audio (the simulator's line model, src/simulator/line): every stream holds on the same destination's hold
  * loop (synthesized music, English and Spanish announcements, silence gaps, ringback bursts; default scenario,
- * seed 42), each from its own point in the loop, arriving as mu-law and decoded per frame as a softphone line is;
- * at a random moment in the second half of the run the music stops, 0.4 s of pickup silence, and one of the
- * six agents' recorded greetings, then dead air. Lines share one loop library per destination, as in production
+ * seed 42), each from its own point in the loop, arriving as mu-law and decoded per frame as a softphone line is.
+ * On six lines per loop library an agent picks up at a random moment in the second half of the run: the music
+ * stops, 0.4 s of pickup silence, one of the six agents' recorded greetings (a different one on each line: the
+ * same recording heard on two lines is, rightly, recorded audio to the detector), then dead air. The other
+ * lines hold to the end, as most lines do at any moment. Lines share one loop library per destination, as in production
  * (--lines-per-library to split them), already learned from an earlier call that heard the loop come round
  * (production keeps it in Redis), so the run measures the steady state, not a destination's first minutes.
  *
@@ -43,10 +45,11 @@ const seed = numberOption(args, 'seed', process.env.BENCH_SEED, 42, 0);
 const linesPerLibrary = numberOption(args, 'lines-per-library', process.env.BENCH_LINES_PER_LIBRARY, streams, 1);
 const frames = Math.round((seconds * 1000) / FRAME_MS);
 
-/** What one stream hears: the shared loop from its own offset, then its agent from `agentFrame`. */
+/** What one stream hears: the shared loop from its own offset, then (on agent lines) its agent from `agentFrame`. */
 interface Stream {
   detector: LineDetector;
   loopOffset: number;
+  /** Infinity on lines no agent picks up during the run. */
   agentFrame: number;
   greeting: Uint8Array;
   confirmedAt?: number;
@@ -61,6 +64,11 @@ const silence = encodeMuLaw(new Int16Array(FRAME_SAMPLES));
 function heapUsed(): number {
   (globalThis as { gc?: () => void }).gc?.();
   return process.memoryUsage().heapUsed;
+}
+
+/** Typed-array memory (outside the JS heap): detectors keep their buffers there. */
+function arrayBuffers(): number {
+  return process.memoryUsage().arrayBuffers;
 }
 
 /** Frame `k` of a stream as mu-law bytes (views into shared buffers: no copy). */
@@ -94,17 +102,25 @@ const warmStart = performance.now();
 const libraries = Array.from({ length: Math.ceil(streams / linesPerLibrary) }, warmLibrary);
 const warmSeconds = (performance.now() - warmStart) / 1000;
 const heapBefore = heapUsed();
+const buffersBefore = arrayBuffers();
 const lines: Stream[] = [];
 for (let i = 0; i < streams; i++) {
   const library = libraries[Math.floor(i / linesPerLibrary)] as LoopLibrary;
-  lines.push({
-    detector: createLineDetector({ loopLibrary: library }),
-    loopOffset: rng.int(0, loopFrames - 1),
-    agentFrame: Math.round(frames * rng.uniform(0.5, 0.85)),
-    greeting: rng.pick(greetings),
+  lines.push({ detector: createLineDetector({ loopLibrary: library }), loopOffset: rng.int(0, loopFrames - 1), agentFrame: Infinity, greeting: silence });
+}
+// Six agent lines per library, each agent once, spread over the library's lines.
+for (let first = 0; first < streams; first += linesPerLibrary) {
+  const group = lines.slice(first, Math.min(streams, first + linesPerLibrary));
+  const chosen = new Set<Stream>();
+  while (chosen.size < Math.min(greetings.length, group.length)) chosen.add(rng.pick(group));
+  [...chosen].forEach((line, a) => {
+    line.agentFrame = Math.round(frames * rng.uniform(0.5, 0.8));
+    line.greeting = greetings[a] as Uint8Array;
   });
 }
+const agentLines = lines.filter((s) => s.agentFrame !== Infinity);
 const heapAfterCreate = heapUsed();
+const buffersAfterCreate = arrayBuffers();
 
 console.log(
   `bench:detection — ${streams} streams × ${seconds} s of audio (${frames} frames each), hold loop ${(loop.durationMs / 1000).toFixed(0)} s, ` +
@@ -128,7 +144,9 @@ for (let k = 0; k < frames; k++) {
       events[d.event] = (events[d.event] ?? 0) + 1;
       if (d.event === 'confirmed' && s.confirmedAt === undefined) {
         s.confirmedAt = k;
-        if (k < s.agentFrame + PICKUP_GAP_FRAMES) earlyConfirms++;
+        if (k < s.agentFrame + PICKUP_GAP_FRAMES) {
+          if (s.agentFrame !== Infinity) earlyConfirms++;
+        }
         else confirmDelays.push((k - s.agentFrame - PICKUP_GAP_FRAMES) * FRAME_MS);
       }
     }
@@ -139,6 +157,7 @@ for (let k = 0; k < frames; k++) {
 const wallMs = performance.now() - wallStart;
 const cpu = process.cpuUsage(cpuStart);
 const heapEnd = heapUsed();
+const buffersEnd = arrayBuffers();
 
 const totalFrames = frames * streams;
 const cpuUs = cpu.user + cpu.system;
@@ -156,5 +175,11 @@ console.log(`real-time       factor ${(wallMs / audioMs).toFixed(3)} (wall / aud
 console.log(`CPU             ${f1(usPerFrame)} µs per frame (user ${f1(cpu.user / totalFrames)} + system ${f1(cpu.system / totalFrames)}); ${(corePerStream * 100).toFixed(3)} % of a core per stream; ${f1(cpuUs / 1e6)} s CPU / ${f1(wallMs / 1000)} s wall`);
 console.log(`capacity        ${Math.floor(1 / corePerStream).toLocaleString('en-US')} streams per core in real time (at 100 % of the core)`);
 console.log(`tick (${streams} frames, budget 20 ms)  p50 ${f1(tick.p50)} / p90 ${f1(tick.p90)} / p99 ${f1(tick.p99)} / max ${f1(tick.max)} ms; after 5 s: p50 ${f1(steady.p50)} / p99 ${f1(steady.p99)} / max ${f1(steady.max)} ms; ticks over 20 ms: ${tickMs.filter((t) => t > FRAME_MS).length} of ${tickMs.length}`);
-console.log(`heap            ${mib(heapBefore)} before, ${mib(heapAfterCreate)} with detectors (${((heapAfterCreate - heapBefore) / streams / 1024).toFixed(1)} KiB each), ${mib(heapEnd)} at the end (${((heapEnd - heapBefore) / streams / 1024).toFixed(1)} KiB per stream${(globalThis as { gc?: unknown }).gc ? ', after GC' : ', no --expose-gc'}); heap limit ${mib(v8.getHeapStatistics().heap_size_limit)}; RSS ${mib(process.memoryUsage().rss)}`);
-console.log(`decisions       ${Object.entries(events).map(([e, n]) => `${e} ${n}`).join(', ')}; confirmed ${confirmDelays.length + earlyConfirms} of ${streams} lines (${earlyConfirms} before the agent spoke), ${streams - lines.filter((s) => s.confirmedAt !== undefined).length} never; after the greeting started: p50 ${f1(delays.p50)} / p90 ${f1(delays.p90)} / max ${f1(delays.max)} ms`);
+console.log(`heap            ${mib(heapBefore)} before, ${mib(heapAfterCreate)} with detectors (${((heapAfterCreate - heapBefore) / streams / 1024).toFixed(1)} KiB each), ${mib(heapEnd)} at the end (${((heapEnd - heapBefore) / streams / 1024).toFixed(1)} KiB per stream${(globalThis as { gc?: unknown }).gc ? ', after GC' : ', no --expose-gc'}); heap limit ${mib(v8.getHeapStatistics().heap_size_limit)}`);
+console.log(`typed arrays    ${mib(buffersBefore)} before, ${mib(buffersAfterCreate)} with detectors (${((buffersAfterCreate - buffersBefore) / streams / 1024).toFixed(1)} KiB each), ${mib(buffersEnd)} at the end; RSS ${mib(process.memoryUsage().rss)}`);
+const holdOnlyConfirms = lines.filter((s) => s.agentFrame === Infinity && s.confirmedAt !== undefined).length;
+console.log(
+  `decisions       ${Object.entries(events).map(([e, n]) => `${e} ${n}`).join(', ')}; ` +
+    `agent lines confirmed ${confirmDelays.length} of ${agentLines.length} (after the greeting started: p50 ${f1(delays.p50)} / max ${f1(delays.max)} ms); ` +
+    `false confirms: ${earlyConfirms} before an agent spoke, ${holdOnlyConfirms} on hold-only lines`,
+);
