@@ -93,18 +93,7 @@ export function summarize(snapshot: unknown): JobSummaryDetail {
     if (call === undefined) {
       return { callId: line.callId, status: line.status, attempt: line.attempt, since: {}, ...(line.endReason === undefined ? {} : { endReason: line.endReason }) };
     }
-    return compact({
-      callId: call.callId,
-      status: call.status,
-      attempt: call.attempt,
-      extensionId: call.extensionId,
-      telephonySessionId: call.telephonySessionId,
-      partyId: call.partyId,
-      endReason: call.endReason,
-      since: call.since,
-      confidence: call.confidence,
-      retryable: call.retryable,
-    });
+    return callSummaryOf(call);
   });
   return compact({
     status,
@@ -162,9 +151,38 @@ function jobStatusOf(value: unknown, context: JobContext): JobStatus {
   return 'hunting';
 }
 
+/**
+ * A call's summary, made once per call context: XState replaces a context on every change, so a step of a
+ * 70-line job summarizes only the call it touched, and an unchanged call keeps its summary object (which is how
+ * `historyEntries` skips it).
+ */
+const callSummaries = new WeakMap<CallContext, CallSummary>();
+
+function callSummaryOf(call: CallContext): CallSummary {
+  let summary = callSummaries.get(call);
+  if (summary === undefined) {
+    summary = compact({
+      callId: call.callId,
+      status: call.status,
+      attempt: call.attempt,
+      extensionId: call.extensionId,
+      telephonySessionId: call.telephonySessionId,
+      partyId: call.partyId,
+      endReason: call.endReason,
+      since: call.since,
+      confidence: call.confidence,
+      retryable: call.retryable,
+    });
+    callSummaries.set(call, summary);
+  }
+  return summary;
+}
+
 /** Drops undefined properties (the views and JSON compare cleanly). */
 function compact<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+  const out: Record<string, unknown> = {};
+  for (const key in value) if (value[key] !== undefined) out[key] = value[key];
+  return out as T;
 }
 
 
@@ -193,7 +211,11 @@ export class IncrementalPersister {
   private readonly written = new Map<string, unknown>();
   private taken = new Map<string, unknown>();
 
-  take(actor: JobActor): SnapshotParts {
+  /**
+   * `keepIntent` trims the outbox before it is persisted (the live actor keeps its whole outbox): the root's
+   * context is walked and written on every step, and a spent intent is most of it.
+   */
+  take(actor: JobActor, keepIntent?: (intent: Intent) => boolean): SnapshotParts {
     const snapshot = actor.getSnapshot();
     const changed = new Map<string, PersistedChild>();
     this.taken = new Map();
@@ -211,7 +233,8 @@ export class IncrementalPersister {
         syncSnapshot: internals._syncSnapshot ?? false,
       });
     }
-    const root = jobMachine.getPersistedSnapshot({ ...snapshot, children: {} });
+    const context = keepIntent === undefined ? snapshot.context : { ...snapshot.context, outbox: snapshot.context.outbox.filter(keepIntent) };
+    const root = jobMachine.getPersistedSnapshot({ ...snapshot, context, children: {} });
     return { root: { version: MACHINE_VERSION, snapshot: root }, changed };
   }
 

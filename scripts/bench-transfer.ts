@@ -50,6 +50,8 @@ interface BenchOptions {
   concurrent: number;
   lines: number;
   db: number;
+  /** Engine threads (HUNT_THREADS): hunts spread over them as over instances. */
+  threads: number;
   timeScale: number;
   queue: string;
   sim: SimMode;
@@ -104,6 +106,7 @@ function parseOptions(args: string[]): BenchOptions {
     concurrent: numberOption(args, 'concurrent', env.CONCURRENT, quick ? 5 : 20, 1),
     lines: Math.min(70, numberOption(args, 'lines', env.LINES, quick ? 10 : 70, 1)),
     db: numberOption(args, 'db', env.BENCH_REDIS_DB, 9, 0),
+    threads: numberOption(args, 'threads', env.HUNT_THREADS, 1, 1),
     timeScale: numberOption(args, 'time-scale', env.SIM_TIME_SCALE, 60, 1, false),
     queue: option(args, 'queue', env.BENCH_QUEUE) ?? '801',
     sim,
@@ -215,7 +218,7 @@ async function startRig(o: BenchOptions, hooks: { onDecision: Hook; onTransferSe
 
   // As `serve` runs it: hunts in the engine thread, commands and webhooks on this (main) thread.
   const engine = new HuntEngine({ redisUrl, redis, telephony, pool: new RedisExtensionPool(redis), log, runWorkers: false });
-  const thread = startEngineThread(
+  const threads = Array.from({ length: o.threads }, () => startEngineThread(
     {
       redisUrl,
       credentials: { server: sim.url, clientId: TEST_CREDENTIALS.clientId, clientSecret: TEST_CREDENTIALS.clientSecret, jwt: TEST_CREDENTIALS.jwt },
@@ -233,8 +236,8 @@ async function startRig(o: BenchOptions, hooks: { onDecision: Hook; onTransferSe
         (message.kind === 'decision' ? hooks.onDecision : hooks.onTransferSent)(message.jobId, message.callId, at);
       },
     },
-  );
-  await thread.ready;
+  ));
+  await Promise.all(threads.map((t) => t.ready));
   const verificationToken = 'bench-transfer-token';
   const app = createApp({ connectionStatus: () => Promise.resolve({ mode: 'demo', server: sim.url, connected: true }), webhooks: { redis, verificationToken, log } });
   let server: ReturnType<typeof serve> | undefined;
@@ -259,7 +262,7 @@ async function startRig(o: BenchOptions, hooks: { onDecision: Hook; onTransferSe
     subscriptionStatus: async () => (await telephony.getSubscription(subscription.id))?.status ?? 'gone',
     receiverMs,
     async close() {
-      await thread.close();
+      await Promise.all(threads.map((t) => t.close()));
       await engine.close();
       await keeper.stop();
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
@@ -578,7 +581,7 @@ async function main(): Promise<void> {
   out.push('bench:transfer — confirm decision → transfer request at the simulator');
   out.push(`  machine   ${cpus.length} × ${cpus[0]?.model.trim() ?? 'cpu'}, Node ${process.version}, ${os.platform()} ${os.release()}`);
   out.push(
-    `  settings  ${o.jobsTotal} jobs, ${o.concurrent} at once × ${o.lines} lines (${o.concurrent * o.lines} lines); fast-agent, SIM_TIME_SCALE=${o.timeScale}, ` +
+    `  settings  ${o.jobsTotal} jobs, ${o.concurrent} at once × ${o.lines} lines (${o.concurrent * o.lines} lines), ${o.threads} engine thread(s); fast-agent, SIM_TIME_SCALE=${o.timeScale}, ` +
       `simulator ${o.sim === 'process' ? 'in its own process' : 'in this process'}; queue ${o.queue}; rate limits relaxed; Redis db ${o.db}`,
   );
   for (const note of notes) out.push(`  note      ${note}`);

@@ -26,6 +26,7 @@ export function historyEntries(event: HuntEvent, before: JobSummary, after: JobS
   const previous = new Map(before.calls.map((c) => [c.callId, c]));
   for (const call of after.calls) {
     const old = previous.get(call.callId);
+    if (old === call) continue;
     if (old?.status === call.status && old.attempt === call.attempt) continue;
     entries.push({
       at,

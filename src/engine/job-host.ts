@@ -7,7 +7,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { IncrementalPersister, callContext, createJobActor, isCompatible, keptIntents, pendingIntents, summarize } from '../../machines/index.ts';
-import type { JobSummaryDetail, SnapshotParts } from '../../machines/index.ts';
+import type { JobSummaryDetail } from '../../machines/index.ts';
 import type { HuntEvent, Intent, JobSummary } from '../../machines/hunt-protocol.ts';
 import { MACHINE_VERSION } from '../../machines/hunt-protocol.ts';
 import { globalKeys, jobKeys } from '../store/redis-keys.ts';
@@ -338,7 +338,7 @@ export class JobHost {
   private async commit(): Promise<void> {
     const summary = this.summary();
     const history = this.uncommitted;
-    const parts = this.withoutSpentIntents(this.persister.take(this.actor), summary);
+    const parts = this.persister.take(this.actor, this.restoreNeeds(summary));
     const multi = this.deps.redis.multi();
     writeStoredJob(multi, this.jobId, parts, { streamId: this.streamId, executedIntentId: this.executedIntentId });
     appendHistory(multi, this.jobId, history, summary);
@@ -357,12 +357,9 @@ export class JobHost {
    * The outbox keeps up to 500 intents (most of a 70-line job's snapshot); a restore needs only those not run yet
    * and the hang-ups whose line is still being cleaned (`resumeHangups`). The live actor keeps them all.
    */
-  private withoutSpentIntents(parts: SnapshotParts, summary: JobSummaryDetail): SnapshotParts {
-    const root = parts.root.snapshot as { context: { outbox: Intent[] } };
+  private restoreNeeds(summary: JobSummaryDetail): (intent: Intent) => boolean {
     const cleaning = new Set(summary.calls.filter((c) => c.status === 'cleaning').map((c) => c.callId));
-    const outbox = root.context.outbox.filter((intent) => intent.id > this.executedIntentId || (intent.kind === 'hangup' && cleaning.has(intent.callId)));
-    if (outbox.length === root.context.outbox.length) return parts;
-    return { ...parts, root: { ...parts.root, snapshot: { ...root, context: { ...root.context, outbox } } } };
+    return (intent) => intent.id > this.executedIntentId || (intent.kind === 'hangup' && cleaning.has(intent.callId));
   }
 
   /**
