@@ -43,6 +43,14 @@ const schema = z.object({
   LINE_MODE: z.enum(['softphone', 'call-out'], { error: 'must be softphone or call-out' }).default('softphone'),
   /** Codec softphone lines offer: PCMU/8000 (no decoding cost) or OPUS/16000. */
   SIP_CODEC: z.enum(['PCMU/8000', 'OPUS/16000'], { error: 'must be PCMU/8000 or OPUS/16000' }).default('PCMU/8000'),
+  /**
+   * Keep the audio around each detection decision (DETECTION_CLIP_SECONDS before and after) so engineers can
+   * replay and label it; `off` where consent rules forbid recording calls.
+   */
+  DETECTION_CLIPS: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on'),
+  DETECTION_CLIP_SECONDS: z.coerce.number({ error: 'must be a number' }).min(1, 'must be >= 1').max(30, 'must be <= 30').default(5),
+  /** How long clips are kept, in days. */
+  DETECTION_CLIP_RETENTION_DAYS: z.coerce.number({ error: 'must be a number' }).min(0.01, 'must be > 0').max(365, 'must be <= 365').default(7),
   API_TOKEN: optionalText,
   SESSION_SECRET: optionalText,
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),

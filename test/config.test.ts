@@ -37,6 +37,18 @@ describe('loadConfig', () => {
     expect(found.find((p) => p.startsWith('REDIS_URL:'))).toMatch(/redis:\/\//);
   });
 
+  it('keeps detection clips for 7 days unless switched off, and refuses odd values', () => {
+    const config = loadConfig({});
+    expect([config.DETECTION_CLIPS, config.DETECTION_CLIP_SECONDS, config.DETECTION_CLIP_RETENTION_DAYS]).toEqual(['on', 5, 7]);
+    expect(loadConfig({ DETECTION_CLIPS: 'off' }).DETECTION_CLIPS).toBe('off');
+    const found = problems({ DETECTION_CLIPS: 'maybe', DETECTION_CLIP_SECONDS: '90', DETECTION_CLIP_RETENTION_DAYS: 'a week' });
+    expect(found).toEqual([
+      expect.stringMatching(/^DETECTION_CLIPS: must be on or off/),
+      expect.stringMatching(/^DETECTION_CLIP_SECONDS: must be <= 30/),
+      expect.stringMatching(/^DETECTION_CLIP_RETENTION_DAYS: must be a number/),
+    ]);
+  });
+
   it('names each missing credential when only some are set', () => {
     const found = problems({ RC_CLIENT_ID: 'id' });
     expect(found).toEqual([expect.stringMatching(/^RC_CLIENT_SECRET: is required/), expect.stringMatching(/^RC_JWT: is required/)]);

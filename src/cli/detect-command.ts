@@ -9,7 +9,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { AudioFileError, frameTimeMs, openAudioFile } from '../detection/audio-file.ts';
-import { createLineDetector, DEFAULT_DETECTION_CONFIG, resolveDetectionConfig } from '../detection/index.ts';
+import { createLineDetector } from '../detection/index.ts';
+import { parseDetectionSettings } from '../detection/settings-input.ts';
 import type { DetectionConfigInput, DetectionDecision, LineDetector } from '../detection/index.ts';
 
 export const DETECT_USAGE = `Usage: hold-hunter detect [--config <file.json>] <audio-file>
@@ -94,35 +95,11 @@ export function loadDetectConfig(path: string): DetectionConfigInput {
   } catch (error) {
     throw new UsageError(`--config ${path} is not valid JSON: ${(error as Error).message}`);
   }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    throw new UsageError(`--config ${path} must hold a JSON object of detection settings`);
-  }
-  // The schema drops keys it does not know; a misspelt setting must not be silently ignored.
-  const unknown = unknownKeys(json, DEFAULT_DETECTION_CONFIG);
-  if (unknown.length > 0) {
-    throw new UsageError(`--config ${path}: unknown setting${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}`);
-  }
   try {
-    resolveDetectionConfig(json);
+    return parseDetectionSettings(json).input;
   } catch (error) {
     throw new UsageError(`--config ${path}: ${(error as Error).message}`);
   }
-  return json;
-}
-
-/** Dotted paths of keys in `input` that `reference` does not have (arrays and leaves are not descended). */
-function unknownKeys(input: object, reference: unknown, prefix = ''): string[] {
-  const out: string[] = [];
-  for (const [key, value] of Object.entries(input as Record<string, unknown>)) {
-    const known = typeof reference === 'object' && reference !== null && !Array.isArray(reference) && key in reference;
-    if (!known) out.push(`${prefix}${key}`);
-    else {
-      const child = (reference as Record<string, unknown>)[key];
-      const nested = typeof child === 'object' && child !== null && !Array.isArray(child);
-      if (nested && typeof value === 'object' && value !== null && !Array.isArray(value)) out.push(...unknownKeys(value, child, `${prefix}${key}.`));
-    }
-  }
-  return out;
 }
 
 /** One decision as the JSON line the command prints (t in seconds, as the detector reports it). */

@@ -2,6 +2,7 @@
  * `hold-hunter serve`: the dashboard, the JSON API, the webhook receiver and the hunt engine. In demo mode it
  * first starts the simulator and logs in to it, exactly as it would to RingCentral.
  */
+import { labelledLineRecordings } from '../simulator/line/audio/labelled-recordings.ts';
 import { randomBytes } from 'node:crypto';
 import { serve } from '@hono/node-server';
 import type { Logger } from 'pino';
@@ -63,6 +64,14 @@ export async function runServe(config: Config): Promise<void> {
       lineMode: config.LINE_MODE,
       // The embedded simulator's certificate is self-signed; RingCentral's always verifies.
       sip: { codec: config.SIP_CODEC, ignoreTlsCertErrors: config.demoMode },
+      detection: {
+        clips:
+          config.DETECTION_CLIPS === 'on'
+            ? { beforeMs: config.DETECTION_CLIP_SECONDS * 1000, afterMs: config.DETECTION_CLIP_SECONDS * 1000, retentionSeconds: Math.round(config.DETECTION_CLIP_RETENTION_DAYS * 86_400) }
+            : false,
+        // Demo: the simulated IRS line's recordings, labelled as an engineer labels the real line's.
+        ...(config.demoMode ? { knownPrompts: labelledLineRecordings() } : {}),
+      },
     },
     // A dead engine thread means no hunt progresses here: exit, so the platform restarts the instance (another
     // instance, or this one after restart, resumes its hunts from Redis).
@@ -114,4 +123,3 @@ async function refreshDirectory(telephony: Telephony, redis: ReturnType<typeof c
     log.error({ err: error }, 'directory sync failed');
   }
 }
-

@@ -12,6 +12,7 @@ import { readExtensions } from './extension-directory.ts';
 import { CallAudioHub } from '../media/call-audio.ts';
 import { SoftphoneTelephony } from '../telephony/softphone/softphone-telephony.ts';
 import type { EngineThreadInput, EngineThreadMessage } from './engine-thread.ts';
+import { LineListening, knownPromptsFrom } from './line-listening.ts';
 
 const port = parentPort;
 if (!port) throw new Error('engine-thread-main runs only as a worker thread');
@@ -41,6 +42,19 @@ const engine = new HuntEngine({
 });
 engine.start();
 
+// Softphone lines are heard here: detection listens to each and sends its decisions to the job's owner.
+const listening =
+  softphone && input.detection
+    ? new LineListening({
+        redis,
+        audio,
+        log: log.child({ part: 'detection' }),
+        clips: input.detection.clips,
+        ...(input.detection.knownPrompts?.length ? { knownPrompts: knownPromptsFrom(input.detection.knownPrompts) } : {}),
+      })
+    : undefined;
+listening?.start();
+
 // Softphone lines: register the hunt-enabled Existing Phones ahead of the first job, and again as the directory
 // changes (already registered devices cost nothing).
 const warmUp = new AbortController();
@@ -60,6 +74,7 @@ port.on('message', (message: { kind: string }) => {
   clearInterval(warmUpTimer);
   engine
     .close()
+    .then(() => listening?.close())
     .then(() => softphone?.close())
     .then(() => closeRedis(redis))
     .catch((error: unknown) => log.error({ err: error }, 'engine thread close failed'))

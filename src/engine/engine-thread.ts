@@ -15,6 +15,7 @@ import type { RingCentralCredentials } from '../telephony/ringcentral-platform.t
 import type { ThrottleGroup } from '../telephony/telephony-port.ts';
 import type { HuntEngineOptions } from './hunt-engine.ts';
 import type { SipCodec } from '../telephony/softphone/sip-device.ts';
+import type { LabelledRecording } from '../simulator/line/audio/labelled-recordings.ts';
 
 /** Plain data, cloned into the thread (credentials never leave memory). */
 export interface EngineThreadInput {
@@ -27,6 +28,12 @@ export interface EngineThreadInput {
   /** How lines are placed (see LINE_MODE); softphone lines also need the SIP settings. */
   lineMode?: 'softphone' | 'call-out';
   sip?: { codec: SipCodec; ignoreTlsCertErrors: boolean };
+  /** Live-agent detection on softphone lines (call-out lines carry no audio: manual confirmation only). */
+  detection?: {
+    clips: { beforeMs: number; afterMs: number; retentionSeconds: number } | false;
+    /** Known recordings by fingerprint: the IRS voice-check prompts escalate, other recordings are not a person. */
+    knownPrompts?: LabelledRecording[];
+  };
   /** Register softphone devices ahead of the first job (default true). */
   warmUpDevices?: boolean;
   /** Post `decision` / `transfer-sent` messages (bench:transfer). */

@@ -48,6 +48,11 @@ export interface JobSpec {
    * quota, so they start 100 ms apart: a 70-line job has every line ringing within seconds.
    */
   dialStaggerMs?: number;
+  /**
+   * How live agents are recognised: `audio` = the detector listens to every softphone line; `manual` = call-out
+   * lines carry no audio to the product, so an operator confirms the live line (jobs before this field: manual).
+   */
+  detection?: DetectionMode;
   createdAt: number;
   createdBy: string;
 }
@@ -79,11 +84,23 @@ export interface CallView {
   endReason?: string;
 }
 
+export type DetectionMode = 'audio' | 'manual';
+
+/** Why an operator is needed on a line now (the IRS voice check: the machine never answers it). */
+export interface OperatorAlert {
+  callId: string;
+  kind: 'voice-check';
+  at: number;
+}
+
 export interface JobView {
   id: string;
   status: JobStatus;
   spec: JobSpec;
   calls: CallView[];
+  /** How this job recognises live agents, in words an operator reads. */
+  detection: { mode: DetectionMode; note: string };
+  alerts: OperatorAlert[];
   winnerCallId?: string;
   endedAt?: number;
   outcome?: string;

@@ -6,11 +6,11 @@ import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Queue } from 'bullmq';
 import type { Telephony, TransferTarget } from '../telephony/telephony-port.ts';
-import { globalKeys } from '../store/redis-keys.ts';
+import { globalKeys, jobKeys } from '../store/redis-keys.ts';
 import { JobRequestError } from './job-commands.ts';
 import type { CreateJobRequest, JobCommands, OperatorCommand } from './job-commands.ts';
 import { PPS_DESTINATION } from './hunt-types.ts';
-import type { CallView, Destination, JobSpec, JobView } from './hunt-types.ts';
+import type { CallView, Destination, JobSpec, JobView, OperatorAlert } from './hunt-types.ts';
 import { listJobIds, readJob, writeNewJob } from './job-records.ts';
 import { readStoredJob } from './job-snapshot-store.ts';
 import { appendToJobStream } from './job-stream.ts';
@@ -57,12 +57,13 @@ export class RedisJobCommands implements JobCommands {
       handoff: request.handoff ?? 'transfer',
       deadlineAt: createdAt + (request.deadlineMinutes ?? DEFAULT_DEADLINE_MINUTES) * 60_000,
       ...(this.deps.lineMode === 'softphone' ? { dialStaggerMs: SOFTPHONE_DIAL_STAGGER_MS } : {}),
+      detection: this.deps.lineMode === 'call-out' ? 'manual' : 'audio',
       createdAt,
       createdBy: by,
     };
     await writeNewJob(redis, spec);
     await this.deps.hunts.add('hunt', { jobId: spec.id }, { jobId: spec.id, removeOnComplete: 1000, removeOnFail: 1000 });
-    return { id: spec.id, status: 'starting', spec, calls: [] };
+    return { id: spec.id, status: 'starting', spec, calls: [], detection: detectionOf(spec), alerts: [] };
   }
 
   async list(): Promise<JobView[]> {
@@ -73,7 +74,7 @@ export class RedisJobCommands implements JobCommands {
   async get(jobId: string): Promise<JobView | undefined> {
     const record = await readJob(this.deps.redis, jobId);
     if (!record) return undefined;
-    const stored = await readStoredJob(this.deps.redis, jobId);
+    const [stored, alerts] = await Promise.all([readStoredJob(this.deps.redis, jobId), this.deps.redis.hvals(jobKeys(jobId).alerts)]);
     const summary = stored ? summarize(stored.snapshot) : undefined;
     const calls: CallView[] = (summary?.calls ?? []).map((c) => ({
       callId: c.callId,
@@ -83,12 +84,15 @@ export class RedisJobCommands implements JobCommands {
       ...(c.extensionId ? { extensionId: c.extensionId } : {}),
       ...(c.telephonySessionId ? { telephonySessionId: c.telephonySessionId } : {}),
       ...(c.endReason ? { endReason: c.endReason } : {}),
+      ...(c.confidence === undefined ? {} : { confidence: c.confidence }),
     }));
     return {
       id: jobId,
       status: summary?.status ?? record.status,
       spec: record.spec,
       calls,
+      detection: detectionOf(record.spec),
+      alerts: alerts.map((raw) => JSON.parse(raw) as OperatorAlert).sort((a, b) => a.at - b.at),
       ...((summary?.winnerCallId ?? record.winnerCallId) ? { winnerCallId: summary?.winnerCallId ?? record.winnerCallId } : {}),
       ...(record.endedAt ? { endedAt: record.endedAt } : {}),
       ...(record.outcome ? { outcome: record.outcome } : {}),
@@ -156,4 +160,10 @@ export class RedisJobCommands implements JobCommands {
     if (free < lines) throw new JobRequestError(409, `only ${free} free extension${free === 1 ? '' : 's'} for ${lines} lines`, 'lines');
     return ids;
   }
+}
+
+function detectionOf(spec: JobSpec): JobView['detection'] {
+  return spec.detection === 'audio'
+    ? { mode: 'audio', note: 'The detector listens to every line and confirms a live agent by itself; operators may confirm too.' }
+    : { mode: 'manual', note: 'Call-out lines carry no audio to the product: confirm the live line by hand (listen on the extension, then "Confirm live").' };
 }

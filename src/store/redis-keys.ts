@@ -25,6 +25,12 @@ export const jobKeys = (jobId: string) => {
     hangupsAnswered: `${tag}:hangups-answered`,
     /** Set of "<callId>:<attempt>" dials being placed right now (the owner waits for them before it stops). */
     dialsInFlight: `${tag}:dials-in-flight`,
+    /** Stream: every detection decision of every line (live and shadow), with its evidence and clip key. */
+    detections: `${tag}:detections`,
+    /** String (binary μ-law, with a TTL): the audio around one detection decision. */
+    clip: (callId: string, decisionId: string) => `${tag}:clip:${callId}:${decisionId}`,
+    /** Hash: callId → why an operator is needed on that line now (e.g. the IRS voice check). */
+    alerts: `${tag}:alerts`,
   };
 };
 
@@ -49,4 +55,10 @@ export const globalKeys = {
   queues: `${PREFIX}:queues`,
   destinations: `${PREFIX}:destinations`,
   settings: `${PREFIX}:settings`,
+  /** Hash: destinationId → the live detection settings (overrides of the defaults, versioned). */
+  detectionSettings: `${PREFIX}:detection:settings`,
+  /** Hash: destinationId → the shadow (candidate) detection settings, run beside the live ones and never acted on. */
+  detectionShadow: `${PREFIX}:detection:shadow`,
+  /** List (newest first): who changed a destination's detection settings, when, from what to what. */
+  detectionSettingsHistory: (destinationId: string) => `${PREFIX}:detection:settings-history:${destinationId}`,
 } as const;

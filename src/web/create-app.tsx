@@ -12,6 +12,7 @@ import { apiAuth } from './api-auth.ts';
 import { apiError } from './api-errors.ts';
 import { jobApi } from './job-api.ts';
 import { destinationApi } from './destination-api.ts';
+import { detectionSettingsApi } from './detection-settings-api.ts';
 import { loadStaticAssets } from './static-assets.ts';
 import { webhookRoutes } from './webhook-receiver.ts';
 
@@ -47,7 +48,10 @@ export function createApp(deps: AppDeps): Hono {
     const log = deps.log ?? deps.webhooks?.log;
     app.use('/api/v1/*', apiAuth(deps.apiToken));
     app.route('/api/v1', jobApi({ jobs: deps.jobs, ...(log ? { log } : {}) }));
-    if (deps.webhooks) app.route('/api/v1', destinationApi({ redis: deps.webhooks.redis }));
+    if (deps.webhooks) {
+      app.route('/api/v1', destinationApi({ redis: deps.webhooks.redis }));
+      app.route('/api/v1', detectionSettingsApi({ redis: deps.webhooks.redis }));
+    }
     // Mount further API parts above this line: anything else under the API answers 404 in the API's shape.
     app.all('/api/v1/*', (c) => apiError(c, 404, 'not_found', `No API route ${c.req.method} ${c.req.path}.`));
   }

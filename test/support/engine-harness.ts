@@ -2,6 +2,8 @@
  * Everything a hunt needs, real: the simulator, the official SDK logged in to it, the RingCentral adapter, Redis
  * (a database of its own per test file, so global keys never collide), the extension pool and the engine.
  */
+import { LineListening } from '../../src/engine/line-listening.ts';
+import type { KnownPromptLibrary } from '../../src/detection/index.ts';
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import type { LevelWithSilent } from 'pino';
@@ -74,6 +76,8 @@ export async function startEngineHarness(options: {
   engineInThread?: boolean;
   /** Options for every engine the harness starts. */
   engineOptions?: Partial<HuntEngineOptions>;
+  /** Softphone lines: run live-agent detection on what they hear, as the engine thread of `serve` does. */
+  detection?: { knownPrompts?: KnownPromptLibrary };
 }): Promise<EngineHarness> {
   const redisUrl = `redis://127.0.0.1:6379/${options.db}`;
   const redis = new Redis(redisUrl);
@@ -137,6 +141,8 @@ export async function startEngineHarness(options: {
       )
     : undefined;
   await thread?.ready;
+  const listening = options.detection ? new LineListening({ redis, audio, log, clips: false, ...options.detection }) : undefined;
+  listening?.start();
   return {
     sim,
     redis,
@@ -147,6 +153,7 @@ export async function startEngineHarness(options: {
     audio,
     startEngine,
     async close() {
+      await listening?.close();
       await thread?.close();
       softphone?.close();
       await Promise.all(engines.map((e) => e.close()));

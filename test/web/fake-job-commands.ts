@@ -33,6 +33,8 @@ export class FakeJobCommands implements JobCommands {
         createdBy: by,
       },
       calls: [],
+      detection: { mode: 'manual', note: 'test double' },
+      alerts: [],
     };
     this.jobs.set(id, view);
     return Promise.resolve(view);

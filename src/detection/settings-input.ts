@@ -1,0 +1,40 @@
+/**
+ * Detection settings as a person writes them (a `--config` file, the settings API): a JSON object of overrides
+ * of the defaults. The schema drops keys it does not know, so a misspelt setting is refused here, not silently
+ * ignored; every problem comes back as one readable message.
+ */
+import { DEFAULT_DETECTION_CONFIG, resolveDetectionConfig } from './config.ts';
+import type { DetectionConfig, DetectionConfigInput } from './config.ts';
+
+export class DetectionSettingsError extends Error {
+  override name = 'DetectionSettingsError';
+}
+
+/** Checks `json` as overrides of the defaults; returns them with the config they resolve to. */
+export function parseDetectionSettings(json: unknown): { input: DetectionConfigInput; config: DetectionConfig } {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw new DetectionSettingsError('detection settings must be a JSON object');
+  }
+  const unknown = unknownKeys(json, DEFAULT_DETECTION_CONFIG);
+  if (unknown.length > 0) throw new DetectionSettingsError(`unknown setting${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}`);
+  try {
+    return { input: json, config: resolveDetectionConfig(json) };
+  } catch (error) {
+    throw new DetectionSettingsError((error as Error).message);
+  }
+}
+
+/** Dotted paths of keys in `input` that `reference` does not have (arrays and leaves are not descended). */
+function unknownKeys(input: object, reference: unknown, prefix = ''): string[] {
+  const out: string[] = [];
+  for (const [key, value] of Object.entries(input as Record<string, unknown>)) {
+    const known = typeof reference === 'object' && reference !== null && !Array.isArray(reference) && key in reference;
+    if (!known) out.push(`${prefix}${key}`);
+    else {
+      const child = (reference as Record<string, unknown>)[key];
+      const nested = typeof child === 'object' && child !== null && !Array.isArray(child);
+      if (nested && typeof value === 'object' && value !== null && !Array.isArray(value)) out.push(...unknownKeys(value, child, `${prefix}${key}.`));
+    }
+  }
+  return out;
+}
