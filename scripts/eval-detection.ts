@@ -24,12 +24,18 @@ const { values: args } = parseArgs({
     lines: { type: 'string', default: '5' },
     seed: { type: 'string', default: '1' },
     quick: { type: 'boolean', default: false },
+    /** 'test' (default, the reported numbers) and 'tune' draw from disjoint halves of every clip list. */
+    split: { type: 'string', default: 'test' },
     corpus: { type: 'string', default: '.cache/detection-corpus' },
   },
 });
 const DESTINATIONS = args.quick ? 2 : Number(args.destinations);
 const LINES = args.quick ? 3 : Number(args.lines);
 const CORPUS = args.corpus;
+if (args.split !== 'test' && args.split !== 'tune') throw new Error(`--split must be 'test' or 'tune', got ${args.split}`);
+/** Tuning uses the even-numbered clips of each sorted list, the reported (test) run the odd-numbered ones. */
+const SPLIT = args.split === 'tune' ? 0 : 1;
+const half = <T>(list: T[]): T[] => list.filter((_, i) => i % 2 === SPLIT);
 const FRAME = 160;
 /** Clips the speech classifier's weights were fitted on (first of each sorted list); never used as agents. */
 const FITTED_NL_CLIPS = 150;
@@ -68,12 +74,12 @@ function clips(dir: string): Int16Array[] {
 }
 
 ensureCorpus();
-const music = clips('music');
-const asterisk = clips('announce-asterisk').filter((c) => c.length > 8000);
-const announceEspeak = readdirSync(join(CORPUS, 'announce-espeak')).filter((f) => f.endsWith('.ul')).sort();
-const vocals = clips('vocals');
-const agentsEspeak = clips('agent-espeak');
-const dutch = clips('speech-nl').slice(FITTED_NL_CLIPS).filter((c) => c.length > 1.5 * 8000);
+const music = half(clips('music'));
+const asterisk = half(clips('announce-asterisk').filter((c) => c.length > 8000));
+const announceVoices = half([...new Set(readdirSync(join(CORPUS, 'announce-espeak')).filter((f) => f.endsWith('.ul')).map((f) => f.replace(/-\d+\.ul$/, '')))].sort());
+const vocals = half(clips('vocals'));
+const agentsEspeak = half(clips('agent-espeak'));
+const dutch = half(clips('speech-nl').slice(FITTED_NL_CLIPS).filter((c) => c.length > 1.5 * 8000));
 
 // ---- building audio (linear PCM, then through mu-law again: the phone channel) ----
 const silence = (s: number) => new Int16Array(Math.round(s * 8000));
@@ -108,11 +114,13 @@ function ringback(seconds: number): Int16Array {
 interface Loop {
   pcm: Int16Array;
   voice: string;
+  /** What plays where (sample ranges), for reporting what a false confirmation heard. */
+  labels: { at: number; label: string }[];
 }
 /** A destination's loop: music stretches, each followed by an announcement; vocals, ringback and a gap inside. */
 function buildLoop(d: number): Loop {
   const useAsterisk = d % 2 === 0;
-  const espeakVoice = pick([...new Set(announceEspeak.map((f) => f.replace(/-\d+\.ul$/, '')))]);
+  const espeakVoice = pick(announceVoices);
   const announcement = (k: number): Int16Array => {
     if (useAsterisk) {
       const parts: Int16Array[] = [];
@@ -123,6 +131,8 @@ function buildLoop(d: number): Loop {
     return decodeMuLaw(new Uint8Array(readFileSync(join(CORPUS, 'announce-espeak', file))));
   };
   const parts: Int16Array[] = [];
+  const labels: { at: number; label: string }[] = [];
+  const mark = (label: string) => labels.push({ at: parts.reduce((n, p) => n + p.length, 0), label });
   const segments = 3 + Math.floor(rand() * 2);
   for (let k = 0; k < segments; k++) {
     const bed = excerpt(pick(music), uniform(20, 45));
@@ -134,12 +144,18 @@ function buildLoop(d: number): Loop {
         bed[at + i] = Math.max(-32768, Math.min(32767, (bed[at + i] as number) * 0.7 + (v[i] as number) * 0.8));
       }
     }
+    mark(k === 1 ? `music ${k} with vocals` : `music ${k}`);
     if (k === 2) parts.push(bed.subarray(0, bed.length >> 1), silence(uniform(1, 3)), bed.subarray(bed.length >> 1));
     else parts.push(bed);
-    parts.push(silence(0.5), gain(announcement(k), uniform(-4, 0)), silence(0.5));
-    if (k === 0) parts.push(ringback(uniform(2, 6)));
+    parts.push(silence(0.5));
+    mark(`announcement ${k}`);
+    parts.push(gain(announcement(k), uniform(-4, 0)), silence(0.5));
+    if (k === 0) {
+      mark('ringback');
+      parts.push(ringback(uniform(2, 6)));
+    }
   }
-  return { pcm: concat(parts), voice: useAsterisk ? 'asterisk' : espeakVoice };
+  return { pcm: concat(parts), voice: useAsterisk ? 'asterisk' : espeakVoice, labels };
 }
 
 function livespeaker(): { pcm: Int16Array; kind: string } {
@@ -168,10 +184,14 @@ interface LineRun {
   latency?: number;
   negativeFrames: number;
   falseAtMin?: number;
+  falseWhat?: string;
 }
 
 const results = { lines: 0, negativeFrames: 0, falseConfirms: [] as string[], agents: 0, hits: 0, latencies: [] as number[], misses: [] as string[], suspectedClears: 0, byKind: {} as Record<string, [number, number]> };
 const store = new InMemoryLoopLibraryStore();
+const DIAG = !!process.env.EVAL_DIAG;
+/** Speech-like frames by loop-match score (bins of 0.05): hold audio vs agents. */
+const diag = { neg: new Array<number>(10).fill(0), agent: new Array<number>(10).fill(0) };
 const frameBuf = new Int16Array(FRAME);
 const startedAt = performance.now();
 let totalFrames = 0;
@@ -230,12 +250,25 @@ for (let d = 0; d < DESTINATIONS; d++) {
             console.log(`trace +${((f - agentStart) * 0.02).toFixed(2)} loop ${x.loop.score.toFixed(2)} ${x.loop.loopAudio} speech ${x.speech.probability.toFixed(2)} conf ${x.confidence.toFixed(2)}`);
           }
         }
-        for (const decision of run.detector.pushFrame(frameBuf, tMs)) {
+        const decisions = run.detector.pushFrame(frameBuf, tMs);
+        if (DIAG) {
+          const x = run.detector as unknown as { loop: { score: number }; speech: { probability: number } };
+          if (x.speech.probability >= 0.5) {
+            const bin = Math.min(9, Math.floor(x.loop.score * 20));
+            const hist = f < agentStart ? diag.neg : diag.agent;
+            hist[bin] = (hist[bin] ?? 0) + 1;
+          }
+        }
+        for (const decision of decisions) {
           if (decision.event === 'cleared') results.suspectedClears++;
           if (decision.event !== 'confirmed') continue;
           if (f < agentStart) {
             run.outcome = 'false-confirm';
             run.falseAtMin = tMs / 60000;
+            const at = f < run.holdFrames ? (run.loopOffset + f * FRAME) % loopPcm.length : -1;
+            const label = at < 0 ? 'pickup gap' : [...loop.labels].reverse().find((x) => x.at <= at);
+            const lm = decision.evidence.loopMatch as { inputs: Record<string, unknown> };
+            run.falseWhat = `${typeof label === 'string' ? label : `${label?.label} +${((at - (label?.at ?? 0)) / 8000).toFixed(1)} s`}; loop ${JSON.stringify(lm.inputs)}`;
           } else {
             run.outcome = 'hit';
             run.latency = (f - agentStart + 1) * 0.02;
@@ -249,7 +282,7 @@ for (let d = 0; d < DESTINATIONS; d++) {
       results.lines++;
       results.negativeFrames += run.negativeFrames;
       const tag = `d${d}/${job}/line${l} (${loop.voice})`;
-      if (run.outcome === 'false-confirm') results.falseConfirms.push(`${tag} at ${run.falseAtMin?.toFixed(2)} min`);
+      if (run.outcome === 'false-confirm') results.falseConfirms.push(`${tag} at ${run.falseAtMin?.toFixed(2)} min: ${run.falseWhat}`);
       if (run.agent && run.outcome !== 'false-confirm') {
         results.agents++;
         const k = (results.byKind[run.agent.kind] ??= [0, 0]);
@@ -279,3 +312,4 @@ for (const [k, [n, h]] of Object.entries(results.byKind)) console.log(`    ${k}:
 for (const m of results.misses) console.log(`    missed ${m}`);
 console.log(`  latency onset -> confirmed: p50 ${pct(0.5).toFixed(2)} s, p95 ${pct(0.95).toFixed(2)} s, max ${(lat[lat.length - 1] ?? NaN).toFixed(2)} s`);
 console.log(`  suspected-then-cleared episodes: ${results.suspectedClears}`);
+if (DIAG) console.log(`  speech-like frames by loop score (0.05 bins): hold ${diag.neg.join(' ')}; agents ${diag.agent.join(' ')}`);

@@ -1,75 +1,112 @@
 /**
- * A radix-2 real-input power spectrum for one fixed size (256 samples = 32 ms at 8 kHz, 31.25 Hz per bin).
- * Twiddles, bit-reversal and the Hann window are tables built once; the work buffers are reused, so a call
- * allocates nothing.
+ * A real-input power spectrum for one fixed size (256 samples = 32 ms at 8 kHz, 31.25 Hz per bin): the N real
+ * samples are packed into an N/2-point complex FFT (even samples real, odd imaginary) and split afterwards, so a
+ * frame costs half a complex FFT of its size. Twiddles, bit-reversal and the Hann window are tables built once;
+ * the work buffers are reused, so a call allocates nothing.
  */
 export class PowerSpectrum {
   readonly size: number;
   readonly bins: number;
   private readonly window: Float64Array;
+  /** Twiddles of the N/2-point complex FFT. */
   private readonly cos: Float64Array;
   private readonly sin: Float64Array;
+  /** Twiddles of the real split (e^{-2 pi i k / N}, k < N/2). */
+  private readonly splitCos: Float64Array;
+  private readonly splitSin: Float64Array;
   private readonly reversed: Uint16Array;
   private readonly re: Float64Array;
   private readonly im: Float64Array;
 
   constructor(size = 256) {
-    if (size < 2 || (size & (size - 1)) !== 0) throw new Error(`FFT size must be a power of two, got ${size}`);
+    if (size < 4 || (size & (size - 1)) !== 0) throw new Error(`FFT size must be a power of two >= 4, got ${size}`);
     this.size = size;
     this.bins = size / 2 + 1;
+    const half = size / 2;
     this.window = new Float64Array(size);
     for (let i = 0; i < size; i++) this.window[i] = 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / size);
-    this.cos = new Float64Array(size / 2);
-    this.sin = new Float64Array(size / 2);
-    for (let i = 0; i < size / 2; i++) {
-      this.cos[i] = Math.cos((2 * Math.PI * i) / size);
-      this.sin[i] = -Math.sin((2 * Math.PI * i) / size);
+    this.cos = new Float64Array(half / 2);
+    this.sin = new Float64Array(half / 2);
+    for (let i = 0; i < half / 2; i++) {
+      this.cos[i] = Math.cos((2 * Math.PI * i) / half);
+      this.sin[i] = -Math.sin((2 * Math.PI * i) / half);
     }
-    this.reversed = new Uint16Array(size);
-    const bits = Math.log2(size);
-    for (let i = 0; i < size; i++) {
+    this.splitCos = new Float64Array(half);
+    this.splitSin = new Float64Array(half);
+    for (let k = 0; k < half; k++) {
+      this.splitCos[k] = Math.cos((2 * Math.PI * k) / size);
+      this.splitSin[k] = -Math.sin((2 * Math.PI * k) / size);
+    }
+    this.reversed = new Uint16Array(half);
+    const bits = Math.log2(half);
+    for (let i = 0; i < half; i++) {
       let r = 0;
       for (let b = 0; b < bits; b++) r |= ((i >> b) & 1) << (bits - 1 - b);
       this.reversed[i] = r;
     }
-    this.re = new Float64Array(size);
-    this.im = new Float64Array(size);
+    this.re = new Float64Array(half);
+    this.im = new Float64Array(half);
   }
 
   /**
-   * Windowed power spectrum of `samples[start .. start+size)` read circularly from a ring buffer, written to
-   * `out` (length `bins`).
+   * Windowed power spectrum of `samples[start .. start+size)` read circularly from a ring buffer (length a
+   * power of two), written to `out` (length `bins`).
    */
   compute(ring: Float64Array, start: number, out: Float64Array): void {
-    const n = this.size;
-    const re = this.re;
-    const im = this.im;
+    const n = this.size >> 1;
+    const { re, im, window, reversed, cos, sin } = this;
     const mask = ring.length - 1;
     for (let i = 0; i < n; i++) {
-      const j = this.reversed[i] as number;
-      re[j] = (ring[(start + i) & mask] as number) * (this.window[i] as number);
-      im[j] = 0;
+      const j = reversed[i] as number;
+      const s = start + 2 * i;
+      re[j] = (ring[s & mask] as number) * (window[2 * i] as number);
+      im[j] = (ring[(s + 1) & mask] as number) * (window[2 * i + 1] as number);
     }
     for (let len = 2; len <= n; len <<= 1) {
       const half = len >> 1;
       const step = n / len;
       for (let i = 0; i < n; i += len) {
         for (let k = 0; k < half; k++) {
-          const wr = this.cos[k * step] as number;
-          const wi = this.sin[k * step] as number;
+          const wr = cos[k * step] as number;
+          const wi = sin[k * step] as number;
           const a = i + k;
           const b = a + half;
           const br = re[b] as number;
           const bi = im[b] as number;
           const tr = br * wr - bi * wi;
           const ti = br * wi + bi * wr;
-          re[b] = (re[a] as number) - tr;
-          im[b] = (im[a] as number) - ti;
-          re[a] = (re[a] as number) + tr;
-          im[a] = (im[a] as number) + ti;
+          const ar = re[a] as number;
+          const ai = im[a] as number;
+          re[b] = ar - tr;
+          im[b] = ai - ti;
+          re[a] = ar + tr;
+          im[a] = ai + ti;
         }
       }
     }
-    for (let k = 0; k < this.bins; k++) out[k] = (re[k] as number) ** 2 + (im[k] as number) ** 2;
+    // Split: X[k] = E[k] + W^k O[k], E[k] = (Z[k] + conj Z[n-k]) / 2, O[k] = (Z[k] - conj Z[n-k]) / 2i.
+    const z0r = re[0] as number;
+    const z0i = im[0] as number;
+    out[0] = (z0r + z0i) ** 2;
+    out[n] = (z0r - z0i) ** 2;
+    const { splitCos, splitSin } = this;
+    for (let k = 1; k < n; k++) {
+      const zr = re[k] as number;
+      const zi = im[k] as number;
+      const cr = re[n - k] as number;
+      const ci = -(im[n - k] as number);
+      const er = 0.5 * (zr + cr);
+      const ei = 0.5 * (zi + ci);
+      // (Z - conj) / 2i: (a + bi) / 2i = (b - ai) / 2.
+      const dr = zr - cr;
+      const di = zi - ci;
+      const or = 0.5 * di;
+      const oi = -0.5 * dr;
+      const wr = splitCos[k] as number;
+      const wi = splitSin[k] as number;
+      const xr = er + or * wr - oi * wi;
+      const xi = ei + or * wi + oi * wr;
+      out[k] = xr * xr + xi * xi;
+    }
   }
 }

@@ -35,6 +35,33 @@ export interface LineDetectorOptions {
   loopLibrary?: LoopLibrary;
   /** Labeled recordings (voice-check prompts, IVR prompts) recognised by fingerprint. */
   knownPrompts?: KnownPromptLibrary;
+  /**
+   * Makes this a shadow of `shadowOf` (e.g. a candidate config fed the same frames): it shares that detector's
+   * loop library and line identity and never learns, so the line's own freshly learned audio is not mistaken for
+   * another line's loop audio and nothing is learned twice. `loopLibrary` is ignored.
+   */
+  shadowOf?: LineDetector;
+}
+
+/** What the detector hears now, in numbers: recorded with decisions (and for A/B comparison of configs). */
+export interface DetectionFeatures {
+  t: number;
+  state: LineState;
+  /** Fused confidence. */
+  confidence: number;
+  /** Integrated novel-speech level (0..1). */
+  audio: number;
+  speechProbability: number;
+  sound: string;
+  loopScore: number;
+  loopFastScore: number;
+  loopAudio: boolean;
+  knownPromptScore: number;
+  knownPrompt: string;
+  progressGate: number;
+  keywords: number;
+  libraryMature: boolean;
+  librarySize: number;
 }
 
 export interface LineDetector {
@@ -46,8 +73,15 @@ export interface LineDetector {
   readonly state: LineState;
   /** The latest fused confidence (0..1), for a live readout. */
   readonly confidence: number;
+  /** The current feature summary (after the last frame), e.g. to record with each decision. */
+  features(tMs: number): DetectionFeatures;
 }
 
 export function createLineDetector(options: LineDetectorOptions = {}): LineDetector {
   return new LineDetectorImpl(options);
+}
+
+/** A shadow of `live` with a candidate config (see LineDetectorOptions.shadowOf); feed it the same frames. */
+export function createShadowDetector(live: LineDetector, options: Omit<LineDetectorOptions, 'shadowOf' | 'loopLibrary'> = {}): LineDetector {
+  return new LineDetectorImpl({ ...options, shadowOf: live });
 }

@@ -44,11 +44,16 @@ export class LandmarkIndex {
 
 /** Tracked offset hypotheses per matcher; a true match dominates one of them. */
 const CANDIDATES = 6;
+/** Slots of the per-frame offset tally (open addressing; a frame has at most ~9 hashes x positions per hash). */
+const TALLY_SLOTS = 2048;
+/** Time constant (frames) of the fast score. */
+const FAST_FRAMES = 5;
 
 /**
  * Streaming offset-consistency matcher: each query hash votes for (indexed position - query position); votes
  * that keep agreeing on one offset (within a frame) over time are a match. Scores decay with a time constant
  * of `decayFrames`, so `score` is the share of recent query hashes explained by the best offset (0..1).
+ * Allocates nothing per frame.
  */
 export class OffsetMatcher {
   score = 0;
@@ -63,30 +68,56 @@ export class OffsetMatcher {
   private readonly hits = new Float64Array(CANDIDATES);
   private queryRate = 0;
   private readonly decay: number;
-  private readonly tally = new Map<number, number>();
-  private readonly tallyPosition = new Map<number, number>();
+  /** The same score over ~0.1 s (time constant FAST_FRAMES): follows a tracked match closely, drops within frames at a cut. */
+  fastScore = 0;
+  private readonly fastScores = new Float64Array(CANDIDATES);
+  private fastQueryRate = 0;
+  private readonly fastDecay = Math.exp(-1 / FAST_FRAMES);
+  // Offset tally of one frame: keys, counts, a position per key, and which slots are in use (stamped per frame).
+  private readonly tallyKey = new Float64Array(TALLY_SLOTS);
+  private readonly tallyCount = new Int32Array(TALLY_SLOTS);
+  private readonly tallyPosition = new Float64Array(TALLY_SLOTS);
+  private readonly tallyStamp = new Int32Array(TALLY_SLOTS);
+  private readonly used = new Int32Array(TALLY_SLOTS);
+  private usedCount = 0;
+  private stamp = 0;
 
   constructor(decayFrames = 25) {
     this.decay = Math.exp(-1 / decayFrames);
-    this.scores.fill(0);
+  }
+
+  /** Slot of `offset` in the tally, or -1 (with `insert`, claims a free slot; -1 when the tally is full). */
+  private slot(offset: number, insert: boolean): number {
+    let s = (offset - Math.floor(offset / TALLY_SLOTS) * TALLY_SLOTS) | 0;
+    for (let probe = 0; probe < TALLY_SLOTS; probe++) {
+      if (this.tallyStamp[s] !== this.stamp) {
+        if (!insert || this.usedCount >= TALLY_SLOTS >> 1) return -1;
+        this.tallyStamp[s] = this.stamp;
+        this.tallyKey[s] = offset;
+        this.tallyCount[s] = 0;
+        this.used[this.usedCount++] = s;
+        return s;
+      }
+      if (this.tallyKey[s] === offset) return s;
+      s = (s + 1) & (TALLY_SLOTS - 1);
+    }
+    return -1;
+  }
+
+  private countAt(offset: number): number {
+    const s = this.slot(offset, false);
+    return s < 0 ? 0 : (this.tallyCount[s] as number);
   }
 
   /**
-   * One frame's hashes. `base` turns an anchor frame into a query position; `accept(position, offset)` may
-   * veto a hit (e.g. a line matching its own recent audio).
+   * One frame's hashes. `base` turns an anchor frame into a query position; hits closer than `minOffset`
+   * frames (either way) are ignored (a line matching its own recent audio).
    */
-  update(
-    index: LandmarkIndex,
-    hashes: Int32Array,
-    anchors: Float64Array,
-    count: number,
-    base: number,
-    accept?: (position: number, offset: number) => boolean,
-  ): void {
-    const { offsets, scores, hits, tally, tallyPosition } = this;
+  update(index: LandmarkIndex, hashes: Int32Array, anchors: Float64Array, count: number, base: number, minOffset = 0): void {
+    const { offsets, scores, hits } = this;
     hits.fill(0);
-    tally.clear();
-    tallyPosition.clear();
+    this.stamp = (this.stamp + 1) | 0;
+    this.usedCount = 0;
     for (let i = 0; i < count; i++) {
       const list = index.get(hashes[i] as number);
       if (!list) continue;
@@ -94,7 +125,7 @@ export class OffsetMatcher {
       for (let j = 0; j < list.length; j++) {
         const p = list[j] as number;
         const offset = p - q;
-        if (accept && !accept(p, offset)) continue;
+        if (offset > -minOffset && offset < minOffset) continue;
         let tracked = false;
         for (let c = 0; c < CANDIDATES; c++) {
           const d = offset - (offsets[c] as number);
@@ -106,20 +137,30 @@ export class OffsetMatcher {
           }
         }
         if (!tracked) {
-          tally.set(offset, (tally.get(offset) ?? 0) + 1);
-          tallyPosition.set(offset, p);
+          const s = this.slot(offset, true);
+          if (s >= 0) {
+            this.tallyCount[s] = (this.tallyCount[s] as number) + 1;
+            this.tallyPosition[s] = p;
+          }
         }
       }
     }
     const d = this.decay;
     this.queryRate = d * this.queryRate + (1 - d) * count;
+    const fd = this.fastDecay;
+    if (count > 0) this.fastQueryRate = fd * this.fastQueryRate + (1 - fd) * count;
     for (let c = 0; c < CANDIDATES; c++) {
       // A hash hits its candidate at most once per frame-equivalent: cap at the query count.
-      scores[c] = d * (scores[c] as number) + (1 - d) * Math.min(hits[c] as number, count);
+      const h = Math.min(hits[c] as number, count);
+      scores[c] = d * (scores[c] as number) + (1 - d) * h;
+      // The fast score holds over frames without hashes (a pause has no peaks).
+      if (count > 0) this.fastScores[c] = fd * (this.fastScores[c] as number) + (1 - fd) * h;
     }
     // New hypotheses: offsets hit twice or more in this frame (chance coincidences rarely are).
-    for (const [offset, n] of tally) {
-      const votes = n + (tally.get(offset - 1) ?? 0) + (tally.get(offset + 1) ?? 0);
+    for (let u = 0; u < this.usedCount; u++) {
+      const s = this.used[u] as number;
+      const offset = this.tallyKey[s] as number;
+      const votes = (this.tallyCount[s] as number) + this.countAt(offset - 1) + this.countAt(offset + 1);
       if (votes < 2) continue;
       let weakest = 0;
       for (let c = 1; c < CANDIDATES; c++) if ((scores[c] as number) < (scores[weakest] as number)) weakest = c;
@@ -127,19 +168,22 @@ export class OffsetMatcher {
       if (seeded <= (scores[weakest] as number)) continue;
       offsets[weakest] = offset;
       scores[weakest] = seeded;
-      this.lastPosition[weakest] = tallyPosition.get(offset) ?? -1;
+      this.fastScores[weakest] = (1 - this.fastDecay) * votes;
+      this.lastPosition[weakest] = this.tallyPosition[s] as number;
     }
     let best = 0;
     for (let c = 1; c < CANDIDATES; c++) if ((scores[c] as number) > (scores[best] as number)) best = c;
     this.score = this.queryRate > 0.5 ? Math.min(1, (scores[best] as number) / this.queryRate) : 0;
-    // Keep the score over silence (no hashes): the match does not end because a pause has no peaks.
-    if (count === 0) this.score = Math.min(1, this.score);
+    this.fastScore = this.fastQueryRate > 0.5 ? Math.min(1, (this.fastScores[best] as number) / this.fastQueryRate) : 0;
     this.bestOffset = offsets[best] as number;
     this.bestPosition = this.lastPosition[best] as number;
   }
 
   reset(): void {
     this.scores.fill(0);
+    this.fastScores.fill(0);
+    this.fastQueryRate = 0;
+    this.fastScore = 0;
     this.queryRate = 0;
     this.score = 0;
   }

@@ -47,8 +47,8 @@ export class LandmarkHasher {
           const f1 = this.peakRing[aSlot * MAX_PEAKS + a] as number;
           const df = f2 - f1;
           if (df < -MAX_DF || df > MAX_DF) continue;
-          // 7 bits f1 | 7 bits df | 4 bits dt.
-          this.hashes[this.count] = ((f1 >> 1) << 11) | (((df >> 1) + 64) << 4) | dt;
+          // 7 bits f1 | 7 bits df | 4 bits dt, at full bin resolution.
+          this.hashes[this.count] = (f1 << 11) | ((df + 64) << 4) | dt;
           this.anchors[this.count] = anchorFrame;
           this.count++;
           paired++;

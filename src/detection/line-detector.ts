@@ -15,7 +15,7 @@ import { LoopMatchStrategy } from './strategies/loop-match.ts';
 import { SpeechMusicStrategy, round } from './strategies/speech-music.ts';
 import type { DetectionDecision, DetectionEvent, LineState, ProgressSignal } from './types.ts';
 import { WindowFeatures } from './window-features.ts';
-import type { LineDetector, LineDetectorOptions } from './index.ts';
+import type { DetectionFeatures, LineDetector, LineDetectorOptions } from './index.ts';
 
 const NONE: DetectionDecision[] = [];
 
@@ -24,23 +24,25 @@ export class LineDetectorImpl implements LineDetector {
   private readonly stream: FingerprintStream;
   private readonly window: WindowFeatures;
   private readonly speech: SpeechMusicStrategy;
-  private readonly loop: LoopMatchStrategy;
+  readonly loop: LoopMatchStrategy;
   private readonly known: KnownPromptStrategy;
   private readonly progress: CallProgressStrategy;
   private readonly keywords: KeywordStrategy;
   private readonly integrator: EvidenceIntegrator;
-  private readonly library: LoopLibrary;
+  readonly library: LoopLibrary;
   private current: LineState = 'listening';
   private fused = 0;
 
   constructor(options: LineDetectorOptions) {
-    const config = resolveDetectionConfig(options.config);
+    const live = options.shadowOf instanceof LineDetectorImpl ? options.shadowOf : undefined;
+    if (options.shadowOf && !live) throw new Error('shadowOf must be a detector made by createLineDetector');
+    const config = live ? resolveDetectionConfig({ ...options.config, loop: { ...options.config?.loop, learn: false } }) : resolveDetectionConfig(options.config);
     this.config = config;
     this.stream = new FingerprintStream(config.speech.silenceRms);
     this.window = new WindowFeatures(config.speech.silenceRms);
     this.speech = new SpeechMusicStrategy(config.speech.silenceRms);
-    this.library = options.loopLibrary ?? new LoopLibrary();
-    this.loop = new LoopMatchStrategy(this.library, config.loop.matchThreshold, config.loop.minRepeatSeconds, config.loop.learn, config.speech.silenceRms);
+    this.library = live ? live.library : (options.loopLibrary ?? new LoopLibrary());
+    this.loop = new LoopMatchStrategy(this.library, config.loop.matchThreshold, config.loop.minRepeatSeconds, config.loop.learn, config.speech.silenceRms, live?.loop.source);
     this.known = new KnownPromptStrategy(options.knownPrompts ?? new KnownPromptLibrary(), config.knownPrompts.matchThreshold);
     this.progress = new CallProgressStrategy(config.progress.waitForIvrDone, config.progress.settleMs);
     this.keywords = new KeywordStrategy(config.keywords.phrases, config.keywords.voiceCheckPhrases, config.keywords.holdMs);
@@ -53,6 +55,26 @@ export class LineDetectorImpl implements LineDetector {
 
   get confidence(): number {
     return this.fused;
+  }
+
+  features(tMs: number): DetectionFeatures {
+    return {
+      t: round(tMs / 1000),
+      state: this.current,
+      confidence: round(this.fused),
+      audio: round(this.integrator.level),
+      speechProbability: round(this.speech.probability),
+      sound: this.speech.sound,
+      loopScore: round(this.loop.score),
+      loopFastScore: round(this.loop.fastScore),
+      loopAudio: this.loop.loopAudio,
+      knownPromptScore: round(this.known.score),
+      knownPrompt: this.known.prompt?.label ?? '',
+      progressGate: round(this.progress.gate(tMs)),
+      keywords: round(this.keywords.confidence(tMs)),
+      libraryMature: this.library.mature,
+      librarySize: this.library.size,
+    };
   }
 
   pushFrame(pcm: Int16Array, tMs: number): DetectionDecision[] {

@@ -13,7 +13,7 @@ export class DetectionSettingsError extends Error {
 /** Checks `json` as overrides of the defaults; returns them with the config they resolve to. */
 export function parseDetectionSettings(json: unknown): { input: DetectionConfigInput; config: DetectionConfig } {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    throw new DetectionSettingsError('detection settings must be a JSON object');
+    throw new DetectionSettingsError('detection settings must hold a JSON object');
   }
   const unknown = unknownKeys(json, DEFAULT_DETECTION_CONFIG);
   if (unknown.length > 0) throw new DetectionSettingsError(`unknown setting${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}`);

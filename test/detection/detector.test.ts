@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLineDetector, KnownPromptLibrary, LoopLibrary, resolveDetectionConfig } from '../../src/detection/index.ts';
+import { createLineDetector, createShadowDetector, KnownPromptLibrary, LoopLibrary, resolveDetectionConfig } from '../../src/detection/index.ts';
 import { FrameAnalyzer } from '../../src/detection/frame-analyzer.ts';
 import { WindowFeatures } from '../../src/detection/window-features.ts';
 import { SpeechMusicStrategy } from '../../src/detection/strategies/speech-music.ts';
@@ -90,6 +90,35 @@ describe('line detector', () => {
     // Enters the loop mid-way (unaligned) and hears both announcements.
     const { decisions } = stream(second, concat(loop.subarray(12_345), loop));
     expect(decisions.filter((d) => d.event === 'confirmed')).toEqual([]);
+  });
+
+  it('a shadow on the same frames learns nothing and is not fooled by its live line learning', () => {
+    const library = new LoopLibrary();
+    stream(createLineDetector({ loopLibrary: library }), concat(loop, loop, loop));
+    const live = createLineDetector({ loopLibrary: library });
+    const shadow = createShadowDetector(live, { config: { confirmThreshold: 0.95 } });
+    const audio = concat(loop.subarray(8000 * 7), silence(0.3), pcmOf('agent-patel-greeting'));
+    const sizeBefore = library.size;
+    const events: Record<string, string[]> = { live: [], shadow: [] };
+    for (let i = 0, t = 0; i + 160 <= audio.length; i += 160, t += 20) {
+      const frame = audio.subarray(i, i + 160);
+      events.live!.push(...live.pushFrame(frame, t).map((d) => d.event));
+      events.shadow!.push(...shadow.pushFrame(frame, t).map((d) => d.event));
+    }
+    // The agent is novel to both (the live line's own learning does not make it loop audio for the shadow).
+    expect(events.live).toContain('confirmed');
+    expect(events.shadow).toContain('confirmed');
+    // Only the live line learned (the agent is dropped on confirmation): the shadow added nothing of its own.
+    const learnedWithShadow = library.size - sizeBefore;
+    const check = new LoopLibrary();
+    stream(createLineDetector({ loopLibrary: check }), concat(loop, loop, loop));
+    const sizeCheck = check.size;
+    stream(createLineDetector({ loopLibrary: check }), audio);
+    expect(learnedWithShadow).toBe(check.size - sizeCheck);
+    const features = shadow.features(1000);
+    expect(features).toMatchObject({ state: 'confirmed', libraryMature: true });
+    expect(typeof features.loopScore).toBe('number');
+    expect(typeof features.speechProbability).toBe('number');
   });
 
   it('does not confirm before the library is mature (an unheard announcement)', () => {

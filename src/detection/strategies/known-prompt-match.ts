@@ -23,6 +23,10 @@ export class KnownPromptStrategy {
     this.prompt = this.matcher.score >= this.threshold ? this.prompts.promptAt(this.matcher.bestPosition) : undefined;
   }
 
+  get score(): number {
+    return this.matcher.score;
+  }
+
   get voiceCheck(): boolean {
     return this.prompt?.kind === 'voice-check';
   }

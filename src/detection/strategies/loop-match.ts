@@ -25,14 +25,18 @@ const PENDING_LIMIT = 30 * 50 * 36;
 const MATURE_AFTER_FRAMES = 150;
 /** After a match, this many frames still count as loop audio: a recording does not turn into a person mid-sentence. */
 const TAINT_FRAMES = 40;
+/** A tracked match (see `tracking`) holds while both its scores stay at or above this. */
+const SUSTAIN_SCORE = 0.08;
 
 export class LoopMatchStrategy {
   private readonly matcher = new OffsetMatcher();
-  private readonly source: number;
+  /** This line's source number in the library (a shadow detector shares its live detector's). */
+  readonly source: number;
   private readonly base: number;
   private readonly minRepeatFrames: number;
-  private readonly pendingHashes = new Int32Array(PENDING_LIMIT);
-  private readonly pendingPositions = new Float64Array(PENDING_LIMIT);
+  // Grown on demand (most lines are never suspected): up to PENDING_LIMIT entries.
+  private pendingHashes = new Int32Array(0);
+  private pendingPositions = new Float64Array(0);
   private pendingCount = 0;
   private readonly phaseStreams: FingerprintStream[];
   private readonly history = new Int16Array(320);
@@ -46,18 +50,20 @@ export class LoopMatchStrategy {
     minRepeatSeconds: number,
     private readonly learn: boolean,
     silenceRms: number,
+    source?: number,
   ) {
-    this.source = library.registerLine();
+    this.source = source ?? library.registerLine();
     this.base = this.source * SOURCE_SPAN;
     this.minRepeatFrames = Math.round(minRepeatSeconds * 50);
     this.phaseStreams = LEARN_PHASES.slice(1).map(() => new FingerprintStream(silenceRms));
   }
 
-  private readonly accept = (_position: number, offset: number): boolean =>
-    offset <= -this.minRepeatFrames || offset >= this.minRepeatFrames;
-
   get score(): number {
     return this.matcher.score;
+  }
+
+  get fastScore(): number {
+    return this.matcher.fastScore;
   }
 
   get matched(): boolean {
@@ -70,7 +76,7 @@ export class LoopMatchStrategy {
    */
   update(pcm: Int16Array, hasher: LandmarkHasher, mode: 'learn' | 'hold' | 'ignore', speechLike: boolean): void {
     const { hashes, anchors, count } = hasher;
-    this.matcher.update(this.library.index, hashes, anchors, count, this.base, this.accept);
+    this.matcher.update(this.library.index, hashes, anchors, count, this.base, this.minRepeatFrames);
     this.selfRepeat = this.matched && sourceOf(this.matcher.bestPosition) === this.source;
     // Recorded speech heard again on this very line, for a sustained second: the loop has come round.
     this.repeatRun = this.matched && speechLike && this.selfRepeat ? this.repeatRun + 1 : 0;
@@ -79,18 +85,24 @@ export class LoopMatchStrategy {
     // speech counts at once (that is what a pickup sounds like).
     if (this.matched && speechLike) this.framesSinceMatch = 0;
     else this.framesSinceMatch++;
-    if (!this.learn || mode === 'ignore' || this.matched) return;
+    // A loop that was matched stays loop audio while it keeps lining up at the same offset, even weakly (a sung
+    // line over the music, a noisy passage): a pickup breaks the offset within a few frames.
+    if (this.matched) this.tracking = true;
+    else if (this.matcher.fastScore < SUSTAIN_SCORE || this.matcher.score < SUSTAIN_SCORE) this.tracking = false;
+    if (!this.learn || mode === 'ignore' || this.matched || this.tracking) return;
     this.feedPhases(pcm);
     this.keep(hasher, mode);
     for (const stream of this.phaseStreams) this.keep(stream.hasher, mode);
   }
 
   private repeatRun = 0;
+  /** Matched, and still lining up (fast score >= SUSTAIN_SCORE) since. */
+  private tracking = false;
   private framesSinceMatch = Number.POSITIVE_INFINITY;
 
   /** Matched now or moments ago: treat as loop audio. */
   get loopAudio(): boolean {
-    return this.matched || this.framesSinceMatch < TAINT_FRAMES;
+    return this.matched || this.tracking || this.framesSinceMatch < TAINT_FRAMES;
   }
 
   /** Runs the shifted analyses: phase d sees the last d samples of the previous frame and the rest of this one. */
@@ -111,11 +123,22 @@ export class LoopMatchStrategy {
       const position = this.base + (anchors[i] as number);
       if (mode === 'learn') this.library.learn(hashes[i] as number, position);
       else if (this.pendingCount < PENDING_LIMIT) {
+        if (this.pendingCount === this.pendingHashes.length) this.growPending();
         this.pendingHashes[this.pendingCount] = hashes[i] as number;
         this.pendingPositions[this.pendingCount] = position;
         this.pendingCount++;
       }
     }
+  }
+
+  private growPending(): void {
+    const size = Math.min(PENDING_LIMIT, Math.max(1024, this.pendingHashes.length * 2));
+    const hashes = new Int32Array(size);
+    hashes.set(this.pendingHashes);
+    const positions = new Float64Array(size);
+    positions.set(this.pendingPositions);
+    this.pendingHashes = hashes;
+    this.pendingPositions = positions;
   }
 
   /** The suspicion cleared: what was kept aside was loop audio after all. */
@@ -137,6 +160,8 @@ export class LoopMatchStrategy {
       confidence: round(1 - Math.min(1, this.matcher.score / Math.max(1e-6, this.matchThreshold))),
       inputs: {
         score: round(this.matcher.score),
+        fastScore: round(this.matcher.fastScore),
+        tracking: this.tracking,
         threshold: this.matchThreshold,
         selfRepeat: this.selfRepeat,
         libraryMature: this.library.mature,
