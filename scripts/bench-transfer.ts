@@ -33,7 +33,7 @@ import { RingCentralTelephony } from '../src/telephony/ringcentral-telephony.ts'
 import { RedisRateBudget } from '../src/telephony/redis-rate-budget.ts';
 import { RINGCENTRAL_DEFAULT_POLICY } from '../src/telephony/rate-budget-policy.ts';
 import { HuntEngine } from '../src/engine/hunt-engine.ts';
-import { startEngineThread } from '../src/engine/engine-thread.ts';
+import { startEngineThreads } from '../src/engine/engine-thread.ts';
 import { readExtensions, syncDevices, syncDirectory } from '../src/engine/extension-directory.ts';
 import type { HuntExtension } from '../src/engine/extension-directory.ts';
 import { JobRequestError } from '../src/engine/job-commands.ts';
@@ -216,9 +216,10 @@ async function startRig(o: BenchOptions, hooks: { onDecision: Hook; onTransferSe
   await syncDevices(telephony, redis, log);
   await redis.hset(globalKeys.destinations, QUICK_IVR_DESTINATION.id, JSON.stringify(QUICK_IVR_DESTINATION));
 
-  // As `serve` runs it: hunts in the engine thread, commands and webhooks on this (main) thread.
+  // As `serve` runs it: hunts in the engine thread(s), commands and webhooks on this (main) thread.
   const engine = new HuntEngine({ redisUrl, redis, telephony, pool: new RedisExtensionPool(redis), log, runWorkers: false });
-  const threads = Array.from({ length: o.threads }, () => startEngineThread(
+  const threads = startEngineThreads(
+    o.threads,
     {
       redisUrl,
       credentials: { server: sim.url, clientId: TEST_CREDENTIALS.clientId, clientSecret: TEST_CREDENTIALS.clientSecret, jwt: TEST_CREDENTIALS.jwt },
@@ -236,8 +237,8 @@ async function startRig(o: BenchOptions, hooks: { onDecision: Hook; onTransferSe
         (message.kind === 'decision' ? hooks.onDecision : hooks.onTransferSent)(message.jobId, message.callId, at);
       },
     },
-  ));
-  await Promise.all(threads.map((t) => t.ready));
+  );
+  await threads.ready;
   const verificationToken = 'bench-transfer-token';
   const app = createApp({ connectionStatus: () => Promise.resolve({ mode: 'demo', server: sim.url, connected: true }), webhooks: { redis, verificationToken, log } });
   let server: ReturnType<typeof serve> | undefined;
@@ -262,7 +263,7 @@ async function startRig(o: BenchOptions, hooks: { onDecision: Hook; onTransferSe
     subscriptionStatus: async () => (await telephony.getSubscription(subscription.id))?.status ?? 'gone',
     receiverMs,
     async close() {
-      await Promise.all(threads.map((t) => t.close()));
+      await threads.close();
       await engine.close();
       await keeper.stop();
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));

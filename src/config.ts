@@ -41,6 +41,11 @@ const schema = z.object({
    * line, keys the IVR, hangs up without REST quota); `call-out` = REST RingOut-style call-out.
    */
   LINE_MODE: z.enum(['softphone', 'call-out'], { error: 'must be softphone or call-out' }).default('softphone'),
+  /**
+   * Hunt engine threads in this instance (1–8). Hunts spread over them as over instances; more than one helps an
+   * instance with spare cores that runs many large hunts at once (docs/benchmarks.md, bench:transfer).
+   */
+  HUNT_THREADS: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be >= 1').max(8, 'must be <= 8').default(1),
   /** Codec softphone lines offer: PCMU/8000 (no decoding cost) or OPUS/16000. */
   SIP_CODEC: z.enum(['PCMU/8000', 'OPUS/16000'], { error: 'must be PCMU/8000 or OPUS/16000' }).default('PCMU/8000'),
   /**

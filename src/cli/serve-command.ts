@@ -21,10 +21,11 @@ import { RedisRateBudget } from '../telephony/redis-rate-budget.ts';
 import { closeRedis, createRedis } from '../store/redis-client.ts';
 import { RedisExtensionPool } from '../store/redis-extension-pool.ts';
 import { HuntEngine } from '../engine/hunt-engine.ts';
-import { startEngineThread } from '../engine/engine-thread.ts';
+import { startEngineThreads } from '../engine/engine-thread.ts';
 import { syncDevices, syncDirectory } from '../engine/extension-directory.ts';
 import { WEBHOOK_PATH } from '../web/webhook-receiver.ts';
 import { WebhookSubscriptionKeeper } from '../web/webhook-subscription-keeper.ts';
+import { JobLiveFeed } from '../web/job-live-feed.ts';
 
 export async function runServe(config: Config): Promise<void> {
   const log = createLogger(config.LOG_LEVEL);
@@ -56,7 +57,8 @@ export async function runServe(config: Config): Promise<void> {
   // Hunts run in a thread of their own, so webhooks and pages are answered promptly however busy they are;
   // this thread only sends them commands (through Redis, as another instance would).
   const engine = new HuntEngine({ redisUrl: config.REDIS_URL, redis, telephony, pool: new RedisExtensionPool(redis), log: log.child({ part: 'engine' }), runWorkers: false, lineMode: config.LINE_MODE });
-  const engineThread = startEngineThread(
+  const engineThread = startEngineThreads(
+    config.HUNT_THREADS,
     {
       redisUrl: config.REDIS_URL,
       credentials,
@@ -79,10 +81,13 @@ export async function runServe(config: Config): Promise<void> {
   );
   await engineThread.ready;
 
+  // Live job boards on this instance hear every engine step through one Redis subscriber connection.
+  const feed = new JobLiveFeed(redis);
   const app = createApp({
     connectionStatus: connectionProbe({ mode: config.demoMode ? 'demo' : 'live', server: credentials.server, ...(simulator ? { simulatorUrl: simulator.url } : {}) }, connect),
     webhooks: { redis, verificationToken, log: log.child({ part: 'webhooks' }) },
     jobs: engine.commands,
+    dashboard: { redis, feed, lineMode: config.LINE_MODE },
     ...(apiToken ? { apiToken } : {}),
     log,
   });
@@ -107,7 +112,12 @@ export async function runServe(config: Config): Promise<void> {
     await keeper?.stop();
     await engineThread.close();
     await engine.close();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await feed.close();
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      // Live boards hold SSE streams open for good: end them, or closing would wait for every viewer to leave.
+      if ('closeAllConnections' in server) server.closeAllConnections();
+    });
     await simulator?.close();
     await closeRedis(redis);
   });

@@ -99,6 +99,21 @@ export function startEngineThread(input: EngineThreadInput, options: { log: Logg
 }
 
 /**
+ * Several engine threads (HUNT_THREADS): hunts and dials spread over them through BullMQ exactly as over several
+ * instances, so one hunt's burst of work (a hand-off hangs up 69 lines) never queues another hunt's decision
+ * behind it on the same event loop. Ready when all are; closes all.
+ */
+export function startEngineThreads(count: number, input: EngineThreadInput, options: Parameters<typeof startEngineThread>[1]): EngineThread {
+  const threads = Array.from({ length: Math.max(1, count) }, () => startEngineThread(input, options));
+  return {
+    ready: Promise.all(threads.map((thread) => thread.ready)).then(() => undefined),
+    close: async () => {
+      await Promise.all(threads.map((thread) => thread.close()));
+    },
+  };
+}
+
+/**
  * The thread runs TypeScript like the main thread does: tsx's loader is per thread, so register it before
  * importing the entry module.
  */

@@ -11,6 +11,7 @@ import { jobKeys } from './redis-keys.ts';
 
 const LOCK_MS = 10_000;
 
+
 export class WinnerLock {
   private readonly redlock: Redlock;
   /** Jobs whose section this holder is inside: a nested section (claim → hand-off) reuses the lock. */

@@ -2,6 +2,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import { randomUUID } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { WinnerLock } from '../../src/store/winner-lock.ts';
 
 const redis = new Redis('redis://127.0.0.1:6379');
@@ -49,4 +54,30 @@ describe('winner lock (Redlock, efficiency only)', () => {
     });
     expect(ran).toBe(true);
   });
+
+  it('takes the lock under tsx, as `serve` runs the engine (not only under the test runner)', () => {
+    // tsx once loaded redlock's declaration file instead of the library (tsconfig paths), so acquire was missing.
+    const dir = mkdtempSync(join(tmpdir(), 'hh-winner-lock-'));
+    const script = join(dir, 'probe.mts');
+    const module = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+    writeFileSync(
+      script,
+      `import { createRedis } from ${JSON.stringify(module('../../src/store/redis-client.ts'))};
+import { WinnerLock } from ${JSON.stringify(module('../../src/store/winner-lock.ts'))};
+const redis = createRedis('redis://127.0.0.1:6379', { name: 'winner-lock-probe' });
+let warnings = 0;
+const log = { warn: () => void (warnings += 1) };
+const result = await new WinnerLock(redis, log as never).around('probe-${randomUUID()}', async () => 'inside');
+redis.disconnect();
+console.log(JSON.stringify({ result, warnings }));
+`,
+    );
+    try {
+      const run = spawnSync(process.execPath, ['--import', 'tsx', script], { cwd: fileURLToPath(new URL('../..', import.meta.url)), encoding: 'utf8', timeout: 30_000 });
+      expect(run.stderr).toBe('');
+      expect(JSON.parse(run.stdout.trim())).toEqual({ result: 'inside', warnings: 0 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 40_000);
 });

@@ -15,7 +15,7 @@ import type { Telephony } from '../../src/telephony/telephony-port.ts';
 import { InMemoryRateBudget } from '../../src/telephony/in-memory-rate-budget.ts';
 import type { RateBudget } from '../../src/telephony/rate-budget.ts';
 import { RedisExtensionPool } from '../../src/store/redis-extension-pool.ts';
-import { startEngineThread } from '../../src/engine/engine-thread.ts';
+import { startEngineThreads } from '../../src/engine/engine-thread.ts';
 import { CallAudioHub } from '../../src/media/call-audio.ts';
 import { SoftphoneTelephony } from '../../src/telephony/softphone/softphone-telephony.ts';
 import { HuntEngine } from '../../src/engine/hunt-engine.ts';
@@ -74,6 +74,8 @@ export async function startEngineHarness(options: {
   lineMode?: 'softphone' | 'call-out';
   /** Run the hunts in the engine thread `serve` uses (its own logins, Redis connection and rate budget). */
   engineInThread?: boolean;
+  /** With `engineInThread`: how many engine threads (HUNT_THREADS). */
+  engineThreads?: number;
   /** Options for every engine the harness starts. */
   engineOptions?: Partial<HuntEngineOptions>;
   /** Softphone lines: run live-agent detection on what they hear, as the engine thread of `serve` does. */
@@ -128,7 +130,8 @@ export async function startEngineHarness(options: {
   const engine = commandsOnly ? new HuntEngine({ redisUrl, redis, telephony, pool: new RedisExtensionPool(redis), log, runWorkers: false, ...(options.lineMode ? { lineMode: options.lineMode } : {}) }) : startEngine();
   if (commandsOnly) engines.push(engine);
   const thread = options.engineInThread
-    ? startEngineThread(
+    ? startEngineThreads(
+        options.engineThreads ?? 1,
         {
           redisUrl,
           credentials: { server: sim.url, clientId: TEST_CREDENTIALS.clientId, clientSecret: TEST_CREDENTIALS.clientSecret, jwt: jwts.join(',') },
