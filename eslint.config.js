@@ -31,4 +31,10 @@ export default tseslint.config(
       '@typescript-eslint/require-await': 'off',
     },
   },
+  {
+    // Dashboard scripts run in the browser as plain scripts (no build step, no inline scripts).
+    files: ['src/web/static/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: { ...tseslint.configs.disableTypeChecked.languageOptions, sourceType: 'script', globals: { window: 'readonly', document: 'readonly', Notification: 'readonly', setInterval: 'readonly' } },
+  },
 );

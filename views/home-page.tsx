@@ -16,7 +16,7 @@ export interface ConnectionStatus {
 export function HomePage(props: { status: ConnectionStatus }) {
   const { status } = props;
   return (
-    <Layout title="Home">
+    <Layout title="Home" section="home">
       <h1>IRS Hold Hunter</h1>
       <p>
         Places many calls to the IRS Practitioner Priority Service at once, holds on every line, and hands the first

@@ -1,7 +1,15 @@
 /** The page shell every dashboard view shares: vendored htmx (no CDN), one stylesheet, skip link for keyboards. */
 import type { Child } from 'hono/jsx';
 
-export function Layout(props: { title: string; children: Child }) {
+export type NavSection = 'home' | 'new' | 'jobs';
+
+const NAV: { id: NavSection; href: string; label: string }[] = [
+  { id: 'home', href: '/', label: 'Home' },
+  { id: 'new', href: '/hunts/new', label: 'Start a hunt' },
+  { id: 'jobs', href: '/jobs', label: 'Jobs' },
+];
+
+export function Layout(props: { title: string; section?: NavSection; children: Child }) {
   return (
     <html lang="en">
       <head>
@@ -11,11 +19,23 @@ export function Layout(props: { title: string; children: Child }) {
         <link rel="stylesheet" href="/static/app.css" />
         <script src="/static/htmx.min.js" defer></script>
         <script src="/static/htmx-ext-sse.js" defer></script>
+        <script src="/static/dashboard.js" defer></script>
       </head>
       <body>
         <a class="skip" href="#main">Skip to content</a>
         <header class="top">
           <strong>IRS Hold Hunter</strong>
+          <nav aria-label="Main">
+            <ul>
+              {NAV.map((item) => (
+                <li>
+                  <a href={item.href} aria-current={props.section === item.id ? 'page' : undefined}>
+                    {item.label}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          </nav>
         </header>
         <main id="main">{props.children}</main>
       </body>

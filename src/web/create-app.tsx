@@ -1,6 +1,7 @@
 /**
  * The product's HTTP app: dashboard pages, static assets and health; with its dependencies given, also the
- * RingCentral webhook receiver and the JSON API under `/api/v1` (behind the bearer token).
+ * RingCentral webhook receiver, the JSON API under `/api/v1` (behind the bearer token) and the operator dashboard
+ * (behind `dashboardAuth`).
  */
 import { Hono } from 'hono';
 import type { Redis } from 'ioredis';
@@ -15,6 +16,11 @@ import { destinationApi } from './destination-api.ts';
 import { detectionSettingsApi } from './detection-settings-api.ts';
 import { loadStaticAssets } from './static-assets.ts';
 import { webhookRoutes } from './webhook-receiver.ts';
+import { dashboardAuth } from './dashboard-auth.ts';
+import type { DashboardVariables } from './dashboard-auth.ts';
+import { dashboardRoutes } from './dashboard-routes.tsx';
+import type { JobLiveFeed } from './job-live-feed.ts';
+import type { LineMode } from './dial-estimate.ts';
 
 export interface AppDeps {
   connectionStatus: () => Promise<ConnectionStatus>;
@@ -26,11 +32,19 @@ export interface AppDeps {
   apiToken?: string;
   /** Where the API logs unexpected failures. */
   log?: Logger;
+  /** Mounts the operator dashboard (start a hunt, live job board, jobs list); needs `jobs`. */
+  dashboard?: { redis: Redis; feed: JobLiveFeed; lineMode: LineMode; heartbeatMs?: number };
 }
 
+/** Paths that are not dashboard pages (machines call them, or they are public assets). */
+const NOT_DASHBOARD = /^\/(api\/|webhooks\/|static\/|healthz$)/;
+
 export function createApp(deps: AppDeps): Hono {
-  const app = new Hono();
+  const app = new Hono<{ Variables: DashboardVariables }>();
   const assets = loadStaticAssets();
+  // The one place every dashboard page passes through (users and roles plug in here later).
+  const auth = dashboardAuth();
+  app.use('*', async (c, next) => (NOT_DASHBOARD.test(c.req.path) ? next() : auth(c as Parameters<typeof auth>[0], next)));
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
 
@@ -54,7 +68,10 @@ export function createApp(deps: AppDeps): Hono {
     }
     // Mount further API parts above this line: anything else under the API answers 404 in the API's shape.
     app.all('/api/v1/*', (c) => apiError(c, 404, 'not_found', `No API route ${c.req.method} ${c.req.path}.`));
+    if (deps.dashboard) {
+      app.route('/', dashboardRoutes({ jobs: deps.jobs, ...deps.dashboard, ...(log ? { log } : {}) }));
+    }
   }
 
-  return app;
+  return app as unknown as Hono;
 }

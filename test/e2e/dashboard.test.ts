@@ -1,0 +1,169 @@
+/**
+ * The operator dashboard in real Chromium against `hold-hunter serve` in demo mode (the embedded simulator's
+ * `fast-agent` line): start a hunt from the form, watch the live board, confirm a line by hand and see the
+ * transferred banner; the line's timeline; the jobs list and its CSV; and a 70-line board kept live in two
+ * browsers connected to two app instances that share Redis. Screenshots go to test-artifacts/dashboard/.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { Redis } from 'ioredis';
+import { spawnApp } from '../support/spawn-app.ts';
+import type { SpawnedApp } from '../support/spawn-app.ts';
+import { launchChromium } from '../support/chromium.ts';
+import { eventually } from '../support/eventually.ts';
+import { axeViolations, screenshot, simulatorUrl, syncDirectoryFrom } from '../support/dashboard-browser.ts';
+
+/** Redis db 4 is this suite's (see the brief of issue 6); it is flushed first. */
+const REDIS_URL = 'redis://127.0.0.1:6379/4';
+const ENV = { REDIS_URL, SIM_SCENARIO: 'fast-agent', API_TOKEN: 'dashboard-test-token' };
+
+let app: SpawnedApp;
+let browser: Browser;
+let redis: Redis;
+const spawned: SpawnedApp[] = [];
+
+beforeAll(async () => {
+  redis = new Redis(REDIS_URL);
+  await redis.flushdb();
+  app = await spawnApp(ENV, 30_000);
+  spawned.push(app);
+  // Wait for the app's own first directory pass, then fill in every device at once (the app's pass is paced).
+  await eventually(async () => (await redis.hlen('hh:extensions')) > 0, 20_000, 'the first directory sync');
+  await syncDirectoryFrom(simulatorUrl(app.output()), REDIS_URL);
+  browser = await launchChromium(chromium);
+}, 90_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await Promise.all(spawned.map((a) => a.stop()));
+  redis?.disconnect();
+});
+
+async function expectAccessible(page: Page): Promise<void> {
+  const violations = await axeViolations(page);
+  expect(violations, JSON.stringify(violations, null, 2)).toEqual([]);
+}
+
+describe('the operator dashboard in demo mode', () => {
+  let jobUrl = '';
+  let winnerLine = '';
+
+  it('starts a hunt from the form: field errors first, then the live board up to the transferred banner', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${app.url}/hunts/new`);
+    await expect.poll(() => page.title()).toContain('Start a hunt');
+    await expect.poll(() => page.locator('#destinationId option:checked').innerText()).toContain('IRS Practitioner Priority Service');
+    // The dial-time estimate follows the number of lines (htmx GET /hunts/estimate).
+    await page.fill('#lines', '40');
+    await expect.poll(() => page.locator('#dial-estimate').innerText()).toContain('Dialling 40 lines takes about 3.9 s');
+    await expectAccessible(page);
+    await screenshot(page, '01-start-form');
+
+    // Server-side validation with the API's schema, the error next to the field.
+    await page.fill('#lines', '0');
+    await page.fill('#deadlineMinutes', '9999');
+    await page.click('button[type=submit]');
+    await expect.poll(() => page.locator('#lines-error').innerText()).toBe('Lines must be at least 1');
+    expect(await page.getAttribute('#lines', 'aria-invalid')).toBe('true');
+    expect(await page.getAttribute('#lines', 'aria-describedby')).toContain('lines-error');
+    expect(await page.locator('#deadlineMinutes-error').innerText()).toContain('at most 720 minutes');
+    await expectAccessible(page);
+    await screenshot(page, '02-start-form-errors');
+
+    await page.fill('#lines', '2');
+    await page.fill('#deadlineMinutes', '30');
+    await page.click('button[type=submit]');
+    await page.waitForURL(/\/jobs\/job-[a-z0-9-]+$/);
+    jobUrl = page.url();
+    await expect.poll(() => page.locator('#live-status').innerText(), { timeout: 10_000 }).toContain('Live');
+    await expect.poll(() => page.locator('tr.line').count(), { timeout: 15_000 }).toBe(2);
+
+    // A line past dialling can be confirmed by hand (the IVR or hold): the operator's click wins.
+    const answered = page.locator('tr.line[data-status="ivr"], tr.line[data-status="holding"], tr.line[data-status="suspected-live"]').first();
+    await answered.waitFor({ timeout: 45_000 });
+    await screenshot(page, '03-board-live');
+    winnerLine = ((await answered.getAttribute('id')) ?? '').replace(/^line-/, '');
+    await page.click(`#confirm-${winnerLine}`);
+    await expect.poll(() => page.locator('#winner-banner').innerText().catch(() => ''), { timeout: 60_000 }).toContain('Transferred: line');
+    await expect.poll(() => page.locator(`#line-${winnerLine}`).getAttribute('data-status')).toBe('transferred');
+    await expect.poll(() => page.locator('#job-status').innerText(), { timeout: 30_000 }).toBe('Completed');
+    expect(await page.locator('#event-log li').count()).toBeGreaterThan(4);
+    await expectAccessible(page);
+    await screenshot(page, '04-board-transferred');
+
+    // Tablet width: the board still fits and its actions stay reachable.
+    await page.setViewportSize({ width: 820, height: 1100 });
+    await screenshot(page, '05-board-tablet');
+    await page.close();
+  }, 180_000);
+
+  it("shows the winning line's path through its statechart", async () => {
+    const page = await browser.newPage();
+    await page.goto(jobUrl);
+    await page.click(`#line-${winnerLine} th a`);
+    await expect.poll(() => page.locator('h1').innerText()).toContain(winnerLine);
+    const path = await page.locator('section[aria-labelledby="path-heading"] tbody').innerText();
+    for (const state of ['dialing', 'transferring', 'transferred']) expect(path).toContain(state);
+    await expectAccessible(page);
+    await screenshot(page, '06-call-timeline');
+    await page.close();
+  }, 60_000);
+
+  it('lists the job with its outcome, filters it, and exports CSV', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${app.url}/jobs`);
+    const jobId = jobUrl.split('/').pop() ?? '';
+    const row = page.locator('#jobs-table tbody tr', { hasText: jobId });
+    await expect.poll(() => row.innerText()).toContain('transferred');
+    expect(await row.innerText()).toContain('operator');
+    await expectAccessible(page);
+    await screenshot(page, '07-jobs');
+    await page.fill('#q', 'no-such-job');
+    await expect.poll(() => page.locator('#jobs-table').innerText()).toContain('No job matches');
+    await page.fill('#q', jobId.slice(-6));
+    await expect.poll(() => page.locator('#jobs-table tbody tr').count()).toBe(1);
+    const csv = await (await page.request.get(`${app.url}/jobs.csv?q=${jobId}`)).text();
+    expect(csv.split('\r\n')[0]).toBe('job_id,started_at_utc,destination,status,outcome,time_to_agent_seconds,lines,dials,started_by');
+    expect(csv).toContain(`"${jobId}"`);
+    expect(csv).toContain('"transferred"');
+    await page.close();
+  }, 60_000);
+});
+
+describe('a 70-line hunt watched through two app instances', () => {
+  it('keeps both boards live and lets either instance cancel it', async () => {
+    const a = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await a.goto(`${app.url}/hunts/new`);
+    await expect.poll(() => a.locator('#lines-hint').innerText()).toMatch(/^(7\d|[89]\d) extensions are free/);
+    await a.fill('#lines', '70');
+    await a.click('button[type=submit]');
+    await a.waitForURL(/\/jobs\/job-/);
+    const path = new URL(a.url()).pathname;
+    await expect.poll(() => a.locator('tr.line').count(), { timeout: 30_000 }).toBe(70);
+
+    // A second instance on the same Redis (its own simulator; the job stays with the first instance's engine).
+    const second = await spawnApp(ENV, 30_000);
+    spawned.push(second);
+    const b = await browser.newPage({ viewport: { width: 1024, height: 1000 } });
+    await b.goto(`${second.url}${path}`);
+    await expect.poll(() => b.locator('#live-status').innerText(), { timeout: 10_000 }).toContain('Live');
+    expect(await b.locator('tr.line').count()).toBe(70);
+
+    // Both boards follow the engine: lines leave dialling and reach the IVR on each page, pushed over SSE.
+    const past = (page: Page) => page.locator('tr.line[data-status="ivr"], tr.line[data-status="holding"]').count();
+    const before = await past(b);
+    await expect.poll(() => past(b), { timeout: 60_000 }).toBeGreaterThan(Math.max(before, 30));
+    await expect.poll(() => past(a), { timeout: 10_000 }).toBeGreaterThan(30);
+    await screenshot(a, '08-seventy-lines-instance-a');
+    await screenshot(b, '09-seventy-lines-instance-b');
+
+    // Cancel from the second instance: both boards end as cancelled.
+    b.once('dialog', (dialog) => void dialog.accept());
+    await b.click('#cancel-job');
+    for (const page of [a, b]) await expect.poll(() => page.locator('#job-status').innerText(), { timeout: 60_000 }).toBe('Cancelled');
+    await screenshot(b, '10-seventy-lines-cancelled');
+    await a.close();
+    await b.close();
+  }, 240_000);
+});

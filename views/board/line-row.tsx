@@ -1,0 +1,81 @@
+/** One line of the live board: state, time in it, time on hold, confidence, latest events and the one-click actions. */
+import type { CallView, JobView } from '../../src/engine/hunt-types.ts';
+import type { HistoryEntry } from '../../src/engine/job-history.ts';
+import { CALL_STATUS_LABEL, callEnded, canConfirm, FINAL_JOB, holdEnd } from './call-status.ts';
+import { clockTime, Elapsed } from './clock.tsx';
+import { describeEntry } from './history-item.tsx';
+import { Swimlane } from './swimlane.tsx';
+
+export function LineRow(props: { job: JobView; call: CallView; index: number; recent: HistoryEntry[]; now: number; laneEnd: number }) {
+  const { job, call, now } = props;
+  const base = `/jobs/${encodeURIComponent(job.id)}/calls/${encodeURIComponent(call.callId)}`;
+  const live = !FINAL_JOB.has(job.status) && !callEnded(call.status);
+  const winner = job.winnerCallId === call.callId;
+  const needsOperator = call.status === 'suspected-live' || job.alerts.some((a) => a.callId === call.callId);
+  const entered = call.since[call.status];
+  const confidence = call.confidence === undefined ? undefined : Math.round(call.confidence * 100);
+  return (
+    <tr id={`line-${call.callId}`} class={`line st-row-${call.status}${winner ? ' winner' : ''}${needsOperator ? ' needs-operator' : ''}`} data-status={call.status}>
+      <th scope="row">
+        <a href={base}>{`Line ${props.index + 1}`}</a>
+        <span class="muted small">{` ${call.callId}${call.attempt > 1 ? ` · try ${call.attempt}` : ''}`}</span>
+      </th>
+      <td>{call.extensionId ?? <span class="muted">—</span>}</td>
+      <td>
+        <span class={`badge st-${call.status}`}>{CALL_STATUS_LABEL[call.status]}</span>
+        {call.endReason ? <span class="muted small">{` ${call.endReason}`}</span> : null}
+      </td>
+      <td>
+        <Elapsed since={entered} until={callEnded(call.status) ? entered : undefined} now={now} />
+      </td>
+      <td>
+        <Elapsed since={call.since.holding} until={holdEnd(call)} now={now} />
+      </td>
+      <td>
+        {confidence === undefined ? (
+          <span class="muted">—</span>
+        ) : (
+          <>
+            <meter min="0" max="100" low={30} high={60} optimum={100} value={confidence} aria-label={`Detection confidence ${confidence}%`}></meter>
+            {` ${confidence}%`}
+          </>
+        )}
+      </td>
+      <td class="lane-cell">
+        <Swimlane call={call} start={job.spec.createdAt} end={props.laneEnd} />
+      </td>
+      <td class="recent">
+        <ul>
+          {props.recent.map((e) => (
+            <li>{`${clockTime(e.at)} ${describeEntry(e).replace(/^Line \S+: /, '')}`}</li>
+          ))}
+        </ul>
+      </td>
+      <td class="actions">
+        {live ? (
+          <>
+            {canConfirm(call.status) ? (
+              <form method="post" action={`${base}/confirm`} hx-post={`${base}/confirm`} hx-swap="none">
+                <button id={`confirm-${call.callId}`} type="submit" aria-label={`Confirm live: line ${props.index + 1}`} class={needsOperator ? 'primary' : ''}>
+                  Confirm live
+                </button>
+              </form>
+            ) : null}
+            {canConfirm(call.status) ? (
+              <form method="post" action={`${base}/transfer-now`} hx-post={`${base}/transfer-now`} hx-swap="none">
+                <button id={`transfer-${call.callId}`} type="submit" aria-label={`Transfer now: line ${props.index + 1}`}>
+                  Transfer now
+                </button>
+              </form>
+            ) : null}
+            <form method="post" action={`${base}/hangup`} hx-post={`${base}/hangup`} hx-swap="none" hx-confirm={`Hang up line ${props.index + 1}?`}>
+              <button id={`hangup-${call.callId}`} type="submit" aria-label={`Hang up: line ${props.index + 1}`} class="danger">
+                Hang up
+              </button>
+            </form>
+          </>
+        ) : null}
+      </td>
+    </tr>
+  );
+}
