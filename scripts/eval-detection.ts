@@ -185,6 +185,9 @@ interface LineRun {
   negativeFrames: number;
   falseAtMin?: number;
   falseWhat?: string;
+  /** Diagnostics (EVAL_DIAG): frames after onset when speech was first seen and loop audio last seen. */
+  firstSpeech?: number;
+  lastLoop?: number;
 }
 
 const results = { lines: 0, negativeFrames: 0, falseConfirms: [] as string[], agents: 0, hits: 0, latencies: [] as number[], misses: [] as string[], suspectedClears: 0, byKind: {} as Record<string, [number, number]> };
@@ -251,6 +254,11 @@ for (let d = 0; d < DESTINATIONS; d++) {
           }
         }
         const decisions = run.detector.pushFrame(frameBuf, tMs);
+        if (DIAG && f >= agentStart) {
+          const x = run.detector as unknown as { loop: { loopAudio: boolean }; speech: { probability: number } };
+          if (x.speech.probability >= 0.5) run.firstSpeech ??= f - agentStart;
+          if (x.loop.loopAudio) run.lastLoop = f - agentStart;
+        }
         if (DIAG) {
           const x = run.detector as unknown as { loop: { score: number }; speech: { probability: number } };
           if (x.speech.probability >= 0.5) {
@@ -291,11 +299,18 @@ for (let d = 0; d < DESTINATIONS; d++) {
           results.hits++;
           k[1]++;
           results.latencies.push(run.latency as number);
+          if (DIAG) console.log(`    hit ${tag} ${run.agent.kind}: ${run.latency?.toFixed(2)} s, speech from ${((run.firstSpeech ?? -1) * 0.02).toFixed(2)} s, loop audio until ${((run.lastLoop ?? -1) * 0.02).toFixed(2)} s`);
         } else results.misses.push(`${tag} ${run.agent.kind}`);
       }
     }
     await library.save(store, `d${d}`);
-    process.stdout.write(`destination ${d + 1}/${DESTINATIONS} ${job}: library ${library.size} hashes, mature ${library.mature}\n`);
+    let full = 0;
+    let distinct = 0;
+    if (DIAG) for (const [, list] of library.index.entries()) {
+      distinct++;
+      if (list.length >= 48) full++;
+    }
+    process.stdout.write(`destination ${d + 1}/${DESTINATIONS} ${job}: library ${library.size} hashes, mature ${library.mature}${DIAG ? `, ${distinct} distinct, ${full} full` : ''}\n`);
   }
 }
 

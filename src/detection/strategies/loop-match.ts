@@ -25,6 +25,8 @@ const PENDING_LIMIT = 30 * 50 * 36;
 const MATURE_AFTER_FRAMES = 150;
 /** After a match, this many frames still count as loop audio: a recording does not turn into a person mid-sentence. */
 const TAINT_FRAMES = 40;
+/** Share of the match threshold the fast score must reach too. */
+const FAST_SHARE = 0.5;
 /** A tracked match (see `tracking`) holds while both its scores stay at or above this. */
 const SUSTAIN_SCORE = 0.08;
 
@@ -66,8 +68,12 @@ export class LoopMatchStrategy {
     return this.matcher.fastScore;
   }
 
+  /**
+   * The recent audio lines up with the library: over the last ~0.5 s (score) and still now (fast score, ~0.1 s),
+   * so a match carried over a pause ends within a few frames of new audio that does not line up.
+   */
   get matched(): boolean {
-    return this.matcher.score >= this.matchThreshold;
+    return this.matcher.score >= this.matchThreshold && this.matcher.fastScore >= this.matchThreshold * FAST_SHARE;
   }
 
   /**
