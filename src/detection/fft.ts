@@ -4,6 +4,47 @@
  * frame costs half a complex FFT of its size. Twiddles, bit-reversal and the Hann window are tables built once;
  * the work buffers are reused, so a call allocates nothing.
  */
+interface Tables {
+  window: Float64Array;
+  cos: Float64Array;
+  sin: Float64Array;
+  splitCos: Float64Array;
+  splitSin: Float64Array;
+  reversed: Uint16Array;
+}
+/** Tables per size, shared by every instance (a detector has several analyzers; a host has many detectors). */
+const TABLES = new Map<number, Tables>();
+
+function tables(size: number): Tables {
+  const cached = TABLES.get(size);
+  if (cached) return cached;
+  const half = size / 2;
+  const window = new Float64Array(size);
+  for (let i = 0; i < size; i++) window[i] = 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / size);
+  const cos = new Float64Array(half / 2);
+  const sin = new Float64Array(half / 2);
+  for (let i = 0; i < half / 2; i++) {
+    cos[i] = Math.cos((2 * Math.PI * i) / half);
+    sin[i] = -Math.sin((2 * Math.PI * i) / half);
+  }
+  const splitCos = new Float64Array(half);
+  const splitSin = new Float64Array(half);
+  for (let k = 0; k < half; k++) {
+    splitCos[k] = Math.cos((2 * Math.PI * k) / size);
+    splitSin[k] = -Math.sin((2 * Math.PI * k) / size);
+  }
+  const reversed = new Uint16Array(half);
+  const bits = Math.log2(half);
+  for (let i = 0; i < half; i++) {
+    let r = 0;
+    for (let b = 0; b < bits; b++) r |= ((i >> b) & 1) << (bits - 1 - b);
+    reversed[i] = r;
+  }
+  const made = { window, cos, sin, splitCos, splitSin, reversed };
+  TABLES.set(size, made);
+  return made;
+}
+
 export class PowerSpectrum {
   readonly size: number;
   readonly bins: number;
@@ -23,27 +64,13 @@ export class PowerSpectrum {
     this.size = size;
     this.bins = size / 2 + 1;
     const half = size / 2;
-    this.window = new Float64Array(size);
-    for (let i = 0; i < size; i++) this.window[i] = 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / size);
-    this.cos = new Float64Array(half / 2);
-    this.sin = new Float64Array(half / 2);
-    for (let i = 0; i < half / 2; i++) {
-      this.cos[i] = Math.cos((2 * Math.PI * i) / half);
-      this.sin[i] = -Math.sin((2 * Math.PI * i) / half);
-    }
-    this.splitCos = new Float64Array(half);
-    this.splitSin = new Float64Array(half);
-    for (let k = 0; k < half; k++) {
-      this.splitCos[k] = Math.cos((2 * Math.PI * k) / size);
-      this.splitSin[k] = -Math.sin((2 * Math.PI * k) / size);
-    }
-    this.reversed = new Uint16Array(half);
-    const bits = Math.log2(half);
-    for (let i = 0; i < half; i++) {
-      let r = 0;
-      for (let b = 0; b < bits; b++) r |= ((i >> b) & 1) << (bits - 1 - b);
-      this.reversed[i] = r;
-    }
+    const t = tables(size);
+    this.window = t.window;
+    this.cos = t.cos;
+    this.sin = t.sin;
+    this.splitCos = t.splitCos;
+    this.splitSin = t.splitSin;
+    this.reversed = t.reversed;
     this.re = new Float64Array(half);
     this.im = new Float64Array(half);
   }

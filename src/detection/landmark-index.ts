@@ -45,7 +45,7 @@ export class LandmarkIndex {
 /** Tracked offset hypotheses per matcher; a true match dominates one of them. */
 const CANDIDATES = 6;
 /** Slots of the per-frame offset tally (open addressing; a frame has at most ~9 hashes x positions per hash). */
-const TALLY_SLOTS = 2048;
+const TALLY_SLOTS = 1024;
 /** Time constant (frames) of the fast score. */
 const FAST_FRAMES = 5;
 

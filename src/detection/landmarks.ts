@@ -27,6 +27,11 @@ export class LandmarkHasher {
   private readonly peakCounts = new Uint8Array(HISTORY);
   private frame = -1;
 
+  /** Index of the last pushed frame (anchors are frame indexes on this count). */
+  get frameIndex(): number {
+    return this.frame;
+  }
+
   /** Adds the frame's peaks (frame index = number of frames pushed before). */
   push(frame: FrameAnalyzer): void {
     this.frame++;

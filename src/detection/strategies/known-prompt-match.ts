@@ -9,7 +9,8 @@ import type { StrategyEvidence } from '../types.ts';
 import { round } from './speech-music.ts';
 
 export class KnownPromptStrategy {
-  private readonly matcher = new OffsetMatcher();
+  /** Made when there are prompts to match. */
+  private matcher: OffsetMatcher | undefined;
   prompt: KnownPrompt | undefined;
 
   constructor(
@@ -19,12 +20,13 @@ export class KnownPromptStrategy {
 
   update(hasher: LandmarkHasher): void {
     if (this.prompts.count === 0) return;
+    this.matcher ??= new OffsetMatcher();
     this.matcher.update(this.prompts.index, hasher.hashes, hasher.anchors, hasher.count, 0);
     this.prompt = this.matcher.score >= this.threshold ? this.prompts.promptAt(this.matcher.bestPosition) : undefined;
   }
 
   get score(): number {
-    return this.matcher.score;
+    return this.matcher?.score ?? 0;
   }
 
   get voiceCheck(): boolean {
@@ -40,7 +42,7 @@ export class KnownPromptStrategy {
       strategy: 'knownPrompts',
       confidence: this.prompt ? 0 : 1,
       inputs: {
-        score: round(this.matcher.score),
+        score: round(this.score),
         threshold: this.threshold,
         prompt: this.prompt?.label ?? '',
         kind: this.prompt?.kind ?? '',

@@ -34,13 +34,15 @@ export class LoopMatchStrategy {
   private readonly matcher = new OffsetMatcher();
   /** This line's source number in the library (a shadow detector shares its live detector's). */
   readonly source: number;
+  private readonly silenceRms: number;
   private readonly base: number;
   private readonly minRepeatFrames: number;
   // Grown on demand (most lines are never suspected): up to PENDING_LIMIT entries.
   private pendingHashes = new Int32Array(0);
   private pendingPositions = new Float64Array(0);
   private pendingCount = 0;
-  private readonly phaseStreams: FingerprintStream[];
+  /** Made on first learning (a shadow or a non-learning detector never needs them). */
+  private phaseStreams: FingerprintStream[] | undefined;
   private readonly history = new Int16Array(320);
   private readonly phaseFrame = new Int16Array(160);
   /** The best match is this line's own earlier audio (a repeat) rather than another line's. */
@@ -57,7 +59,7 @@ export class LoopMatchStrategy {
     this.source = source ?? library.registerLine();
     this.base = this.source * SOURCE_SPAN;
     this.minRepeatFrames = Math.round(minRepeatSeconds * 50);
-    this.phaseStreams = LEARN_PHASES.slice(1).map(() => new FingerprintStream(silenceRms));
+    this.silenceRms = silenceRms;
   }
 
   get score(): number {
@@ -97,8 +99,10 @@ export class LoopMatchStrategy {
     else if (this.matcher.fastScore < SUSTAIN_SCORE || this.matcher.score < SUSTAIN_SCORE) this.tracking = false;
     if (!this.learn || mode === 'ignore' || this.matched || this.tracking) return;
     this.feedPhases(pcm);
-    this.keep(hasher, mode);
-    for (const stream of this.phaseStreams) this.keep(stream.hasher, mode);
+    this.keep(hasher, mode, 0);
+    // A phase stream is fed only while learning, so its frame count lags the line's: shift its anchors onto the
+    // line's frame count (otherwise the line would meet its own fresh audio at a bogus offset, as a "repeat").
+    for (const stream of this.phaseStreams ?? []) this.keep(stream.hasher, mode, hasher.frameIndex - stream.hasher.frameIndex);
   }
 
   private repeatRun = 0;
@@ -116,6 +120,7 @@ export class LoopMatchStrategy {
     const h = this.history;
     h.copyWithin(0, 160, 320);
     h.set(pcm.subarray(0, 160), 160);
+    this.phaseStreams ??= LEARN_PHASES.slice(1).map(() => new FingerprintStream(this.silenceRms));
     for (let k = 0; k < this.phaseStreams.length; k++) {
       const d = LEARN_PHASES[k + 1] as number;
       this.phaseFrame.set(h.subarray(160 - d, 320 - d));
@@ -123,10 +128,10 @@ export class LoopMatchStrategy {
     }
   }
 
-  private keep(hasher: LandmarkHasher, mode: 'learn' | 'hold'): void {
+  private keep(hasher: LandmarkHasher, mode: 'learn' | 'hold', shift: number): void {
     const { hashes, anchors, count } = hasher;
     for (let i = 0; i < count; i++) {
-      const position = this.base + (anchors[i] as number);
+      const position = this.base + shift + (anchors[i] as number);
       if (mode === 'learn') this.library.learn(hashes[i] as number, position);
       else if (this.pendingCount < PENDING_LIMIT) {
         if (this.pendingCount === this.pendingHashes.length) this.growPending();
