@@ -7,9 +7,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUICK_IVR_DESTINATION, agentAnswersAndOperatorConfirms, eventually, expectOneTransferAndRestEnded, startEngineHarness, waitForJob } from '../support/engine-harness.ts';
 import type { EngineHarness } from '../support/engine-harness.ts';
-import { control } from '../support/simulator-harness.ts';
+import { SIMULATOR_SEED, control } from '../support/simulator-harness.ts';
 import { decodeMuLaw } from '../../src/media/mu-law.ts';
 import type { CallView } from '../../src/engine/hunt-types.ts';
+import { knownPromptsFrom } from '../../src/engine/line-listening.ts';
+import { saveDestination } from '../../src/engine/destination-store.ts';
+import { readDetections } from '../../src/engine/shadow-report.ts';
+import { LoopLibrary, RedisLoopLibraryStore, createLineDetector } from '../../src/detection/index.ts';
+import { labelledLineRecordings } from '../../src/simulator/line/audio/labelled-recordings.ts';
+import { loadFixtures } from '../../src/simulator/line/audio/fixture-library.ts';
+import { buildHoldLoop } from '../../src/simulator/line/hold-loop.ts';
+import { getScenario } from '../../src/simulator/line/scenarios.ts';
 
 interface Report {
   telephonySessionId: string;
@@ -100,3 +108,69 @@ describe.each([
     }
   }
 });
+
+/**
+ * Hunts that listen: 20 hunts over softphone lines with nobody confirming by hand. Each line hears the simulated
+ * IRS line (IVR prompts, the hold loop's music and announcements, then an agent's greeting); the detector in the
+ * engine confirms the agent and the hunt hands that call off. The destination's hold loop was learned by earlier
+ * hunts (kept in Redis), as it would be after a firm's first day.
+ */
+describe('hunts with live-agent detection', () => {
+  let h: EngineHarness;
+  const JOBS = 20;
+  const LINES = 2;
+  // The script must cover the IVR, as the PPS default does: its prompts are recordings, but until the menus are
+  // done the detector does not listen at all (the simulated IVR ends about 25 s after the answer).
+  const destination = { ...QUICK_IVR_DESTINATION, id: 'test-pps-listening', ivr: [{ digits: '1', afterMs: 2_000 }, { digits: '2', afterMs: 20_000 }] };
+
+  beforeAll(async () => {
+    h = await startEngineHarness({ db: 12, lineMode: 'softphone', relaxLimits: true, detection: { knownPrompts: knownPromptsFrom(labelledLineRecordings()) } });
+    const loop = buildHoldLoop({ seed: SIMULATOR_SEED, toNumber: QUICK_IVR_DESTINATION.phoneNumber, params: getScenario('fast-agent').hold.loop, fixtures: loadFixtures() });
+    const library = new LoopLibrary();
+    const learner = createLineDetector({ loopLibrary: library });
+    const pcm = decodeMuLaw(loop.audio);
+    for (let pass = 0, t = 0; pass < 2; pass++) for (let i = 0; i + FRAME <= pcm.length; i += FRAME, t += 20) learner.pushFrame(pcm.subarray(i, i + FRAME), t);
+    expect(library.mature).toBe(true);
+    await library.save(new RedisLoopLibraryStore(h.redis), destination.id);
+    await saveDestination(h.redis, destination);
+  }, 90_000);
+
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('each hunt hands off the call whose agent spoke, and no call before its agent spoke', async () => {
+    const jobs = await Promise.all(
+      Array.from({ length: JOBS }, () => h.engine.commands.create({ lines: LINES, destinationId: destination.id, target: { kind: 'queue', extensionNumber: '801' } }, 'test-operator')),
+    );
+    expect(jobs.every((job) => job.detection.mode === 'audio')).toBe(true);
+    const done = await Promise.all(jobs.map((job) => waitForJob(h, job.id, 'completed', 240_000)));
+    const { records } = await control<{ records: AgentReport[] }>(h.sim, 'GET', '/_sim/calls');
+    const bySession = new Map(records.map((r) => [r.telephonySessionId, r]));
+    for (const job of done) {
+      const winner = job.calls.find((c) => c.callId === job.winnerCallId);
+      const report = bySession.get(winner?.telephonySessionId ?? '');
+      expect(report?.milestones.transferReceivedAt, `${job.id} handed off`).toBeTruthy();
+      const pickup = report!.timeline.find((e) => e.event === 'agent-pickup');
+      expect(pickup, `${job.id}: the handed-off call has an agent`).toBeDefined();
+      // The agent had started to speak when the transfer reached RingCentral.
+      expect(Date.parse(report!.milestones.transferReceivedAt!)).toBeGreaterThanOrEqual(pickup!.detail!.greetingStartAt as number);
+      // Confirmed by the detector, not by a person.
+      const confirmed = (await readDetections(h.redis, job.id)).find((d) => d.mode === 'live' && d.event === 'confirmed' && d.callId === winner!.callId);
+      expect(confirmed, `${job.id}: detector confirmation`).toBeDefined();
+    }
+    // No call was handed off before its agent spoke, in any hunt.
+    for (const report of records.filter((r) => r.milestones.transferReceivedAt !== null)) {
+      const pickup = report.timeline.find((e) => e.event === 'agent-pickup');
+      expect(pickup, `${report.telephonySessionId} transferred without an agent`).toBeDefined();
+      expect(Date.parse(report.milestones.transferReceivedAt!)).toBeGreaterThanOrEqual(pickup!.detail!.greetingStartAt as number);
+    }
+    expect(records.filter((r) => r.milestones.transferReceivedAt !== null)).toHaveLength(JOBS);
+  }, 300_000);
+});
+
+interface AgentReport {
+  telephonySessionId: string;
+  milestones: { transferReceivedAt: string | null };
+  timeline: { event: string; detail?: Record<string, unknown> }[];
+}

@@ -6,11 +6,13 @@ import { RINGCENTRAL_DEFAULT_LIMITS } from '../../src/simulator/rate-limit/rate-
 import { DEMO_CREDENTIALS } from '../../src/simulator/sim-options.ts';
 
 export const TEST_CREDENTIALS = DEMO_CREDENTIALS;
+/** The seed every test simulator draws its calls and hold loops from. */
+export const SIMULATOR_SEED = 42;
 
 export function startTestSimulator(overrides: Partial<StartSimulatorOptions> = {}): Promise<RunningSimulator> {
   return startSimulator({
     port: 0,
-    seed: 42,
+    seed: SIMULATOR_SEED,
     scenario: 'fast-agent',
     timeScale: 1,
     ...DEMO_CREDENTIALS,
