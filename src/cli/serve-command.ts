@@ -81,19 +81,29 @@ export async function runServe(config: Config): Promise<void> {
   );
   await engineThread.ready;
 
+  const sync = new AbortController();
   // Live job boards on this instance hear every engine step through one Redis subscriber connection.
   const feed = new JobLiveFeed(redis);
   const app = createApp({
     connectionStatus: connectionProbe({ mode: config.demoMode ? 'demo' : 'live', server: credentials.server, ...(simulator ? { simulatorUrl: simulator.url } : {}) }, connect),
     webhooks: { redis, verificationToken, log: log.child({ part: 'webhooks' }) },
     jobs: engine.commands,
-    dashboard: { redis, feed, lineMode: config.LINE_MODE },
+    dashboard: {
+      redis,
+      feed,
+      lineMode: config.LINE_MODE,
+      // The dashboard's "Sync" button: the directory now, devices paced in the background as at start.
+      syncDirectory: async () => {
+        const result = await syncDirectory(telephony, redis, log);
+        void syncDevices(telephony, redis, log, sync.signal).catch((error: unknown) => log.error({ err: error }, 'device sync failed'));
+        return result;
+      },
+    },
     ...(apiToken ? { apiToken } : {}),
     log,
   });
 
   let keeper: WebhookSubscriptionKeeper | undefined;
-  const sync = new AbortController();
   const server = serve({ fetch: app.fetch, port: config.PORT }, (info) => {
     const url = `http://localhost:${info.port}`;
     log.info({ url }, 'IRS Hold Hunter dashboard listening');

@@ -6,6 +6,7 @@
 import { Hono } from 'hono';
 import type { Context } from 'hono';
 import { csrf } from 'hono/csrf';
+import { HTTPException } from 'hono/http-exception';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { JobRequestError } from '../engine/job-commands.ts';
@@ -26,6 +27,8 @@ import { JobsPage } from '../../views/jobs-page.tsx';
 import { filterRows, jobRows, jobsCsv } from './job-rows.ts';
 import { CallTimelinePage } from '../../views/call-timeline-page.tsx';
 import { NotFoundPage } from '../../views/not-found-page.tsx';
+import { ExtensionsPage } from '../../views/extensions-page.tsx';
+import { releaseStuck, reservations, setExtensionsEnabled } from './extension-settings.ts';
 import type { DashboardVariables } from './dashboard-auth.ts';
 import { loadBoard } from './board-data.ts';
 import { dialEstimate } from './dial-estimate.ts';
@@ -41,6 +44,8 @@ export interface DashboardDeps {
   lineMode: LineMode;
   log?: Logger;
   heartbeatMs?: number;
+  /** Pulls users, queues and devices from RingCentral ("Sync" buttons); absent = no sync offered. */
+  syncDirectory?: () => Promise<{ extensions: number; queues: number }>;
 }
 
 type Env = { Variables: DashboardVariables };
@@ -55,6 +60,7 @@ export function dashboardRoutes(deps: DashboardDeps): Hono<Env> {
   app.use('*', csrf());
 
   app.onError((error, c) => {
+    if (error instanceof HTTPException) return error.getResponse();
     deps.log?.error({ err: error, method: c.req.method, path: c.req.path }, 'dashboard request failed');
     return c.text('Something went wrong on the server; the error has been logged.', 500);
   });
@@ -171,6 +177,63 @@ export function dashboardRoutes(deps: DashboardDeps): Hono<Env> {
     return command(c, jobId, { type: type as 'confirm' | 'hangup' | 'transfer-now', callId });
   });
 
+  // ---- Extensions -------------------------------------------------------------------------------------------
+  app.get('/extensions', async (c) => {
+    const filters = { q: (c.req.query('q') ?? '').trim(), show: (c.req.query('show') ?? '').trim() };
+    const [all, held] = await Promise.all([readExtensions(redis), reservations(redis, jobs)]);
+    const q = filters.q.toLowerCase();
+    const rows = all
+      .map((e) => {
+        const h = held.get(e.id);
+        return { ...e, usable: usableExtension({ ...e, enabled: true }, deps.lineMode), ...(h ? { held: h } : {}) };
+      })
+      .filter((e) => q === '' || e.extensionNumber.includes(q) || e.name.toLowerCase().includes(q))
+      .filter((e) => {
+        switch (filters.show) {
+          case 'enabled':
+            return e.enabled;
+          case 'disabled':
+            return !e.enabled;
+          case 'in-use':
+            return e.held !== undefined;
+          case 'stuck':
+            return e.held?.stuck === true;
+          case 'no-device':
+            return !e.usable;
+          default:
+            return true;
+        }
+      });
+    const notice = extensionNotice(c.req.query('done'));
+    return c.html(<ExtensionsPage model={{ extensions: rows, filters, total: all.length, lineMode: deps.lineMode, ...(notice ? { notice } : {}) }} />);
+  });
+
+  app.post('/extensions/sync', async (c) => {
+    if (!deps.syncDirectory) return c.redirect('/extensions?done=sync-unavailable', 303);
+    const result = await deps.syncDirectory();
+    return c.redirect(`/extensions?done=synced-${result.extensions}`, 303);
+  });
+
+  app.post('/extensions/bulk', async (c) => {
+    const body = await c.req.parseBody({ all: true });
+    const ids = [body.ids ?? []].flat().filter((v): v is string => typeof v === 'string');
+    const enable = body.action === 'enable';
+    const changed = await setExtensionsEnabled(redis, ids, enable);
+    return c.redirect(`/extensions?done=${enable ? 'enabled' : 'disabled'}-${changed}`, 303);
+  });
+
+  app.post('/extensions/:id/enabled', async (c) => {
+    const body = await c.req.parseBody();
+    const enable = body.enabled === 'true';
+    const changed = await setExtensionsEnabled(redis, [c.req.param('id')], enable);
+    return c.redirect(`/extensions?done=${enable ? 'enabled' : 'disabled'}-${changed}`, 303);
+  });
+
+  app.post('/extensions/:id/release', async (c) => {
+    const freed = await releaseStuck(redis, jobs, c.req.param('id'));
+    return c.redirect(`/extensions?done=${freed ? 'released' : 'not-released'}`, 303);
+  });
+
   // ---- Call timeline ----------------------------------------------------------------------------------------
   app.get('/jobs/:id/calls/:callId', async (c) => {
     const { id: jobId, callId } = c.req.param();
@@ -190,6 +253,28 @@ export function dashboardRoutes(deps: DashboardDeps): Hono<Env> {
   });
 
   return app;
+}
+
+/** The message for a `done=` code after a post (codes only: no text from the URL is shown). */
+function extensionNotice(done: string | undefined): string | undefined {
+  if (!done) return undefined;
+  const [what, n] = [done.replace(/-\d+$/, ''), /-(\d+)$/.exec(done)?.[1]];
+  switch (what) {
+    case 'enabled':
+      return `${n ?? 0} extension${n === '1' ? '' : 's'} enabled for hunting.`;
+    case 'disabled':
+      return `${n ?? 0} extension${n === '1' ? '' : 's'} disabled.`;
+    case 'synced':
+      return `Synced: ${n ?? 0} extensions. Devices are looked up one by one in the background.`;
+    case 'sync-unavailable':
+      return 'Sync is not available on this instance.';
+    case 'released':
+      return 'Reservation released: the extension is free again.';
+    case 'not-released':
+      return 'Not released: the extension is free, or its hunt is still running.';
+    default:
+      return undefined;
+  }
 }
 
 /** Same rule as the engine's candidate check (`RedisJobCommands`): enabled, with a device the line mode can use. */

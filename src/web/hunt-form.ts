@@ -77,5 +77,5 @@ export function fieldErrors(error: z.ZodError): FieldErrors {
 export function labelled(field: string, message: string): string {
   const label = LABELS[field];
   if (!label) return message.charAt(0).toUpperCase() + message.slice(1);
-  return /^(must|only|no |is )/.test(message) ? `${label} ${message}` : `${label}: ${message}`;
+  return /^(must|no |is )/.test(message) ? `${label} ${message}` : `${label}: ${message}`;
 }
