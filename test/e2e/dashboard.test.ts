@@ -131,6 +131,42 @@ describe('the operator dashboard in demo mode', () => {
   }, 60_000);
 });
 
+describe('the extensions page', () => {
+  it('filters, disables and re-enables extensions one by one and in bulk, and releases a stuck reservation', async () => {
+    const page = await browser.newPage();
+    const ids = Object.keys(await redis.hgetall('hh:extensions')).sort();
+    const [first = '', second = '', third = ''] = ids;
+    // A reservation left behind by a hunt that no longer exists.
+    await redis.hset('hh:ext:reservations', third, 'job-vanished call-1#1');
+    await page.goto(`${app.url}/extensions`);
+    await expect.poll(() => page.locator('#extensions-table tbody tr').count()).toBe(ids.length);
+    await expectAccessible(page);
+    await screenshot(page, '11-extensions');
+
+    await page.click(`#toggle-${first}`);
+    await expect.poll(() => page.locator('#notice').innerText()).toBe('1 extension disabled.');
+    expect(JSON.parse((await redis.hget('hh:extensions', first)) ?? '{}').enabled).toBe(false);
+    await page.selectOption('#show', 'disabled');
+    await page.click('form[role=search] button[type=submit]');
+    await expect.poll(() => page.locator('#extensions-table tbody tr').count()).toBe(1);
+
+    await page.selectOption('#show', '');
+    await page.click('form[role=search] button[type=submit]');
+    await page.check(`#pick-${first}`);
+    await page.check(`#pick-${second}`);
+    await page.click('#bulk-enable');
+    await expect.poll(() => page.locator('#notice').innerText()).toBe('1 extension enabled for hunting.');
+
+    await page.selectOption('#show', 'stuck');
+    await page.click('form[role=search] button[type=submit]');
+    await expect.poll(() => page.locator(`#ext-${third}`).innerText()).toContain('stuck');
+    await page.click(`#release-${third}`);
+    await expect.poll(() => page.locator('#notice').innerText()).toContain('Reservation released');
+    expect(await redis.hexists('hh:ext:reservations', third)).toBe(0);
+    await page.close();
+  }, 60_000);
+});
+
 describe('a 70-line hunt watched through two app instances', () => {
   it('keeps both boards live and lets either instance cancel it', async () => {
     const a = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
