@@ -82,7 +82,7 @@ export const DEFAULT_DETECTION_CONFIG: DetectionConfig = {
   hysteresis: 0.3,
   weights: { speech: 1, loopMatch: 1, progress: 1, keywords: 1 },
   speech: { silenceRms: 150, speechProbability: 0.5 },
-  integration: { riseSeconds: 0.5, decaySeconds: 1.5 },
+  integration: { riseSeconds: 0.4, decaySeconds: 1.5 },
   loop: { matchThreshold: 0.25, minRepeatSeconds: 20, learn: true, requireMatureLibrary: true },
   knownPrompts: { matchThreshold: 0.3 },
   progress: { waitForIvrDone: true, settleMs: 0 },

@@ -18,13 +18,20 @@ import { round } from './speech-music.ts';
  * 2.5 ms of a learned one, where most hashes still agree.
  */
 const LEARN_PHASES = [0, 40, 80, 120] as const;
+/**
+ * The phase streams run only while the line learns. When learning resumes after a pause they are rebuilt and fed
+ * the frames just before (from this much history, without learning them), so their peaks and peak pairs have the
+ * same context as the line's own analysis; otherwise the start of every learned stretch (an announcement after a
+ * matched music bed) would be learned from stale context and match poorly at other alignments.
+ */
+const PRIME_FRAMES = 14;
 
 /** Frames of audio kept aside while suspected (hashes, positions); beyond this the oldest are dropped. */
 const PENDING_LIMIT = 30 * 50 * 36;
 /** Sustained self-repeat of speech (frames) that marks the library mature. */
 const MATURE_AFTER_FRAMES = 150;
 /** After a match, this many frames still count as loop audio: a recording does not turn into a person mid-sentence. */
-const TAINT_FRAMES = 40;
+const TAINT_FRAMES = 20;
 /** Share of the match threshold the fast score must reach too. */
 const FAST_SHARE = 0.5;
 /** A tracked match (see `tracking`) holds while both its scores stay at or above this. */
@@ -43,7 +50,10 @@ export class LoopMatchStrategy {
   private pendingCount = 0;
   /** Made on first learning (a shadow or a non-learning detector never needs them). */
   private phaseStreams: FingerprintStream[] | undefined;
-  private readonly history = new Int16Array(320);
+  /** The line's last PRIME_FRAMES + 1 frames of PCM (oldest first), kept while the line learns at all. */
+  private readonly history = new Int16Array((PRIME_FRAMES + 1) * 160);
+  /** Line frame index at which the phase streams were last fed. */
+  private phasesFedAt = -2;
   private readonly phaseFrame = new Int16Array(160);
   /** The best match is this line's own earlier audio (a repeat) rather than another line's. */
   selfRepeat = false;
@@ -84,6 +94,10 @@ export class LoopMatchStrategy {
    */
   update(pcm: Int16Array, hasher: LandmarkHasher, mode: 'learn' | 'hold' | 'ignore', speechLike: boolean): void {
     const { hashes, anchors, count } = hasher;
+    if (this.learn) {
+      this.history.copyWithin(0, 160);
+      this.history.set(pcm.subarray(0, 160), PRIME_FRAMES * 160);
+    }
     this.matcher.update(this.library.index, hashes, anchors, count, this.base, this.minRepeatFrames);
     this.selfRepeat = this.matched && sourceOf(this.matcher.bestPosition) === this.source;
     // Recorded speech heard again on this very line, for a sustained second: the loop has come round.
@@ -98,7 +112,7 @@ export class LoopMatchStrategy {
     if (this.matched) this.tracking = true;
     else if (this.matcher.fastScore < SUSTAIN_SCORE || this.matcher.score < SUSTAIN_SCORE) this.tracking = false;
     if (!this.learn || mode === 'ignore' || this.matched || this.tracking) return;
-    this.feedPhases(pcm);
+    this.feedPhases(hasher.frameIndex);
     this.keep(hasher, mode, 0);
     // A phase stream is fed only while learning, so its frame count lags the line's: shift its anchors onto the
     // line's frame count (otherwise the line would meet its own fresh audio at a bogus offset, as a "repeat").
@@ -116,15 +130,19 @@ export class LoopMatchStrategy {
   }
 
   /** Runs the shifted analyses: phase d sees the last d samples of the previous frame and the rest of this one. */
-  private feedPhases(pcm: Int16Array): void {
-    const h = this.history;
-    h.copyWithin(0, 160, 320);
-    h.set(pcm.subarray(0, 160), 160);
-    this.phaseStreams ??= LEARN_PHASES.slice(1).map(() => new FingerprintStream(this.silenceRms));
-    for (let k = 0; k < this.phaseStreams.length; k++) {
-      const d = LEARN_PHASES[k + 1] as number;
-      this.phaseFrame.set(h.subarray(160 - d, 320 - d));
-      (this.phaseStreams[k] as FingerprintStream).push(this.phaseFrame);
+  private feedPhases(frameIndex: number): void {
+    const resume = this.phasesFedAt !== frameIndex - 1 || !this.phaseStreams;
+    this.phasesFedAt = frameIndex;
+    if (resume) this.phaseStreams = LEARN_PHASES.slice(1).map(() => new FingerprintStream(this.silenceRms));
+    const streams = this.phaseStreams as FingerprintStream[];
+    // History slot j holds frame (frameIndex - PRIME_FRAMES + j); slot 0 only lends its tail to slot 1.
+    const first = resume ? Math.max(1, PRIME_FRAMES - frameIndex) : PRIME_FRAMES;
+    for (let slot = first; slot <= PRIME_FRAMES; slot++) {
+      for (let k = 0; k < streams.length; k++) {
+        const d = LEARN_PHASES[k + 1] as number;
+        this.phaseFrame.set(this.history.subarray(slot * 160 - d, (slot + 1) * 160 - d));
+        (streams[k] as FingerprintStream).push(this.phaseFrame);
+      }
     }
   }
 
