@@ -19,7 +19,7 @@ import { TelephonyError } from '../telephony/telephony-port.ts';
 import { parseJobStreamEntries } from './job-stream.ts';
 import { luaScript } from '../store/lua-script.ts';
 import type { JobStreamMessage } from './job-stream.ts';
-import { readJob, updateJob } from './job-records.ts';
+import { readJob, updateJob, updateJobIn } from './job-records.ts';
 import type { JobSpec, JobStatus } from './hunt-types.ts';
 import { bullId } from './engine-queues.ts';
 import type { DialJobData, TimerJobData } from './engine-queues.ts';
@@ -342,15 +342,16 @@ export class JobHost {
     const multi = this.deps.redis.multi();
     writeStoredJob(multi, this.jobId, parts, { streamId: this.streamId, executedIntentId: this.executedIntentId });
     appendHistory(multi, this.jobId, history, summary);
+    // The job record's status rides in the same transaction: one round trip less on the way to a hand-off.
+    const record = { status: summary.status, ...(summary.winnerCallId ? { winnerCallId: summary.winnerCallId } : {}) };
+    const recordChanged = this.recorded?.status !== record.status || this.recorded.winnerCallId !== record.winnerCallId;
+    if (recordChanged) updateJobIn(multi, this.jobId, record);
     const results = await multi.exec();
     const failed = results?.find(([error]) => error);
     if (!results || failed) throw failed?.[0] ?? new Error('snapshot transaction was discarded');
     this.persister.commit();
     this.uncommitted = [];
-    if (this.recorded?.status !== summary.status || this.recorded.winnerCallId !== summary.winnerCallId) {
-      await updateJob(this.deps.redis, this.jobId, { status: summary.status, ...(summary.winnerCallId ? { winnerCallId: summary.winnerCallId } : {}) });
-      this.recorded = { status: summary.status, ...(summary.winnerCallId ? { winnerCallId: summary.winnerCallId } : {}) };
-    }
+    if (recordChanged) this.recorded = record;
   }
 
   /**

@@ -1,5 +1,5 @@
 /** The job's record in Redis: its spec, status and outcome, readable by every instance. */
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import { globalKeys, jobKeys } from '../store/redis-keys.ts';
 import type { JobSpec, JobStatus } from './hunt-types.ts';
 
@@ -32,9 +32,20 @@ export async function readJob(redis: Redis, jobId: string): Promise<JobRecord | 
 }
 
 export async function updateJob(redis: Redis, jobId: string, fields: Partial<Omit<JobRecord, 'spec'>>): Promise<void> {
+  const values = recordValues(fields);
+  if (Object.keys(values).length > 0) await redis.hset(jobKeys(jobId).record, values);
+}
+
+/** The same update inside a transaction the caller runs (so it commits with the rest). */
+export function updateJobIn(multi: ChainableCommander, jobId: string, fields: Partial<Omit<JobRecord, 'spec'>>): void {
+  const values = recordValues(fields);
+  if (Object.keys(values).length > 0) multi.hset(jobKeys(jobId).record, values);
+}
+
+function recordValues(fields: Partial<Omit<JobRecord, 'spec'>>): Record<string, string> {
   const values: Record<string, string> = {};
   for (const [key, value] of Object.entries(fields)) if (value !== undefined) values[key] = String(value);
-  if (Object.keys(values).length > 0) await redis.hset(jobKeys(jobId).record, values);
+  return values;
 }
 
 export async function listJobIds(redis: Redis, limit = 200): Promise<string[]> {
