@@ -1,13 +1,15 @@
 /** The page shell every dashboard view shares: vendored htmx (no CDN), one stylesheet, skip link for keyboards. */
 import type { Child } from 'hono/jsx';
 
-export type NavSection = 'home' | 'new' | 'jobs' | 'extensions';
+export type NavSection = 'home' | 'new' | 'jobs' | 'extensions' | 'queues' | 'destinations';
 
 const NAV: { id: NavSection; href: string; label: string }[] = [
   { id: 'home', href: '/', label: 'Home' },
   { id: 'new', href: '/hunts/new', label: 'Start a hunt' },
   { id: 'jobs', href: '/jobs', label: 'Jobs' },
   { id: 'extensions', href: '/extensions', label: 'Extensions' },
+  { id: 'queues', href: '/queues', label: 'Queues' },
+  { id: 'destinations', href: '/destinations', label: 'Destinations' },
 ];
 
 export function Layout(props: { title: string; section?: NavSection; children: Child }) {

@@ -33,7 +33,7 @@ export interface StartHuntModel {
   formError?: string;
 }
 
-export const DEFAULT_VALUES: StartHuntValues = { destinationId: 'irs-pps', target: '', lines: '6', extensionIds: [], handoff: 'transfer', deadlineMinutes: '180' };
+export const DEFAULT_VALUES: StartHuntValues = { destinationId: '', target: '', lines: '6', extensionIds: [], handoff: 'transfer', deadlineMinutes: '180' };
 
 export function DialEstimateNote(props: { lines: number; estimate: DialEstimate }) {
   return (

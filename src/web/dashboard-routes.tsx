@@ -28,6 +28,13 @@ import { filterRows, jobRows, jobsCsv } from './job-rows.ts';
 import { CallTimelinePage } from '../../views/call-timeline-page.tsx';
 import { NotFoundPage } from '../../views/not-found-page.tsx';
 import { ExtensionsPage } from '../../views/extensions-page.tsx';
+import { QueuesPage } from '../../views/queues-page.tsx';
+import { DestinationsPage, IvrPreview, IVR_ROWS } from '../../views/destinations-page.tsx';
+import type { DestinationFormValues } from '../../views/destinations-page.tsx';
+import { deleteDestination, getDestination, saveDestination } from '../engine/destination-store.ts';
+import { destinationSchema } from './destination-api.ts';
+import { defaultTarget, queueOverrides, resolveOverride, setDefaultQueue, setQueueOverride } from './queue-settings.ts';
+import { fieldErrors } from './hunt-form.ts';
 import { releaseStuck, reservations, setExtensionsEnabled } from './extension-settings.ts';
 import type { DashboardVariables } from './dashboard-auth.ts';
 import { loadBoard } from './board-data.ts';
@@ -114,6 +121,13 @@ export function dashboardRoutes(deps: DashboardDeps): Hono<Env> {
     const values = formValues(await c.req.parseBody({ all: true }));
     const parsed = parseHuntForm(values);
     if (!parsed.ok) return formPage(c, values, parsed.errors, undefined, 422);
+    // A queue with a transfer number set on the Queues page is handed off to that number.
+    const overrides = await queueOverrides(redis);
+    const chosen = parsed.request.target ?? (await defaultTarget(redis)) ?? (await firstQueue(redis));
+    if (chosen) {
+      const resolved = resolveOverride(chosen, overrides);
+      if (resolved !== chosen) parsed.request.target = resolved;
+    }
     try {
       const view = await jobs.create(parsed.request, c.get('operator'));
       return c.redirect(`/jobs/${encodeURIComponent(view.id)}`, 303);
@@ -209,9 +223,108 @@ export function dashboardRoutes(deps: DashboardDeps): Hono<Env> {
   });
 
   app.post('/extensions/sync', async (c) => {
-    if (!deps.syncDirectory) return c.redirect('/extensions?done=sync-unavailable', 303);
+    const back = c.req.query('back') === 'queues' ? '/queues' : '/extensions';
+    if (!deps.syncDirectory) return c.redirect(`${back}?done=sync-unavailable`, 303);
     const result = await deps.syncDirectory();
-    return c.redirect(`/extensions?done=synced-${result.extensions}`, 303);
+    return c.redirect(`${back}?done=synced-${back === '/queues' ? result.queues : result.extensions}`, 303);
+  });
+
+  // ---- Queues -----------------------------------------------------------------------------------------------
+  const queuesPage = async (c: Context<Env>, errors: FieldErrors = {}, status: 200 | 422 = 200) => {
+    const [queues, target, overrides] = await Promise.all([readQueues(redis), defaultTarget(redis), queueOverrides(redis)]);
+    const sorted = queues.sort((a, b) => a.extensionNumber.localeCompare(b.extensionNumber, 'en', { numeric: true }));
+    const defaultExtension = target?.kind === 'queue' ? target.extensionNumber : target ? undefined : sorted[0]?.extensionNumber;
+    const notice = queueNotice(c.req.query('done'));
+    return c.html(<QueuesPage model={{ queues: sorted, overrides, errors, ...(defaultExtension ? { defaultExtension } : {}), ...(notice ? { notice } : {}) }} />, status);
+  };
+
+  app.get('/queues', (c) => queuesPage(c));
+
+  app.post('/queues/:ext/default', async (c) => {
+    const ext = c.req.param('ext');
+    if (!(await readQueues(redis)).some((q) => q.extensionNumber === ext)) return c.text(`No call queue ${ext}.`, 404);
+    await setDefaultQueue(redis, ext);
+    return c.redirect('/queues?done=default', 303);
+  });
+
+  app.post('/queues/:ext/number', async (c) => {
+    const ext = c.req.param('ext');
+    if (!(await readQueues(redis)).some((q) => q.extensionNumber === ext)) return c.text(`No call queue ${ext}.`, 404);
+    const body = await c.req.parseBody();
+    const phoneNumber = typeof body.phoneNumber === 'string' ? body.phoneNumber.replace(/[\s()-]/g, '') : '';
+    if (phoneNumber !== '' && !/^\+[1-9]\d{6,14}$/.test(phoneNumber)) {
+      return queuesPage(c, { [`number-${ext}`]: 'Transfer number must be in E.164 form: + and 7 to 15 digits, e.g. +12125550123' }, 422);
+    }
+    await setQueueOverride(redis, ext, phoneNumber || undefined);
+    return c.redirect(`/queues?done=${phoneNumber ? 'number-set' : 'number-cleared'}`, 303);
+  });
+
+  // ---- Destinations -----------------------------------------------------------------------------------------
+  const destinationsPage = async (c: Context<Env>, form: DestinationFormValues, editing: boolean, errors: FieldErrors = {}, status: 200 | 422 = 200) => {
+    const notice = destinationNotice(c.req.query('done'));
+    return c.html(<DestinationsPage model={{ destinations: await listDestinations(redis), form, editing, errors, ...(notice ? { notice } : {}) }} />, status);
+  };
+  const emptyForm: DestinationFormValues = { id: '', name: '', phoneNumber: '', steps: [] };
+
+  app.get('/destinations', async (c) => {
+    const edit = c.req.query('edit');
+    const existing = edit && DESTINATION_ID.test(edit) ? await getDestination(redis, edit) : undefined;
+    if (!existing) return destinationsPage(c, emptyForm, false);
+    const steps = existing.ivr.map((s) => ({ digits: s.digits, seconds: String(s.afterMs / 1000) }));
+    return destinationsPage(c, { id: existing.id, name: existing.name, phoneNumber: existing.phoneNumber, steps }, true);
+  });
+
+  const destinationForm = async (c: Context<Env>): Promise<DestinationFormValues> => {
+    const body = await c.req.parseBody({ all: true });
+    const list = (name: string) => [body[name] ?? []].flat().map((v) => (typeof v === 'string' ? v.trim() : ''));
+    const text = (name: string) => list(name)[0] ?? '';
+    const digits = list('digits');
+    const seconds = list('seconds');
+    const steps = Array.from({ length: Math.min(IVR_ROWS, Math.max(digits.length, seconds.length)) }, (_, i) => ({ digits: digits[i] ?? '', seconds: seconds[i] ?? '' }));
+    return { id: text('id'), name: text('name'), phoneNumber: text('phoneNumber'), steps };
+  };
+
+  app.post('/destinations/preview', async (c) => {
+    const form = await destinationForm(c);
+    const steps = form.steps.filter((s) => s.digits !== '').map((s) => ({ digits: s.digits, afterMs: Math.max(0, Math.round(Number(s.seconds) * 1000) || 0) }));
+    return c.html(<IvrPreview steps={steps} />);
+  });
+
+  app.post('/destinations', async (c) => {
+    const form = await destinationForm(c);
+    const existing = DESTINATION_ID.test(form.id) ? await getDestination(redis, form.id) : undefined;
+    const errors: FieldErrors = {};
+    if (!DESTINATION_ID.test(form.id)) errors.id = 'Id must be 1 to 48 lower-case letters, digits or dashes, starting with a letter or digit';
+    const ivr = form.steps
+      .filter((s) => s.digits !== '' || s.seconds !== '')
+      .map((s) => ({ digits: s.digits, afterMs: /^\d+(\.\d+)?$/.test(s.seconds) ? Math.round(Number(s.seconds) * 1000) : Number.NaN }));
+    const parsed = destinationSchema.safeParse({ name: form.name, phoneNumber: form.phoneNumber, ivr });
+    if (!parsed.success) Object.assign(errors, fieldErrors(parsed.error));
+    if (errors.ivr) errors.ivr = `IVR script: ${parsed.success ? '' : (parsed.error.issues.find((i) => i.path[0] === 'ivr')?.message ?? '')} (step keys 0-9, * or #; seconds 0 to 600)`;
+    if (!parsed.success || Object.keys(errors).length > 0) return destinationsPage(c, form, Boolean(existing), errors, 422);
+    await saveDestination(redis, { id: form.id, ...parsed.data, ...(existing?.isDefault ? { isDefault: true } : {}) });
+    return c.redirect(`/destinations?done=saved`, 303);
+  });
+
+  app.post('/destinations/:id/default', async (c) => {
+    const id = c.req.param('id');
+    const all = await listDestinations(redis);
+    if (!all.some((d) => d.id === id)) return c.text(`No destination ${id}.`, 404);
+    for (const d of all) {
+      const isDefault = d.id === id;
+      if (Boolean(d.isDefault) !== isDefault) {
+        const { isDefault: _old, ...rest } = d;
+        await saveDestination(redis, isDefault ? { ...rest, isDefault: true } : rest);
+      }
+    }
+    return c.redirect('/destinations?done=default', 303);
+  });
+
+  app.post('/destinations/:id/delete', async (c) => {
+    const id = c.req.param('id');
+    const done = DESTINATION_ID.test(id) && (await deleteDestination(redis, id)) ? 'deleted' : 'not-deleted';
+    const to = `/destinations?done=${done}`;
+    return c.req.header('HX-Request') ? c.body(null, 204, { 'HX-Redirect': to }) : c.redirect(to, 303);
   });
 
   app.post('/extensions/bulk', async (c) => {
@@ -253,6 +366,22 @@ export function dashboardRoutes(deps: DashboardDeps): Hono<Env> {
   });
 
   return app;
+}
+
+const DESTINATION_ID = /^[a-z0-9][a-z0-9-]{0,47}$/;
+
+async function firstQueue(redis: Redis): Promise<TransferTarget | undefined> {
+  const first = (await readQueues(redis)).sort((a, b) => a.extensionNumber.localeCompare(b.extensionNumber, 'en', { numeric: true }))[0];
+  return first ? { kind: 'queue', extensionNumber: first.extensionNumber } : undefined;
+}
+
+function queueNotice(done: string | undefined): string | undefined {
+  if (done?.startsWith('synced-')) return `Synced: ${done.slice(7)} call queues.`;
+  return ({ default: 'Default queue saved.', 'number-set': 'Transfer number saved.', 'number-cleared': 'Transfer number cleared: the queue extension is used.', 'sync-unavailable': 'Sync is not available on this instance.' } as Record<string, string>)[done ?? ''];
+}
+
+function destinationNotice(done: string | undefined): string | undefined {
+  return ({ saved: 'Destination saved.', default: 'Default destination saved.', deleted: 'Destination deleted (the IRS PPS line is reset to its built-in script).', 'not-deleted': 'Nothing to delete: that destination is not saved.' } as Record<string, string>)[done ?? ''];
 }
 
 /** The message for a `done=` code after a post (codes only: no text from the URL is shown). */

@@ -167,6 +167,61 @@ describe('the extensions page', () => {
   }, 60_000);
 });
 
+describe('the queues and destinations pages', () => {
+  it('sets the default queue and a transfer number that the next hunt hands off to', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${app.url}/queues`);
+    await expect.poll(() => page.locator('#queues-table tbody tr').count()).toBeGreaterThan(10);
+    await page.click('#default-802');
+    await expect.poll(() => page.locator('#notice').innerText()).toBe('Default queue saved.');
+    expect(await page.locator('#queue-802').innerText()).toContain('Default');
+    await page.fill('#number-803', '12345');
+    await page.click('#save-803');
+    await expect.poll(() => page.locator('#number-803-error').innerText()).toContain('E.164');
+    expect(await page.getAttribute('#number-803', 'aria-invalid')).toBe('true');
+    await page.fill('#number-803', '+12125550123');
+    await page.click('#save-803');
+    await expect.poll(() => page.locator('#notice').innerText()).toBe('Transfer number saved.');
+    await expectAccessible(page);
+    await screenshot(page, '12-queues');
+    await page.goto(`${app.url}/hunts/new`);
+    await expect.poll(() => page.locator('#target option').first().innerText()).toBe('Default: queue 802');
+    await page.close();
+  }, 60_000);
+
+  it('adds a destination with an IVR script previewed as a timeline, makes it default, edits and deletes it', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${app.url}/destinations`);
+    await page.fill('#id', 'test-line');
+    await page.fill('#name', 'Test line');
+    await page.fill('#phoneNumber', '+1 866');
+    await page.fill('input[name=digits] >> nth=0', '1');
+    await page.fill('input[name=seconds] >> nth=0', '2');
+    await page.fill('input[name=digits] >> nth=1', '2');
+    await page.fill('input[name=seconds] >> nth=1', '45');
+    await expect.poll(() => page.locator('#ivr-preview').innerText()).toContain('47 s: press 2');
+    await page.click('#save-destination');
+    await expect.poll(() => page.locator('#phoneNumber-error').innerText()).toContain('E.164');
+    await page.fill('#phoneNumber', '+18005550100');
+    await page.click('#save-destination');
+    await expect.poll(() => page.locator('#notice').innerText()).toBe('Destination saved.');
+    expect(await page.locator('#dest-test-line').innerText()).toContain('1 after 2 s, 2 after 45 s');
+    await page.click('#default-test-line');
+    await expect.poll(() => page.locator('#dest-test-line').innerText()).toContain('Default');
+    await page.goto(`${app.url}/hunts/new`);
+    await expect.poll(() => page.locator('#destinationId option:checked').innerText()).toContain('Test line');
+    await page.goto(`${app.url}/destinations?edit=test-line`);
+    await expect.poll(() => page.inputValue('input[name=seconds] >> nth=1')).toBe('45');
+    await expectAccessible(page);
+    await screenshot(page, '13-destinations');
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.click('#delete-test-line');
+    await expect.poll(() => page.locator('#notice').innerText().catch(() => '')).toContain('Destination deleted');
+    expect(await page.locator('#dest-test-line').count()).toBe(0);
+    await page.close();
+  }, 60_000);
+});
+
 describe('a 70-line hunt watched through two app instances', () => {
   it('keeps both boards live and lets either instance cancel it', async () => {
     const a = await browser.newPage({ viewport: { width: 1400, height: 1000 } });

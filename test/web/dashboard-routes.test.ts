@@ -13,6 +13,7 @@ import type { HistoryEntry } from '../../src/engine/job-history.ts';
 import { jobKeys } from '../../src/store/redis-keys.ts';
 import { csvField, jobRows, jobsCsv } from '../../src/web/job-rows.ts';
 import { dialEstimate } from '../../src/web/dial-estimate.ts';
+import { resolveOverride } from '../../src/web/queue-settings.ts';
 import { FakeJobCommands } from './fake-job-commands.ts';
 import { runTag } from './web-fixtures.ts';
 
@@ -181,5 +182,14 @@ describe('jobs list export', () => {
     expect(csvField(12)).toBe('"12"');
     const csv = jobsCsv(jobRows([...jobs.jobs.values()]));
     expect(csv).toContain(`"${jobId}"`);
+  });
+});
+
+describe('queue transfer numbers', () => {
+  it('turn a queue target into its number and leave other targets alone', () => {
+    const overrides = { '803': '+12125550123' };
+    expect(resolveOverride({ kind: 'queue', extensionNumber: '803' }, overrides)).toEqual({ kind: 'number', phoneNumber: '+12125550123' });
+    expect(resolveOverride({ kind: 'queue', extensionNumber: '801' }, overrides)).toEqual({ kind: 'queue', extensionNumber: '801' });
+    expect(resolveOverride({ kind: 'extension', extensionNumber: '803' }, overrides)).toEqual({ kind: 'extension', extensionNumber: '803' });
   });
 });
