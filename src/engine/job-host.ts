@@ -20,6 +20,7 @@ import { parseJobStreamEntries } from './job-stream.ts';
 import { luaScript } from '../store/lua-script.ts';
 import type { JobStreamMessage } from './job-stream.ts';
 import { readJob, updateJob, updateJobIn } from './job-records.ts';
+import { Slots } from './slots.ts';
 import type { JobSpec, JobStatus } from './hunt-types.ts';
 import { bullId } from './engine-queues.ts';
 import type { DialJobData, TimerJobData } from './engine-queues.ts';
@@ -83,6 +84,11 @@ export class JobHost {
   private uncommitted: HistoryEntry[] = [];
   private recorded?: { status: JobStatus; winnerCallId?: string };
   private memo?: { root: unknown; children: unknown[]; summary: JobSummaryDetail };
+  /**
+   * A hand-off hangs up every other line at once: a few at a time keeps that burst (HTTP, rate budget, results)
+   * from holding up the other hunts on this thread, while the losers still go within a fraction of a second.
+   */
+  private readonly hangupSlots = new Slots(8);
 
   constructor(
     private readonly deps: JobHostDeps,
@@ -583,8 +589,8 @@ export class JobHost {
     const { redis, telephony, log } = this.deps;
     const call = this.call(callId);
     const work = async (): Promise<void> => {
-      if (call?.telephonySessionId) await telephony.hangup(call.telephonySessionId);
-      const standby = await redis.get(this.standbyKey(callId));
+      if (call?.telephonySessionId) await this.hangupSlots.run(() => telephony.hangup(call.telephonySessionId as string));
+      const standby = this.spec.handoff === 'standby-bridge' ? await redis.get(this.standbyKey(callId)) : null;
       if (standby) await telephony.hangup((JSON.parse(standby) as CallRef).telephonySessionId).catch(() => undefined);
       const answered = jobKeys(this.jobId).hangupsAnswered;
       const event: HuntEvent = { type: 'call.hung-up', callId, at: this.now() };
