@@ -275,4 +275,22 @@ describe('the Auth throttling group', () => {
     clock().advance(61 * SECOND);
     expect((await tokenRequest({ grant_type: JWT_GRANT, assertion: TEST_CREDENTIALS.jwt })).status).toBe(200);
   });
+
+  it('counts per (user, app): another user of the same app has a budget of its own, refreshes included', async () => {
+    await control(sim, 'PUT', '/_sim/rate-limits', { Auth: { limit: 2, windowSeconds: 60, penaltySeconds: 60 } });
+    clock().advance(121 * SECOND);
+    const first = await tokenRequest({ grant_type: JWT_GRANT, assertion: TEST_CREDENTIALS.jwt });
+    expect(first.status).toBe(200);
+    const { access_token: accessToken, owner_id: ownerId } = first.body as { access_token: string; owner_id: string };
+    const list = await fetch(`${sim.url}/restapi/v1.0/account/~/extension?type=User&perPage=5`, { headers: { Authorization: `Bearer ${accessToken}` } });
+    const other = ((await list.json()) as { records: { id: number }[] }).records.find((u) => String(u.id) !== ownerId)!;
+    const { jwt } = await control<{ jwt: string }>(sim, 'POST', '/_sim/jwt', { extensionId: other.id });
+    expect((await tokenRequest({ grant_type: 'refresh_token', refresh_token: (first.body as { refresh_token: string }).refresh_token })).status).toBe(200);
+    // The owner's budget (2) is spent by its login and its refresh...
+    expect((await tokenRequest({ grant_type: JWT_GRANT, assertion: TEST_CREDENTIALS.jwt })).status).toBe(429);
+    // ...while the other user's logins still go through.
+    expect((await tokenRequest({ grant_type: JWT_GRANT, assertion: jwt })).status).toBe(200);
+    expect((await tokenRequest({ grant_type: JWT_GRANT, assertion: jwt })).status).toBe(200);
+    expect((await tokenRequest({ grant_type: JWT_GRANT, assertion: jwt })).status).toBe(429);
+  });
 });

@@ -69,10 +69,26 @@ function refreshTtl(raw: string | null, bounds: { max: number; default: number }
   return value === undefined ? bounds.default : Math.min(bounds.max, Math.max(0, value));
 }
 
+/**
+ * RingCentral counts token requests per (user, app): the user is the JWT's subject or the token's owner. Requests
+ * whose user cannot be told (a bad assertion, another content type) count against the app.
+ */
+async function tokenRequestSubject(c: Context<SimEnv>): Promise<string | undefined> {
+  if (!(c.req.header('content-type') ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded')) return undefined;
+  const sim = c.get('sim');
+  const form = new URLSearchParams(await c.req.text());
+  const assertion = form.get('assertion');
+  const token = form.get('refresh_token') ?? form.get('token');
+  let extensionId: number | undefined;
+  if (form.get('grant_type') === JWT_GRANT && assertion) extensionId = sameSecret(assertion, sim.options.jwt) ? sim.directory.owner().id : verifyJwt(assertion);
+  else if (token) extensionId = sim.tokens.userOf(token);
+  return extensionId === undefined ? undefined : `${extensionId}:${sim.options.clientId}`;
+}
+
 export function oauthRoutes(): Hono<SimEnv> {
   const app = new Hono<SimEnv>();
 
-  app.post('/restapi/oauth/token', throttle('Auth'), async (c) => {
+  app.post('/restapi/oauth/token', throttle('Auth', tokenRequestSubject), async (c) => {
     const sim = c.get('sim');
     const form = await readForm(c);
     const clientId = authenticateClient(c);
@@ -108,7 +124,7 @@ export function oauthRoutes(): Hono<SimEnv> {
     throw oauthError(400, 'OAU-250', 'unsupported_grant_type', `Unsupported grant type [${grantType ?? ''}]`);
   });
 
-  app.post('/restapi/oauth/revoke', throttle('Auth'), async (c) => {
+  app.post('/restapi/oauth/revoke', throttle('Auth', tokenRequestSubject), async (c) => {
     const form = await readForm(c);
     authenticateClient(c);
     const token = form.get('token');

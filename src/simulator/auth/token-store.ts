@@ -121,6 +121,11 @@ export class TokenStore {
     return { ok: true, session: rt.session };
   }
 
+  /** The user a refresh or access token belongs to (for rate limiting), without using it up. */
+  userOf(anyToken: string): number | undefined {
+    return (this.refresh.get(anyToken) ?? this.access.get(anyToken))?.session.extensionId;
+  }
+
   /** Records that `refreshToken` was exchanged for `grant`, and kills the session's older access tokens. */
   markRefreshed(refreshToken: string, grant: TokenGrant): void {
     const rt = this.refresh.get(refreshToken);

@@ -2,16 +2,20 @@
  * Per-route middleware: counts the request against the caller's (user, app) budget for the route's group, sets
  * the X-Rate-Limit-* headers, applies injected API faults, and refuses with 429 CMN-301 when over budget.
  */
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { SimEnv } from '../sim-env.ts';
 import { RcError } from '../rc-error.ts';
 import { rateLimitHeaders } from './rate-limit-headers.ts';
 import type { ThrottlingGroup } from './rate-limiter.ts';
 
-export function throttle(group: ThrottlingGroup): MiddlewareHandler<SimEnv> {
+/**
+ * `subjectOf` names the (user, app) pair of a request that carries no access token (the token endpoints read it
+ * from the grant); without it, or when it cannot tell, the request counts against the app as a whole.
+ */
+export function throttle(group: ThrottlingGroup, subjectOf?: (c: Context<SimEnv>) => Promise<string | undefined>): MiddlewareHandler<SimEnv> {
   return async (c, next) => {
     const sim = c.get('sim');
-    const subject = group === 'Auth' ? `app:${sim.options.clientId}` : c.get('auth').rateSubject;
+    const subject = group === 'Auth' ? ((await subjectOf?.(c)) ?? `app:${sim.options.clientId}`) : c.get('auth').rateSubject;
     const faults = sim.faults.current();
     const latency = sim.faults.delay(faults.apiLatencyMs);
     if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
