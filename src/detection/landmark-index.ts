@@ -68,8 +68,10 @@ export class OffsetMatcher {
   private readonly hits = new Float64Array(CANDIDATES);
   private queryRate = 0;
   private readonly decay: number;
-  /** The same score over ~0.1 s (time constant FAST_FRAMES): follows a tracked match closely, drops within frames at a cut. */
+  /** The best candidate's score over ~0.1 s (time constant FAST_FRAMES): rises within frames on a match, drops within frames at a cut. */
   fastScore = 0;
+  /** The fast score of the slow score's best candidate. */
+  fastOfBest = 0;
   private readonly fastScores = new Float64Array(CANDIDATES);
   private fastQueryRate = 0;
   private readonly fastDecay = Math.exp(-1 / FAST_FRAMES);
@@ -174,7 +176,13 @@ export class OffsetMatcher {
     let best = 0;
     for (let c = 1; c < CANDIDATES; c++) if ((scores[c] as number) > (scores[best] as number)) best = c;
     this.score = this.queryRate > 0.5 ? Math.min(1, (scores[best] as number) / this.queryRate) : 0;
-    this.fastScore = this.fastQueryRate > 0.5 ? Math.min(1, (this.fastScores[best] as number) / this.fastQueryRate) : 0;
+    // The fast score is the best candidate's over the last ~0.1 s (not necessarily the slow score's best): when a
+    // recording continues from audio another line learned (another source, another offset), the new offset takes
+    // over the fast score at once while the old one still leads the slow score.
+    let fastBest = 0;
+    for (let c = 0; c < CANDIDATES; c++) if ((this.fastScores[c] as number) > fastBest) fastBest = this.fastScores[c] as number;
+    this.fastScore = this.fastQueryRate > 0.5 ? Math.min(1, fastBest / this.fastQueryRate) : 0;
+    this.fastOfBest = this.fastQueryRate > 0.5 ? Math.min(1, (this.fastScores[best] as number) / this.fastQueryRate) : 0;
     this.bestOffset = offsets[best] as number;
     this.bestPosition = this.lastPosition[best] as number;
   }
@@ -184,6 +192,7 @@ export class OffsetMatcher {
     this.fastScores.fill(0);
     this.fastQueryRate = 0;
     this.fastScore = 0;
+    this.fastOfBest = 0;
     this.queryRate = 0;
     this.score = 0;
   }

@@ -85,7 +85,11 @@ export class LoopMatchStrategy {
    * so a match carried over a pause ends within a few frames of new audio that does not line up.
    */
   get matched(): boolean {
-    return this.matcher.score >= this.matchThreshold && this.matcher.fastScore >= this.matchThreshold * FAST_SHARE;
+    const { score, fastScore, fastOfBest } = this.matcher;
+    const t = this.matchThreshold;
+    // The fast score of the same offset, or a strong one elsewhere (the recording continues from audio another
+    // line learned: another source, another offset, whose slow score is still building).
+    return score >= t && (fastOfBest >= t * FAST_SHARE || fastScore >= t);
   }
 
   /**
