@@ -39,6 +39,9 @@ export function JobBoardPage(props: { model: JobBoardPageModel }) {
         <dt>Detection</dt>
         <dd id="detection-note">{job.detection.note}</dd>
       </dl>
+      <p class="hint" id="keys-hint">
+        Keys: focus a line (Tab, or J and K to move), then C confirms it live, T transfers it now, H hangs it up.
+      </p>
       <div hx-ext="sse" sse-connect={events} id="live">
         <p class="muted small" id="live-status" aria-live="polite">
           Live updates connecting…

@@ -84,7 +84,9 @@ describe('the operator dashboard in demo mode', () => {
     await answered.waitFor({ timeout: 45_000 });
     await screenshot(page, '03-board-live');
     winnerLine = ((await answered.getAttribute('id')) ?? '').replace(/^line-/, '');
-    await page.click(`#confirm-${winnerLine}`);
+    // By keyboard, as an operator in a hurry: focus the line, press C (Confirm live).
+    await page.focus(`#line-${winnerLine}`);
+    await page.keyboard.press('c');
     await expect.poll(() => page.locator('#winner-banner').innerText().catch(() => ''), { timeout: 60_000 }).toContain('Transferred: line');
     await expect.poll(() => page.locator(`#line-${winnerLine}`).getAttribute('data-status')).toBe('transferred');
     await expect.poll(() => page.locator('#job-status').innerText(), { timeout: 30_000 }).toBe('Completed');

@@ -16,7 +16,7 @@ export interface BoardModel {
   now: number;
 }
 
-const COUNTED: CallStatus[] = ['dialing', 'ivr', 'holding', 'suspected-live', 'confirmed', 'transferring', 'transferred', 'failed', 'cleaned'];
+const COUNTED: CallStatus[] = ['queued', 'dialing', 'ivr', 'holding', 'suspected-live', 'confirmed', 'transferring', 'transferred', 'failed', 'cleaned'];
 
 export function targetWords(target: TransferTargetLike): string {
   if (target.kind === 'number') return target.phoneNumber;

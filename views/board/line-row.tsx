@@ -15,7 +15,7 @@ export function LineRow(props: { job: JobView; call: CallView; index: number; re
   const entered = call.since[call.status];
   const confidence = call.confidence === undefined ? undefined : Math.round(call.confidence * 100);
   return (
-    <tr id={`line-${call.callId}`} class={`line st-row-${call.status}${winner ? ' winner' : ''}${needsOperator ? ' needs-operator' : ''}`} data-status={call.status}>
+    <tr id={`line-${call.callId}`} tabindex={0} aria-label={`Line ${props.index + 1}: ${CALL_STATUS_LABEL[call.status]}`} data-call={call.callId} class={`line st-row-${call.status}${winner ? ' winner' : ''}${needsOperator ? ' needs-operator' : ''}`} data-status={call.status}>
       <th scope="row">
         <a href={base}>{`Line ${props.index + 1}`}</a>
         <span class="muted small">{` ${call.callId}${call.attempt > 1 ? ` · try ${call.attempt}` : ''}`}</span>

@@ -81,6 +81,28 @@
     button.disabled = true;
   });
 
+  // One key per action on the focused line: C confirm live, T transfer now, H hang up; J/K move between lines.
+  document.addEventListener('keydown', function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    var target = event.target;
+    if (target && target.matches && target.matches('input, select, textarea')) return;
+    var row = target && target.closest ? target.closest('tr.line') : null;
+    var key = (event.key || '').toLowerCase();
+    if (key === 'j' || key === 'k') {
+      var rows = Array.prototype.slice.call(document.querySelectorAll('tr.line'));
+      if (rows.length === 0) return;
+      var at = row ? rows.indexOf(row) : -1;
+      var next = rows[Math.max(0, Math.min(rows.length - 1, at + (key === 'j' ? 1 : -1)))];
+      if (next) { next.focus(); event.preventDefault(); }
+      return;
+    }
+    if (!row) return;
+    var action = { c: 'confirm-', t: 'transfer-', h: 'hangup-' }[key];
+    if (!action) return;
+    var button = document.getElementById(action + row.getAttribute('data-call'));
+    if (button) { button.click(); event.preventDefault(); }
+  });
+
   document.addEventListener('htmx:sseOpen', function () { status('Live: updates arrive as they happen.'); });
   document.addEventListener('htmx:sseError', function () { status('Live updates interrupted: reconnecting…'); });
   document.addEventListener('htmx:afterSettle', function () { tick(); checkAlerts(); });
