@@ -5,9 +5,11 @@
  * setting that confirms them sooner, and confirms nothing else, is the better one.
  */
 import type { Redis } from 'ioredis';
-import { jobKeys } from '../store/redis-keys.ts';
 import { listJobIds, readJob } from './job-records.ts';
-import type { DetectionRecord } from './line-listening.ts';
+import { readDetections } from './detection-records.ts';
+
+// Where the dashboard first found it; detection-records.ts is the home.
+export { readDetections };
 
 export interface ShadowCallComparison {
   jobId: string;
@@ -75,12 +77,6 @@ export async function shadowReport(redis: Redis, destinationId: string, recentJo
     ...(sooner.length > 0 ? { shadowSoonerSeconds: { median: median(sooner), mean: sooner.reduce((a, b) => a + b, 0) / sooner.length, n: sooner.length } } : {}),
     comparisons,
   };
-}
-
-/** Every detection decision of a job, oldest first. */
-export async function readDetections(redis: Redis, jobId: string): Promise<DetectionRecord[]> {
-  const raw = (await redis.xrange(jobKeys(jobId).detections, '-', '+')) as [string, string[]][];
-  return raw.map(([, fields]) => JSON.parse(fields[1] ?? '{}') as DetectionRecord);
 }
 
 function median(values: number[]): number {

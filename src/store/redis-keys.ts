@@ -29,6 +29,8 @@ export const jobKeys = (jobId: string) => {
     detections: `${tag}:detections`,
     /** String (binary μ-law, with a TTL): the audio around one detection decision. */
     clip: (callId: string, decisionId: string) => `${tag}:clip:${callId}:${decisionId}`,
+    /** Hash: detection record id → an engineer's label of that decision ({label, note?, by, at}). */
+    detectionLabels: `${tag}:detection-labels`,
     /** Hash: callId → why an operator is needed on that line now (e.g. the IRS voice check). */
     alerts: `${tag}:alerts`,
   };

@@ -14,6 +14,7 @@ import { apiError } from './api-errors.ts';
 import { jobApi } from './job-api.ts';
 import { destinationApi } from './destination-api.ts';
 import { detectionSettingsApi } from './detection-settings-api.ts';
+import { detectionReviewApi } from './detection-review-api.ts';
 import { loadStaticAssets } from './static-assets.ts';
 import { webhookRoutes } from './webhook-receiver.ts';
 import { dashboardAuth } from './dashboard-auth.ts';
@@ -65,6 +66,7 @@ export function createApp(deps: AppDeps): Hono {
     if (deps.webhooks) {
       app.route('/api/v1', destinationApi({ redis: deps.webhooks.redis }));
       app.route('/api/v1', detectionSettingsApi({ redis: deps.webhooks.redis }));
+      app.route('/api/v1', detectionReviewApi({ redis: deps.webhooks.redis }));
     }
     // Mount further API parts above this line: anything else under the API answers 404 in the API's shape.
     app.all('/api/v1/*', (c) => apiError(c, 404, 'not_found', `No API route ${c.req.method} ${c.req.path}.`));

@@ -12,7 +12,7 @@ import { decodeMuLaw } from '../../src/media/mu-law.ts';
 import type { CallView } from '../../src/engine/hunt-types.ts';
 import { knownPromptsFrom } from '../../src/engine/line-listening.ts';
 import { saveDestination } from '../../src/engine/destination-store.ts';
-import { readDetections } from '../../src/engine/shadow-report.ts';
+import { readDetections } from '../../src/engine/detection-records.ts';
 import { LoopLibrary, RedisLoopLibraryStore, createLineDetector } from '../../src/detection/index.ts';
 import { labelledLineRecordings } from '../../src/simulator/line/audio/labelled-recordings.ts';
 import { loadFixtures } from '../../src/simulator/line/audio/fixture-library.ts';

@@ -9,7 +9,8 @@ import { CallAudioHub } from '../../src/media/call-audio.ts';
 import { LineListening } from '../../src/engine/line-listening.ts';
 import type { DetectionRecord } from '../../src/engine/line-listening.ts';
 import { DetectionSettingsStore } from '../../src/engine/detection-settings.ts';
-import { readDetections, shadowReport } from '../../src/engine/shadow-report.ts';
+import { shadowReport } from '../../src/engine/shadow-report.ts';
+import { readDetections } from '../../src/engine/detection-records.ts';
 import { parseJobStreamEntries } from '../../src/engine/job-stream.ts';
 import { writeNewJob } from '../../src/engine/job-records.ts';
 import type { JobSpec } from '../../src/engine/hunt-types.ts';
@@ -18,6 +19,8 @@ import { KnownPromptLibrary, LoopLibrary, RedisLoopLibraryStore, createLineDetec
 import { IVR_SETTLE_MS } from '../../machines/hunt-rules.ts';
 import { uniqueId } from '../store/redis-fixture.ts';
 import { testRedis } from '../web/web-fixtures.ts';
+import { FakeJobCommands } from '../web/fake-job-commands.ts';
+import { createApp } from '../../src/web/create-app.tsx';
 import { eventually } from '../support/eventually.ts';
 import { concat, fixtures, music, pcmOf, silence, stream } from '../detection/support.ts';
 
@@ -141,6 +144,26 @@ describe('listening to softphone lines', () => {
     const report = await shadowReport(db.redis, destinationId, 50);
     expect(report).toMatchObject({ calls: 1, bothConfirmed: 1, liveOnly: 0, shadowOnly: 0 });
     expect(report.shadowSoonerSeconds?.n).toBe(1);
+
+    // Engineers replay the decision's audio (a μ-law WAV) and label what it really was.
+    const app = createApp({ connectionStatus: () => Promise.resolve({ mode: 'demo', server: '', connected: true }), webhooks: { redis: db.redis, verificationToken: 'unused', log }, jobs: new FakeJobCommands(), apiToken: 'review' });
+    const api = (method: string, path: string, body?: unknown) =>
+      Promise.resolve(app.request(`/api/v1/jobs/${jobId}${path}`, { method, headers: { Authorization: 'Bearer review', 'Content-Type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) }));
+    const { detections } = (await (await api('GET', `/detections?callId=${callId}`)).json()) as { detections: { id: string; event: string; mode: string; label?: unknown }[] };
+    const decision = detections.find((d) => d.mode === 'live' && d.event === 'confirmed')!;
+    const wav = await api('GET', `/detections/${decision.id}/clip`);
+    expect(wav.status).toBe(200);
+    expect(wav.headers.get('content-type')).toBe('audio/wav');
+    const bytes = Buffer.from(await wav.arrayBuffer());
+    expect([bytes.toString('ascii', 0, 4), bytes.toString('ascii', 8, 12), bytes.readUInt16LE(20), bytes.readUInt32LE(24)]).toEqual(['RIFF', 'WAVE', 7, 8000]);
+    expect(bytes.readUInt32LE(54)).toBe(2 * CLIP_MS * 8);
+    expect((await api('PUT', `/detections/${decision.id}/label`, { label: 'live-agent', note: 'Kim, greeting' })).status).toBe(200);
+    expect((await api('PUT', `/detections/${decision.id}/label`, { label: 'person' })).status).toBe(400);
+    expect((await api('PUT', '/detections/1-1/label', { label: 'music' })).status).toBe(404);
+    expect((await api('GET', '/detections/nonsense/clip')).status).toBe(404);
+    const labelled = (await (await api('GET', '/detections')).json()) as { detections: { id: string; label?: { label: string; by: string } }[] };
+    expect(labelled.detections.find((d) => d.id === decision.id)?.label).toMatchObject({ label: 'live-agent', by: 'api-token' });
+    db.track(jobKeys(jobId).detectionLabels);
   });
 
   it('never confirms the IRS voice check: it alerts an operator', async () => {
