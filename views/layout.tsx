@@ -1,7 +1,7 @@
 /** The page shell every dashboard view shares: vendored htmx (no CDN), one stylesheet, skip link for keyboards. */
 import type { Child } from 'hono/jsx';
 
-export type NavSection = 'home' | 'new' | 'jobs' | 'extensions' | 'queues' | 'destinations';
+export type NavSection = 'home' | 'new' | 'jobs' | 'extensions' | 'queues' | 'destinations' | 'settings';
 
 const NAV: { id: NavSection; href: string; label: string }[] = [
   { id: 'home', href: '/', label: 'Home' },
@@ -10,6 +10,7 @@ const NAV: { id: NavSection; href: string; label: string }[] = [
   { id: 'extensions', href: '/extensions', label: 'Extensions' },
   { id: 'queues', href: '/queues', label: 'Queues' },
   { id: 'destinations', href: '/destinations', label: 'Destinations' },
+  { id: 'settings', href: '/settings/detection', label: 'Settings' },
 ];
 
 export function Layout(props: { title: string; section?: NavSection; children: Child }) {

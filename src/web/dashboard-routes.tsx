@@ -28,6 +28,12 @@ import { filterRows, jobRows, jobsCsv } from './job-rows.ts';
 import { CallTimelinePage } from '../../views/call-timeline-page.tsx';
 import { NotFoundPage } from '../../views/not-found-page.tsx';
 import { ExtensionsPage } from '../../views/extensions-page.tsx';
+import { SettingsPage, THRESHOLDS } from '../../views/settings-page.tsx';
+import type { SettingsModel } from '../../views/settings-page.tsx';
+import { DetectionSettingsStore } from '../engine/detection-settings.ts';
+import { resolveDetectionConfig } from '../detection/index.ts';
+import { DetectionSettingsError } from '../detection/settings-input.ts';
+import { PPS_DESTINATION } from '../engine/hunt-types.ts';
 import { QueuesPage } from '../../views/queues-page.tsx';
 import { DestinationsPage, IvrPreview, IVR_ROWS } from '../../views/destinations-page.tsx';
 import type { DestinationFormValues } from '../../views/destinations-page.tsx';
@@ -345,6 +351,81 @@ export function dashboardRoutes(deps: DashboardDeps): Hono<Env> {
   app.post('/extensions/:id/release', async (c) => {
     const freed = await releaseStuck(redis, jobs, c.req.param('id'));
     return c.redirect(`/extensions?done=${freed ? 'released' : 'not-released'}`, 303);
+  });
+
+  // ---- Detection settings -----------------------------------------------------------------------------------
+  const settings = new DetectionSettingsStore(redis);
+  const settingsPage = async (c: Context<Env>, destinationId: string, errors: FieldErrors = {}, form?: SettingsModel['form'], status: 200 | 404 | 422 = 200) => {
+    const destinations = await listDestinations(redis);
+    const chosen = destinations.find((d) => d.id === destinationId) ?? destinations[0];
+    if (!chosen) return c.text('No destination.', 404);
+    const [live, shadow, history] = await Promise.all([settings.get(chosen.id), settings.get(chosen.id, 'shadow'), settings.history(chosen.id, 20)]);
+    const notice = ({ live: 'Live settings saved: new lines listen with them.', shadow: 'Shadow settings saved.', 'shadow-cleared': 'Shadow settings removed.' } as Record<string, string>)[c.req.query('done') ?? ''];
+    return c.html(
+      <SettingsPage
+        model={{ destinations, destinationId: chosen.id, effective: resolveDetectionConfig(live?.config), history, errors, ...(live ? { live } : {}), ...(shadow ? { shadow } : {}), ...(form ? { form } : {}), ...(notice ? { notice } : {}) }}
+      />,
+      status,
+    );
+  };
+
+  app.get('/settings/detection', (c) => settingsPage(c, c.req.query('destination') ?? PPS_DESTINATION.id));
+
+  app.post('/settings/detection/:destinationId', async (c) => {
+    const id = c.req.param('destinationId');
+    if (!(await getDestination(redis, id))) return c.text(`No destination ${id}.`, 404);
+    const body = await c.req.parseBody();
+    const text = (name: string) => (typeof body[name] === 'string' ? body[name].trim() : '');
+    const form = { suspectThreshold: text('suspectThreshold'), confirmThreshold: text('confirmThreshold'), hysteresis: text('hysteresis'), overrides: text('overrides'), shadow: text('shadow') };
+    const errors: FieldErrors = {};
+    let config: Record<string, unknown> = {};
+    try {
+      const parsed: unknown = form.overrides === '' ? {} : JSON.parse(form.overrides);
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
+      config = parsed as Record<string, unknown>;
+    } catch {
+      errors.overrides = 'Other overrides must be a JSON object, e.g. {"speech": {"silenceRms": 200}}';
+    }
+    const defaults = resolveDetectionConfig();
+    for (const name of THRESHOLDS) {
+      const value = Number(form[name]);
+      if (form[name] === '' || !Number.isFinite(value) || value < 0 || value > 1) errors[name] = `${name} must be a number from 0 to 1`;
+      else if (value !== defaults[name]) config[name] = value;
+      else delete config[name];
+    }
+    if (Object.keys(errors).length === 0) {
+      try {
+        await settings.save(id, config, c.get('operator'));
+        return c.redirect(`/settings/detection?destination=${encodeURIComponent(id)}&done=live`, 303);
+      } catch (error) {
+        if (!(error instanceof DetectionSettingsError)) throw error;
+        errors.overrides = error.message;
+      }
+    }
+    return settingsPage(c, id, errors, form, 422);
+  });
+
+  app.post('/settings/detection/:destinationId/shadow', async (c) => {
+    const id = c.req.param('destinationId');
+    if (!(await getDestination(redis, id))) return c.text(`No destination ${id}.`, 404);
+    const body = await c.req.parseBody();
+    const shadow = typeof body.shadow === 'string' ? body.shadow.trim() : '';
+    if (shadow === '') {
+      await settings.clearShadow(id, c.get('operator'));
+      return c.redirect(`/settings/detection?destination=${encodeURIComponent(id)}&done=shadow-cleared`, 303);
+    }
+    let message: string;
+    try {
+      await settings.save(id, JSON.parse(shadow), c.get('operator'), 'shadow');
+      return c.redirect(`/settings/detection?destination=${encodeURIComponent(id)}&done=shadow`, 303);
+    } catch (error) {
+      if (error instanceof SyntaxError) message = 'Shadow overrides must be JSON, e.g. {"confirmThreshold": 0.8}';
+      else if (error instanceof DetectionSettingsError) message = error.message;
+      else throw error;
+    }
+    const live = await settings.get(id);
+    const effective = resolveDetectionConfig(live?.config);
+    return settingsPage(c, id, { shadow: message }, { suspectThreshold: String(effective.suspectThreshold), confirmThreshold: String(effective.confirmThreshold), hysteresis: String(effective.hysteresis), overrides: JSON.stringify(live?.config ?? {}, null, 2), shadow }, 422);
   });
 
   // ---- Call timeline ----------------------------------------------------------------------------------------

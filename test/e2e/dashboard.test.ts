@@ -224,6 +224,37 @@ describe('the queues and destinations pages', () => {
   }, 60_000);
 });
 
+describe('the detection settings page', () => {
+  it('saves live thresholds with a history entry, refuses invalid settings next to the field, and runs a shadow set', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${app.url}/settings/detection`);
+    await expect.poll(() => page.inputValue('#confirmThreshold')).toBe('0.9');
+    await page.fill('#confirmThreshold', '1.5');
+    await page.click('#save-live');
+    await expect.poll(() => page.locator('#confirmThreshold-error').innerText()).toContain('from 0 to 1');
+    expect(await page.getAttribute('#confirmThreshold', 'aria-invalid')).toBe('true');
+    await page.fill('#confirmThreshold', '0.85');
+    await page.click('#save-live');
+    await expect.poll(() => page.locator('#notice').innerText()).toContain('Live settings saved');
+    expect(await page.locator('#settings-history tbody').innerText()).toContain('{"confirmThreshold":0.85}');
+    await page.fill('#shadow', '{"confirmThreshold": "high"}');
+    await page.click('#save-shadow');
+    await expect.poll(() => page.locator('#shadow-error').innerText()).not.toBe('');
+    await page.fill('#shadow', '{"confirmThreshold": 0.8}');
+    await page.click('#save-shadow');
+    await expect.poll(() => page.locator('#notice').innerText()).toBe('Shadow settings saved.');
+    await expectAccessible(page);
+    await screenshot(page, '15-detection-settings');
+    // Back to the defaults for the hunts that follow.
+    await page.fill('#confirmThreshold', '0.9');
+    await page.click('#save-live');
+    await page.fill('#shadow', '');
+    await page.click('#save-shadow');
+    await expect.poll(() => page.locator('#notice').innerText()).toBe('Shadow settings removed.');
+    await page.close();
+  }, 60_000);
+});
+
 describe('a 70-line hunt watched through two app instances', () => {
   it('keeps both boards live and lets either instance cancel it', async () => {
     const a = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
