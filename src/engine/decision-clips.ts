@@ -53,17 +53,7 @@ export class ClipRecorder {
       const clip = this.filling[i]!;
       if (!all && clip.left > 0) continue;
       this.filling.splice(i, 1);
-      clip.done(concat(clip.frames));
+      clip.done(Buffer.concat(clip.frames));
     }
   }
-}
-
-function concat(frames: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(frames.reduce((n, f) => n + f.length, 0));
-  let offset = 0;
-  for (const frame of frames) {
-    out.set(frame, offset);
-    offset += frame.length;
-  }
-  return out;
 }
