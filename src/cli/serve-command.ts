@@ -92,6 +92,7 @@ export async function runServe(config: Config): Promise<void> {
       redis,
       feed,
       lineMode: config.LINE_MODE,
+      credentials: account.users,
       // The dashboard's "Sync" button: the directory now, devices paced in the background as at start.
       syncDirectory: async () => {
         const result = await syncDirectory(telephony, redis, log);

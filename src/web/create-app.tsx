@@ -34,7 +34,7 @@ export interface AppDeps {
   /** Where the API logs unexpected failures. */
   log?: Logger;
   /** Mounts the operator dashboard (start a hunt, live job board, jobs list); needs `jobs`. */
-  dashboard?: { redis: Redis; feed: JobLiveFeed; lineMode: LineMode; heartbeatMs?: number; syncDirectory?: () => Promise<{ extensions: number; queues: number }> };
+  dashboard?: { redis: Redis; feed: JobLiveFeed; lineMode: LineMode; credentials?: number; heartbeatMs?: number; syncDirectory?: () => Promise<{ extensions: number; queues: number }> };
 }
 
 /** Paths that are not dashboard pages (machines call them, or they are public assets). */

@@ -57,6 +57,8 @@ export interface DashboardDeps {
   lineMode: LineMode;
   log?: Logger;
   heartbeatMs?: number;
+  /** How many users' credentials the account pools (call-out dial quota is per user); default 1. */
+  credentials?: number;
   /** Pulls users, queues and devices from RingCentral ("Sync" buttons); absent = no sync offered. */
   syncDirectory?: () => Promise<{ extensions: number; queues: number }>;
 }
@@ -106,7 +108,7 @@ export function dashboardRoutes(deps: DashboardDeps): Hono<Env> {
           defaultTargetLabel: defaultTarget ? targetWords(defaultTarget) : 'none yet (sync call queues)',
           freeExtensions,
           lineMode: deps.lineMode,
-          estimate: dialEstimate(lines, deps.lineMode),
+          estimate: dialEstimate(lines, deps.lineMode, undefined, deps.credentials),
           values: { ...values, destinationId: chosen },
           errors,
           ...(formError ? { formError } : {}),
@@ -120,7 +122,7 @@ export function dashboardRoutes(deps: DashboardDeps): Hono<Env> {
 
   app.get('/hunts/estimate', (c) => {
     const lines = Math.max(1, Math.min(70, Number.parseInt(c.req.query('lines') ?? '', 10) || 1));
-    return c.html(<DialEstimateNote lines={lines} estimate={dialEstimate(lines, deps.lineMode)} />);
+    return c.html(<DialEstimateNote lines={lines} estimate={dialEstimate(lines, deps.lineMode, undefined, deps.credentials)} />);
   });
 
   app.post('/hunts', async (c) => {

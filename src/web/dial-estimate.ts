@@ -12,18 +12,29 @@ export interface DialEstimate {
   explanation: string;
 }
 
-export function dialEstimate(lines: number, mode: LineMode, policy: RateBudgetPolicy = RINGCENTRAL_DEFAULT_POLICY): DialEstimate {
+/** Device lookups (`sip-info`) are Light requests at the sync share: about 40 a minute (docs/benchmarks.md). */
+const REGISTRATIONS_PER_MINUTE = 40;
+
+/**
+ * `credentials`: how many users' JWTs the account pools (call-out quota is per user). Softphone lines whose
+ * devices are not registered yet (the first hunt after a start) wait for registrations at RingCentral's pace.
+ */
+export function dialEstimate(lines: number, mode: LineMode, policy: RateBudgetPolicy = RINGCENTRAL_DEFAULT_POLICY, credentials = 1): DialEstimate {
   const n = Math.max(1, Math.min(70, Math.floor(lines) || 1));
   if (mode === 'softphone') {
+    const registering = Math.floor((n - 1) / REGISTRATIONS_PER_MINUTE) * 60_000;
     return {
       ms: (n - 1) * SOFTPHONE_DIAL_STAGGER_MS,
-      explanation: `Softphone lines dial by SIP (no RingCentral API quota), ${SOFTPHONE_DIAL_STAGGER_MS} ms apart.`,
+      explanation:
+        `Softphone lines dial by SIP (no RingCentral API quota), ${SOFTPHONE_DIAL_STAGGER_MS} ms apart, once their devices are registered.` +
+        (registering > 0 ? ` The first hunt after a restart registers them at about ${REGISTRATIONS_PER_MINUTE} a minute: up to ${formatDuration(Math.max(registering, (n - 1) * SOFTPHONE_DIAL_STAGGER_MS))} then.` : ''),
     };
   }
+  const users = Math.max(1, Math.floor(credentials));
   const perWindow = allowance(policy, 'Heavy', 'dial');
   return {
-    ms: Math.max((n - 1) * DIAL_STAGGER_MS, dialDurationEstimate(n, policy)),
-    explanation: `Call-out is a Heavy request: RingCentral lets dials use ${perWindow} per ${Math.round(policy.windowMs / 1000)} s per user, and lines start ${DIAL_STAGGER_MS / 1000} s apart.`,
+    ms: Math.max((n - 1) * DIAL_STAGGER_MS, dialDurationEstimate(n, policy, users)),
+    explanation: `Call-out is a Heavy request: RingCentral lets dials use ${perWindow} per ${Math.round(policy.windowMs / 1000)} s per user (${users} user${users === 1 ? '' : 's'} here), and lines start ${DIAL_STAGGER_MS / 1000} s apart.`,
   };
 }
 

@@ -92,6 +92,8 @@ describe('start a hunt', () => {
     expect(dialEstimate(70, 'call-out').ms).toBe(8 * 60_000);
     const response = await app.request('/hunts/estimate?lines=70');
     expect(await response.text()).toContain('Dialling 70 lines takes about 6.9 s');
+    expect(dialEstimate(70, 'softphone').explanation).toContain('up to 1 min then');
+    expect(dialEstimate(70, 'call-out', undefined, 9).ms).toBe(69_000);
   });
 });
 
