@@ -26,7 +26,7 @@ export function LineRow(props: { job: JobView; call: CallView; index: number; re
         {call.endReason ? <span class="muted small">{` ${call.endReason}`}</span> : null}
       </td>
       <td>
-        <Elapsed since={entered} until={callEnded(call.status) ? entered : undefined} now={now} />
+        {callEnded(call.status) ? <span class="muted">—</span> : <Elapsed since={entered} now={now} />}
       </td>
       <td>
         <Elapsed since={call.since.holding} until={holdEnd(call)} now={now} />
