@@ -113,9 +113,10 @@ export class OffsetMatcher {
 
   /**
    * One frame's hashes. `base` turns an anchor frame into a query position; hits closer than `minOffset`
-   * frames (either way) are ignored (a line matching its own recent audio).
+   * frames (either way) are ignored (a line matching its own recent audio) - with `anySource`, also hits on any
+   * other source at nearly the same frame count (a detector fed the same frames as a learning one).
    */
-  update(index: LandmarkIndex, hashes: Int32Array, anchors: Float64Array, count: number, base: number, minOffset = 0): void {
+  update(index: LandmarkIndex, hashes: Int32Array, anchors: Float64Array, count: number, base: number, minOffset = 0, anySource = false): void {
     const { offsets, scores, hits } = this;
     hits.fill(0);
     this.stamp = (this.stamp + 1) | 0;
@@ -128,6 +129,11 @@ export class OffsetMatcher {
         const p = list[j] as number;
         const offset = p - q;
         if (offset > -minOffset && offset < minOffset) continue;
+        if (anySource) {
+          // The frame part of the offset, whatever the source: near 0 = the same moment of another stream.
+          const frames = offset - Math.round(offset / SOURCE_SPAN) * SOURCE_SPAN;
+          if (frames > -minOffset && frames < minOffset) continue;
+        }
         let tracked = false;
         for (let c = 0; c < CANDIDATES; c++) {
           const d = offset - (offsets[c] as number);

@@ -121,6 +121,23 @@ describe('line detector', () => {
     expect(typeof features.speechProbability).toBe('number');
   });
 
+  it('a plain second detector with learn: false on the same library and frames still hears the agent', () => {
+    const library = new LoopLibrary();
+    stream(createLineDetector({ loopLibrary: library }), concat(loop, loop, loop));
+    // A live config that never suspects, so the live line learns the agent's voice as it comes (the worst case).
+    const live = createLineDetector({ loopLibrary: library, config: { weights: { speech: 0 } } });
+    const second = createLineDetector({ loopLibrary: library, config: { loop: { learn: false } } });
+    const audio = concat(loop.subarray(8000 * 7), silence(0.3), pcmOf('agent-patel-greeting'));
+    const events: string[] = [];
+    for (let i = 0, t = 0; i + 160 <= audio.length; i += 160, t += 20) {
+      const frame = audio.subarray(i, i + 160);
+      live.pushFrame(frame, t);
+      events.push(...second.pushFrame(frame, t).map((d) => d.event));
+    }
+    expect(events).toContain('confirmed');
+    expect(events.indexOf('confirmed')).toBe(events.lastIndexOf('confirmed'));
+  });
+
   it('does not confirm before the library is mature (an unheard announcement)', () => {
     const detector = createLineDetector();
     const { decisions } = stream(detector, concat(music().subarray(0, 8 * 8000), pcmOf('hold-announcement-2-en')));

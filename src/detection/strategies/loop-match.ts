@@ -42,6 +42,8 @@ export class LoopMatchStrategy {
   /** This line's source number in the library (a shadow detector shares its live detector's). */
   readonly source: number;
   private readonly silenceRms: number;
+  /** Shares a live detector's source (a shadow made with `shadowOf`): its own-audio rule already applies. */
+  private readonly sharedSource: boolean;
   private readonly base: number;
   private readonly minRepeatFrames: number;
   // Grown on demand (most lines are never suspected): up to PENDING_LIMIT entries.
@@ -67,6 +69,7 @@ export class LoopMatchStrategy {
     source?: number,
   ) {
     this.source = source ?? library.registerLine();
+    this.sharedSource = source !== undefined;
     this.base = this.source * SOURCE_SPAN;
     this.minRepeatFrames = Math.round(minRepeatSeconds * 50);
     this.silenceRms = silenceRms;
@@ -102,7 +105,10 @@ export class LoopMatchStrategy {
       this.history.copyWithin(0, 160);
       this.history.set(pcm.subarray(0, 160), PRIME_FRAMES * 160);
     }
-    this.matcher.update(this.library.index, hashes, anchors, count, this.base, this.minRepeatFrames);
+    // A detector that does not learn may be a second detector on a learning line (a shadow made without
+    // `shadowOf`): that line learns each frame just before this one sees it, under another source number. So it
+    // ignores any source's audio from (nearly) the same moment of the stream, as a line ignores its own.
+    this.matcher.update(this.library.index, hashes, anchors, count, this.base, this.minRepeatFrames, !this.learn && !this.sharedSource);
     this.selfRepeat = this.matched && sourceOf(this.matcher.bestPosition) === this.source;
     // Recorded speech heard again on this very line, for a sustained second: the loop has come round.
     this.repeatRun = this.matched && speechLike && this.selfRepeat ? this.repeatRun + 1 : 0;
