@@ -35,6 +35,6 @@ export default tseslint.config(
     // Dashboard scripts run in the browser as plain scripts (no build step, no inline scripts).
     files: ['src/web/static/**/*.js'],
     ...tseslint.configs.disableTypeChecked,
-    languageOptions: { ...tseslint.configs.disableTypeChecked.languageOptions, sourceType: 'script', globals: { window: 'readonly', document: 'readonly', Notification: 'readonly', setInterval: 'readonly' } },
+    languageOptions: { ...tseslint.configs.disableTypeChecked.languageOptions, sourceType: 'script', globals: { window: 'readonly', document: 'readonly', Notification: 'readonly', setInterval: 'readonly', EventSource: 'readonly' } },
   },
 );

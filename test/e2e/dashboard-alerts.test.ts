@@ -12,6 +12,7 @@ import { Redis } from 'ioredis';
 import { createApp } from '../../src/web/create-app.tsx';
 import { JobLiveFeed } from '../../src/web/job-live-feed.ts';
 import { uiChannel } from '../../src/engine/job-history.ts';
+import { jobKeys } from '../../src/store/redis-keys.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { axeViolations, screenshot } from '../support/dashboard-browser.ts';
 import { FakeJobCommands } from '../web/fake-job-commands.ts';
@@ -59,6 +60,31 @@ afterAll(async () => {
   });
   await feed?.close();
   redis?.disconnect();
+});
+
+describe('the live connection', () => {
+  it('resumes after a dropped connection without losing or repeating an event', async () => {
+    const history = jobKeys(jobId).history;
+    const entry = (to: string) => JSON.stringify({ at: Date.now(), actor: 'call-2', from: 'holding', to, event: 'test' });
+    await redis.xadd(history, '*', 'h', entry('holding'));
+    const page = await browser.newPage();
+    await page.goto(`${url}/jobs/${jobId}`);
+    await expect.poll(() => page.locator('#live-status').innerText()).toContain('Live');
+    expect(await page.locator('#event-log li').count()).toBe(1);
+    // Every open connection is cut (as a proxy or a restarting instance would); the browser reconnects by itself.
+    if ('closeAllConnections' in server) server.closeAllConnections();
+    await expect.poll(() => page.locator('#live-status').innerText()).toContain('interrupted');
+    await redis.xadd(history, '*', 'h', entry('suspected-live'));
+    await redis.publish(uiChannel(jobId), JSON.stringify({ jobId, status: 'hunting', entries: [] }));
+    await expect.poll(() => page.locator('#live-status').innerText(), { timeout: 15_000 }).toContain('Live');
+    await redis.xadd(history, '*', 'h', entry('holding'));
+    await redis.publish(uiChannel(jobId), JSON.stringify({ jobId, status: 'hunting', entries: [] }));
+    await expect.poll(() => page.locator('#event-log li').count(), { timeout: 15_000 }).toBe(3);
+    const ids = await page.evaluate<string[]>(`[...document.querySelectorAll('#event-log li')].map((li) => li.id)`);
+    expect(new Set(ids).size).toBe(3);
+    await redis.del(history);
+    await page.close();
+  }, 60_000);
 });
 
 describe('the operator alert', () => {

@@ -2,7 +2,8 @@
 // - durations with data-since keep counting;
 // - an operator alert (suspected live line, IRS voice check) and a transfer sound a tone, flash the title and
 //   raise a desktop notification once per alert;
-// - the live-connection status line; refusals of operator actions shown as a notice.
+// - the live-connection status line; refusals of operator actions shown as a notice;
+// - one key per action on the job board; SSE resumes after the newest event id it saw.
 (function () {
   'use strict';
   var seen = new Set();
@@ -102,6 +103,27 @@
     var button = document.getElementById(action + row.getAttribute('data-call'));
     if (button) { button.click(); event.preventDefault(); }
   });
+
+  // The SSE extension re-creates its EventSource after a hard failure, with the page's original URL (and no
+  // Last-Event-ID): remember the newest event id and resume after it, so the log is not replayed twice.
+  var lastEventId = null;
+  if (window.htmx) {
+    window.htmx.createEventSource = function (url) {
+      var resumed = url;
+      if (lastEventId) {
+        resumed = /[?&]after=/.test(url)
+          ? url.replace(/([?&])after=[^&]*/, '$1after=' + encodeURIComponent(lastEventId))
+          : url + (url.indexOf('?') < 0 ? '?' : '&') + 'after=' + encodeURIComponent(lastEventId);
+      }
+      var source = new EventSource(resumed, { withCredentials: true });
+      ['log', 'board'].forEach(function (name) {
+        source.addEventListener(name, function (event) {
+          if (event.lastEventId) lastEventId = event.lastEventId;
+        });
+      });
+      return source;
+    };
+  }
 
   document.addEventListener('htmx:sseOpen', function () { status('Live: updates arrive as they happen.'); });
   document.addEventListener('htmx:sseError', function () { status('Live updates interrupted: reconnecting…'); });
