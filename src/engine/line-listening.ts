@@ -11,7 +11,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { AudioFrame, CallAudio } from '../media/call-audio.ts';
 import { PhonePath } from '../media/phone-path.ts';
-import { createLineDetector, KnownPromptLibrary, LoopLibrary, RedisLoopLibraryStore } from '../detection/index.ts';
+import { createLineDetector, createShadowDetector, KnownPromptLibrary, LoopLibrary, RedisLoopLibraryStore } from '../detection/index.ts';
 import type { DetectionDecision, LineDetector } from '../detection/index.ts';
 import type { LabelledRecording } from '../simulator/line/audio/labelled-recordings.ts';
 import { ivrDoneDelayMs } from '../../machines/hunt-rules.ts';
@@ -182,6 +182,7 @@ export class LineListening {
     const destination = record.spec.destination;
     const [live, shadow, library] = await Promise.all([this.settings.get(destination.id), this.settings.get(destination.id, 'shadow'), this.library(destination.id)]);
     const knownPrompts = this.options.knownPrompts;
+    const liveDetector = createLineDetector({ ...(live ? { config: live.config } : {}), loopLibrary: library, ...(knownPrompts ? { knownPrompts } : {}) });
     const line: ListenedLine = {
       jobId,
       callId,
@@ -191,15 +192,11 @@ export class LineListening {
       lastFrameAt: this.now(),
       ivrDoneAtMs: ivrDoneDelayMs(destination),
       ivrSignalled: false,
-      live: { detector: createLineDetector({ ...(live ? { config: live.config } : {}), loopLibrary: library, ...(knownPrompts ? { knownPrompts } : {}) }), version: live?.version ?? 0, decisions: 0 },
+      live: { detector: liveDetector, version: live?.version ?? 0, decisions: 0 },
       ...(shadow
         ? {
-            // The candidate hears the same audio but must not teach the shared library a second time.
-            shadow: {
-              detector: createLineDetector({ config: { ...shadow.config, loop: { ...shadow.config.loop, learn: false } }, loopLibrary: library, ...(knownPrompts ? { knownPrompts } : {}) }),
-              version: shadow.version,
-              decisions: 0,
-            },
+            // The candidate hears the same audio as the live line's shadow: it never teaches the shared library.
+            shadow: { detector: createShadowDetector(liveDetector, { config: shadow.config, ...(knownPrompts ? { knownPrompts } : {}) }), version: shadow.version, decisions: 0 },
           }
         : {}),
       ...(this.options.clips ? { clips: new ClipRecorder(this.options.clips) } : {}),
