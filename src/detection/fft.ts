@@ -89,7 +89,35 @@ export class PowerSpectrum {
       re[j] = (ring[s & mask] as number) * (window[2 * i] as number);
       im[j] = (ring[(s + 1) & mask] as number) * (window[2 * i + 1] as number);
     }
-    for (let len = 2; len <= n; len <<= 1) {
+    // The first two stages have trivial twiddles (1, then 1 and -i): one multiplication-free radix-4 pass.
+    for (let i = 0; i < n; i += 4) {
+      const r0 = re[i] as number;
+      const i0 = im[i] as number;
+      const r1 = re[i + 1] as number;
+      const i1 = im[i + 1] as number;
+      const r2 = re[i + 2] as number;
+      const i2 = im[i + 2] as number;
+      const r3 = re[i + 3] as number;
+      const i3 = im[i + 3] as number;
+      const ar = r0 + r1;
+      const ai = i0 + i1;
+      const br = r0 - r1;
+      const bi = i0 - i1;
+      const cr = r2 + r3;
+      const ci = i2 + i3;
+      const dr = r2 - r3;
+      const di = i2 - i3;
+      re[i] = ar + cr;
+      im[i] = ai + ci;
+      re[i + 2] = ar - cr;
+      im[i + 2] = ai - ci;
+      // (dr + i di) * -i = di - i dr
+      re[i + 1] = br + di;
+      im[i + 1] = bi - dr;
+      re[i + 3] = br - di;
+      im[i + 3] = bi + dr;
+    }
+    for (let len = 8; len <= n; len <<= 1) {
       const half = len >> 1;
       const step = n / len;
       for (let i = 0; i < n; i += len) {

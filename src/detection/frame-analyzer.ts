@@ -19,6 +19,8 @@ export const MAX_PEAKS = 4;
 const PEAK_NEIGHBOURHOOD = 3;
 /** ... and this much above the frame's mean in-band log power (dB). */
 const PEAK_MIN_PROMINENCE_DB = 8;
+/** 10 log10(x) = DB_PER_LN ln(x). */
+const DB_PER_LN = 10 / Math.LN10;
 
 export class FrameAnalyzer {
   /** RMS on the 16-bit scale. */
@@ -94,7 +96,7 @@ export class FrameAnalyzer {
       const p = power[k] as number;
       total += p;
       weighted += p * k * HZ_PER_BIN;
-      const lp = 10 * Math.log10(p + 1);
+      const lp = DB_PER_LN * Math.log(p + 1);
       logPower[k] = lp;
       logSum += lp;
       const m = Math.sqrt(p);
