@@ -20,6 +20,8 @@ export function Layout(props: { title: string; section?: NavSection; children: C
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${props.title} · IRS Hold Hunter`}</title>
+        {/* htmx would otherwise inject an inline <style> (blocked by the strict CSP a later issue adds). */}
+        <meta name="htmx-config" content='{"includeIndicatorStyles":false}' />
         <link rel="stylesheet" href="/static/app.css" />
         <script src="/static/htmx.min.js" defer></script>
         <script src="/static/htmx-ext-sse.js" defer></script>
