@@ -13,6 +13,7 @@ import { CallAudioHub } from '../media/call-audio.ts';
 import { SoftphoneTelephony } from '../telephony/softphone/softphone-telephony.ts';
 import type { EngineThreadInput, EngineThreadMessage } from './engine-thread.ts';
 import { LineListening, knownPromptsFrom } from './line-listening.ts';
+import { LiveListenRelay } from './live-listen-relay.ts';
 
 const port = parentPort;
 if (!port) throw new Error('engine-thread-main runs only as a worker thread');
@@ -54,6 +55,9 @@ const listening =
       })
     : undefined;
 listening?.start();
+// Live listening: a line's frames go out over Redis only while an operator listens to it.
+const relay = softphone ? new LiveListenRelay({ redis, audio, log: log.child({ part: 'listen' }) }) : undefined;
+relay?.start();
 
 // Softphone lines: register the hunt-enabled Existing Phones ahead of the first job, and again as the directory
 // changes (already registered devices cost nothing).
@@ -74,7 +78,10 @@ port.on('message', (message: { kind: string }) => {
   clearInterval(warmUpTimer);
   engine
     .close()
-    .then(() => listening?.close())
+    .then(() => {
+      relay?.close();
+      return listening?.close();
+    })
     .then(() => softphone?.close())
     .then(() => closeRedis(redis))
     .catch((error: unknown) => log.error({ err: error }, 'engine thread close failed'))

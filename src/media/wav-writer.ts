@@ -26,3 +26,25 @@ export function muLawWav(muLaw: Uint8Array, sampleRate = 8000): Uint8Array<Array
   out.set(muLaw, header.length);
   return out;
 }
+
+/**
+ * The header of a 16-bit PCM WAV stream of unknown length (sizes at their maximum, as streaming players expect):
+ * a live line played by the browser's own audio element, decoded from μ-law on the server.
+ */
+export function streamingPcmWavHeader(sampleRate = 8000): Uint8Array<ArrayBuffer> {
+  const header = Buffer.alloc(44);
+  header.write('RIFF', 0, 'ascii');
+  header.writeUInt32LE(0xffffffff, 4);
+  header.write('WAVE', 8, 'ascii');
+  header.write('fmt ', 12, 'ascii');
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(1, 20); // PCM
+  header.writeUInt16LE(1, 22); // mono
+  header.writeUInt32LE(sampleRate, 24);
+  header.writeUInt32LE(sampleRate * 2, 28);
+  header.writeUInt16LE(2, 32);
+  header.writeUInt16LE(16, 34);
+  header.write('data', 36, 'ascii');
+  header.writeUInt32LE(0xffffffff - 36, 40);
+  return new Uint8Array(header);
+}

@@ -57,6 +57,10 @@ export const globalKeys = {
   queues: `${PREFIX}:queues`,
   destinations: `${PREFIX}:destinations`,
   settings: `${PREFIX}:settings`,
+  /** Sorted set: telephonySessionId → until when (ms) someone listens to that line live (refreshed while they do). */
+  listening: `${PREFIX}:listening`,
+  /** Pub/sub channel: a listened line's audio, 8 kHz μ-law in 100 ms chunks. */
+  lineAudio: (telephonySessionId: string) => `${PREFIX}:audio:${telephonySessionId}`,
   /** Hash: destinationId → the live detection settings (overrides of the defaults, versioned). */
   detectionSettings: `${PREFIX}:detection:settings`,
   /** Hash: destinationId → the shadow (candidate) detection settings, run beside the live ones and never acted on. */

@@ -20,6 +20,7 @@ import { webhookRoutes } from './webhook-receiver.ts';
 import { dashboardAuth } from './dashboard-auth.ts';
 import type { DashboardVariables } from './dashboard-auth.ts';
 import { dashboardRoutes } from './dashboard-routes.tsx';
+import { listenRoute } from './listen-route.ts';
 import type { JobLiveFeed } from './job-live-feed.ts';
 import type { LineMode } from './dial-estimate.ts';
 
@@ -72,6 +73,7 @@ export function createApp(deps: AppDeps): Hono {
     app.all('/api/v1/*', (c) => apiError(c, 404, 'not_found', `No API route ${c.req.method} ${c.req.path}.`));
     if (deps.dashboard) {
       app.route('/', dashboardRoutes({ jobs: deps.jobs, ...deps.dashboard, ...(log ? { log } : {}) }));
+      app.route('/', listenRoute({ redis: deps.dashboard.redis, jobs: deps.jobs, fan: deps.dashboard.feed.fan }));
     }
   }
 

@@ -15,6 +15,8 @@ import { saveDestination } from '../../src/engine/destination-store.ts';
 import { readDetections } from '../../src/engine/detection-records.ts';
 import { LoopLibrary, RedisLoopLibraryStore, createLineDetector } from '../../src/detection/index.ts';
 import { labelledLineRecordings } from '../../src/simulator/line/audio/labelled-recordings.ts';
+import { listenRoute } from '../../src/web/listen-route.ts';
+import { ChannelFan } from '../../src/store/channel-fan.ts';
 import { loadFixtures } from '../../src/simulator/line/audio/fixture-library.ts';
 import { buildHoldLoop } from '../../src/simulator/line/hold-loop.ts';
 import { getScenario } from '../../src/simulator/line/scenarios.ts';
@@ -141,6 +143,49 @@ describe('hunts with live-agent detection', () => {
     await h?.close();
   });
 
+  it('plays a line live: the browser gets 16-bit PCM decoded from what the line hears', async () => {
+    const fan = new ChannelFan(h.redis);
+    const app = listenRoute({ redis: h.redis, jobs: h.engine.commands, fan, markMs: 600 });
+    const job = await h.engine.commands.create({ lines: 1, destinationId: QUICK_IVR_DESTINATION.id, target: { kind: 'queue', extensionNumber: '801' } }, 'test-operator');
+    const call = await eventually(async () => (await h.engine.commands.get(job.id))?.calls.find((c) => c.status === 'ivr' || c.status === 'holding'), 60_000);
+    expect((await app.request(`/jobs/${job.id}/calls/nope/listen.wav`)).status).toBe(404);
+    const response = await app.request(`/jobs/${job.id}/calls/${call.callId}/listen.wav`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('audio/wav');
+    const reader = response.body!.getReader();
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    while (size < 44 + 2 * 8000) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.length;
+    }
+    await reader.cancel();
+    const bytes = Buffer.concat(chunks);
+    expect([bytes.toString('ascii', 0, 4), bytes.readUInt16LE(20), bytes.readUInt32LE(24), bytes.readUInt16LE(34)]).toEqual(['RIFF', 1, 8000, 16]);
+    const pcm = new Int16Array(bytes.buffer.slice(bytes.byteOffset + 44, bytes.byteOffset + 44 + 2 * 8000));
+    // Decoded with the ITU table: every sample is one of the 256 μ-law levels, and the line is not silent.
+    const levels = new Set(decodeMuLaw(Uint8Array.from({ length: 256 }, (_, i) => i)));
+    expect(pcm.every((v) => levels.has(v))).toBe(true);
+    expect(Math.sqrt(pcm.reduce((sum, v) => sum + v * v, 0) / pcm.length)).toBeGreaterThan(100);
+    // What the browser got is what the device heard from the simulator, frame for frame.
+    const heard = new Set(frames(await lineAudio(call.telephonySessionId!)).map(key));
+    expect(frames(pcm).filter((f) => heard.has(key(f))).length / frames(pcm).length).toBeGreaterThan(0.9);
+    await h.engine.commands.send(job.id, { type: 'cancel' }, 'test-operator');
+    await waitForJob(h, job.id, 'cancelled', 60_000);
+    expect((await app.request(`/jobs/${job.id}/calls/${call.callId}/listen.wav`)).status).toBe(409);
+    await fan.close();
+
+    async function lineAudio(sessionId: string): Promise<Int16Array> {
+      const { calls } = await control<{ calls: SipCallView[] }>(h.sim, 'GET', '/_sim/sip');
+      const sip = calls.find((c) => c.telephonySessionId === sessionId)!;
+      const from = Date.parse(sip.audio.firstFrameAt!);
+      const count = sip.audio.frames + 50;
+      return decodeMuLaw(new Uint8Array(await (await fetch(`${h.sim.url}/_sim/calls/${sessionId}/audio?from=${from}&frames=${count}`)).arrayBuffer()));
+    }
+  }, 120_000);
+
   it('each hunt hands off the call whose agent spoke, and no call before its agent spoke', async () => {
     const jobs = await Promise.all(
       Array.from({ length: JOBS }, () => h.engine.commands.create({ lines: LINES, destinationId: destination.id, target: { kind: 'queue', extensionNumber: '801' } }, 'test-operator')),
@@ -176,3 +221,6 @@ interface AgentReport {
   milestones: { transferReceivedAt: string | null };
   timeline: { event: string; detail?: Record<string, unknown> }[];
 }
+
+const frames = (pcm: Int16Array): Int16Array[] => Array.from({ length: Math.floor(pcm.length / FRAME) }, (_, i) => pcm.subarray(i * FRAME, (i + 1) * FRAME));
+const key = (frame: Int16Array): string => Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength).toString('base64');

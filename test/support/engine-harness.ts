@@ -3,6 +3,7 @@
  * (a database of its own per test file, so global keys never collide), the extension pool and the engine.
  */
 import { LineListening } from '../../src/engine/line-listening.ts';
+import { LiveListenRelay } from '../../src/engine/live-listen-relay.ts';
 import type { KnownPromptLibrary } from '../../src/detection/index.ts';
 import { Redis } from 'ioredis';
 import pino from 'pino';
@@ -146,6 +147,8 @@ export async function startEngineHarness(options: {
   await thread?.ready;
   const listening = options.detection ? new LineListening({ redis, audio, log, clips: false, ...options.detection }) : undefined;
   listening?.start();
+  const relay = softphone ? new LiveListenRelay({ redis, audio, log, refreshMs: 200 }) : undefined;
+  relay?.start();
   return {
     sim,
     redis,
@@ -156,6 +159,7 @@ export async function startEngineHarness(options: {
     audio,
     startEngine,
     async close() {
+      relay?.close();
       await listening?.close();
       await thread?.close();
       softphone?.close();

@@ -68,6 +68,12 @@ export function LineRow(props: { job: JobView; call: CallView; index: number; re
                 </button>
               </form>
             ) : null}
+            {job.detection.mode === 'audio' && call.telephonySessionId ? (
+              // The line's audio as a live WAV stream: the browser's own player plays it (src/web/listen-route.ts).
+              <a id={`listen-${call.callId}`} class="button" href={`${base}/listen.wav`} target="_blank" rel="noopener" aria-label={`Listen live: line ${props.index + 1}`}>
+                Listen
+              </a>
+            ) : null}
             <form method="post" action={`${base}/hangup`} hx-post={`${base}/hangup`} hx-swap="none" hx-confirm={`Hang up line ${props.index + 1}?`}>
               <button id={`hangup-${call.callId}`} type="submit" aria-label={`Hang up: line ${props.index + 1}`} class="danger">
                 Hang up
