@@ -7,6 +7,7 @@ import { formatDuration } from '../src/web/dial-estimate.ts';
 import { Layout } from './layout.tsx';
 import { Field, invalidAttrs } from './form-field.tsx';
 import type { FieldErrors } from './form-field.tsx';
+import { Notice } from './page-parts.tsx';
 
 export const IVR_ROWS = 5;
 
@@ -59,11 +60,7 @@ export function DestinationsPage(props: { model: DestinationsModel }) {
   return (
     <Layout title="Destinations" section="destinations">
       <h1>Destinations</h1>
-      {m.notice ? (
-        <p class="banner demo" role="status" id="notice">
-          {m.notice}
-        </p>
-      ) : null}
+      <Notice text={m.notice} />
       <div class="table-wrap">
         <table id="destinations-table">
           <thead>

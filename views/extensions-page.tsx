@@ -5,6 +5,7 @@
 import type { HuntExtension } from '../src/engine/extension-directory.ts';
 import type { ReservationState } from '../src/web/extension-settings.ts';
 import { Layout } from './layout.tsx';
+import { Notice, SearchFilters, SyncButton } from './page-parts.tsx';
 
 export interface ExtensionFilters {
   q: string;
@@ -35,35 +36,11 @@ export function ExtensionsPage(props: { model: ExtensionsModel }) {
     <Layout title="Extensions" section="extensions">
       <div class="page-head">
         <h1>Extensions</h1>
-        <form method="post" action="/extensions/sync" class="page-actions">
-          <button type="submit" class="secondary" id="sync-extensions">
-            Sync from RingCentral
-          </button>
-        </form>
+        <SyncButton id="sync-extensions" />
       </div>
-      {m.notice ? (
-        <p class="banner demo" role="status" id="notice">
-          {m.notice}
-        </p>
-      ) : null}
+      <Notice text={m.notice} />
       <p class="hint">{`A line dials from an extension that is enabled for hunting and has ${device}; one line per extension.`}</p>
-      <form method="get" action="/extensions" class="filters" role="search">
-        <div class="field">
-          <label for="q">Search</label>
-          <input id="q" name="q" type="search" value={m.filters.q} placeholder="number or name" />
-        </div>
-        <div class="field">
-          <label for="show">Show</label>
-          <select id="show" name="show">
-            {SHOW.map(([value, label]) => (
-              <option value={value} selected={m.filters.show === value}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </div>
-        <button type="submit">Filter</button>
-      </form>
+      <SearchFilters action="/extensions" q={m.filters.q} placeholder="number or name" select={{ name: 'show', label: 'Show', options: SHOW, value: m.filters.show }} />
       <form method="post" action="/extensions/bulk" id="bulk">
         <div class="page-actions">
           <span>{`${m.extensions.length} of ${m.total} shown. With the ticked ones:`}</span>

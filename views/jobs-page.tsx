@@ -4,6 +4,7 @@ import { formatDuration } from '../src/web/dial-estimate.ts';
 import { Layout } from './layout.tsx';
 import { JOB_STATUS_LABEL } from './board/call-status.ts';
 import { clockTime } from './board/clock.tsx';
+import { SearchFilters } from './page-parts.tsx';
 
 const STATUS_OPTIONS: [string, string][] = [
   ['', 'Any status'],
@@ -28,23 +29,13 @@ export function JobsPage(props: { rows: JobRow[]; filters: JobFilters }) {
           </a>
         </div>
       </div>
-      <form method="get" action="/jobs" class="filters" role="search" hx-get="/jobs" hx-target="#jobs-table" hx-select="#jobs-table" hx-swap="outerHTML" hx-push-url="true" hx-trigger="input changed delay:300ms from:#q, change from:#status, submit">
-        <div class="field">
-          <label for="q">Search</label>
-          <input id="q" name="q" type="search" value={props.filters.q} placeholder="job id, destination, outcome, operator" />
-        </div>
-        <div class="field">
-          <label for="status">Status</label>
-          <select id="status" name="status">
-            {STATUS_OPTIONS.map(([value, label]) => (
-              <option value={value} selected={props.filters.status === value}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </div>
-        <button type="submit">Filter</button>
-      </form>
+      <SearchFilters
+        action="/jobs"
+        q={props.filters.q}
+        placeholder="job id, destination, outcome, operator"
+        select={{ name: 'status', label: 'Status', options: STATUS_OPTIONS, value: props.filters.status }}
+        formAttrs={{ 'hx-get': '/jobs', 'hx-target': '#jobs-table', 'hx-select': '#jobs-table', 'hx-swap': 'outerHTML', 'hx-push-url': 'true', 'hx-trigger': 'input changed delay:300ms from:#q, change from:#status, submit' }}
+      />
       <div class="table-wrap" id="jobs-table">
         <table>
           <caption>{`${props.rows.length} job${props.rows.length === 1 ? '' : 's'}`}</caption>

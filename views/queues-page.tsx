@@ -2,6 +2,7 @@
 import type { HuntQueue } from '../src/engine/extension-directory.ts';
 import { Layout } from './layout.tsx';
 import type { FieldErrors } from './form-field.tsx';
+import { Notice, SyncButton } from './page-parts.tsx';
 
 export interface QueuesModel {
   queues: HuntQueue[];
@@ -17,17 +18,9 @@ export function QueuesPage(props: { model: QueuesModel }) {
     <Layout title="Queues" section="queues">
       <div class="page-head">
         <h1>Call queues</h1>
-        <form method="post" action="/extensions/sync?back=queues" class="page-actions">
-          <button type="submit" class="secondary" id="sync-queues">
-            Sync from RingCentral
-          </button>
-        </form>
+        <SyncButton id="sync-queues" back="queues" />
       </div>
-      {m.notice ? (
-        <p class="banner demo" role="status" id="notice">
-          {m.notice}
-        </p>
-      ) : null}
+      <Notice text={m.notice} />
       <p class="hint">
         The winning call is handed to the default queue unless a hunt names another target. A transfer number, when set, is dialled instead of the queue's extension (it survives syncs).
       </p>

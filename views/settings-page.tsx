@@ -10,6 +10,7 @@ import { Layout } from './layout.tsx';
 import { Field, invalidAttrs } from './form-field.tsx';
 import type { FieldErrors } from './form-field.tsx';
 import { clockTime } from './board/clock.tsx';
+import { Notice } from './page-parts.tsx';
 
 export interface SettingsModel {
   destinations: Destination[];
@@ -39,11 +40,7 @@ export function SettingsPage(props: { model: SettingsModel }) {
   return (
     <Layout title="Detection settings" section="settings">
       <h1>Detection settings</h1>
-      {m.notice ? (
-        <p class="banner demo" role="status" id="notice">
-          {m.notice}
-        </p>
-      ) : null}
+      <Notice text={m.notice} />
       {Object.keys(m.errors).length > 0 ? (
         <div class="banner bad-banner" role="alert" id="form-errors" tabindex={-1}>
           <p>Not saved (the settings in force are unchanged): fix the fields marked below.</p>
