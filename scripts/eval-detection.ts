@@ -16,7 +16,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { decodeMuLaw } from '../src/media/mu-law.ts';
-import { InMemoryLoopLibraryStore, LoopLibrary, createLineDetector, type LineDetector } from '../src/detection/index.ts';
+import { InMemoryLoopLibraryStore, LoopLibrary, createLineDetector, type DetectionConfigInput, type LineDetector } from '../src/detection/index.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -193,6 +193,8 @@ interface LineRun {
 const results = { lines: 0, negativeFrames: 0, falseConfirms: [] as string[], agents: 0, hits: 0, latencies: [] as number[], misses: [] as string[], suspectedClears: 0, byKind: {} as Record<string, [number, number]> };
 const store = new InMemoryLoopLibraryStore();
 const DIAG = !!process.env.EVAL_DIAG;
+/** EVAL_CONFIG: a partial DetectionConfig as JSON (a candidate setting, tried on --split tune). */
+const CONFIG = process.env.EVAL_CONFIG ? (JSON.parse(process.env.EVAL_CONFIG) as DetectionConfigInput) : undefined;
 /** Speech-like frames by loop-match score (bins of 0.05): hold audio vs agents. */
 const diag = { neg: new Array<number>(10).fill(0), agent: new Array<number>(10).fill(0) };
 const frameBuf = new Int16Array(FRAME);
@@ -209,7 +211,7 @@ for (let d = 0; d < DESTINATIONS; d++) {
       const holdMin = 5 * Math.exp(rand() * Math.log(12)); // log-uniform 5-60 min
       const speaker = rand() < 0.9 ? livespeaker() : undefined;
       lines.push({
-        detector: createLineDetector({ loopLibrary: library }),
+        detector: createLineDetector({ loopLibrary: library, ...(CONFIG ? { config: CONFIG } : {}) }),
         loopOffset: Math.floor(rand() * loopPcm.length),
         holdFrames: Math.round((holdMin * 60 * 8000) / FRAME),
         ...(speaker ? { agent: { ...speaker, leadFrames: Math.round(uniform(0.2, 0.6) * 50) } } : {}),

@@ -11,6 +11,9 @@ interface Tables {
   splitCos: Float64Array;
   splitSin: Float64Array;
   reversed: Uint16Array;
+  /** Twiddles of each radix-2 stage laid out contiguously: stage `len`'s k-th (k < len/2) at len/2 + k. */
+  stageCos: Float64Array;
+  stageSin: Float64Array;
 }
 /** Tables per size, shared by every instance (a detector has several analyzers; a host has many detectors). */
 const TABLES = new Map<number, Tables>();
@@ -40,7 +43,15 @@ function tables(size: number): Tables {
     for (let b = 0; b < bits; b++) r |= ((i >> b) & 1) << (bits - 1 - b);
     reversed[i] = r;
   }
-  const made = { window, cos, sin, splitCos, splitSin, reversed };
+  const stageCos = new Float64Array(half);
+  const stageSin = new Float64Array(half);
+  for (let len = 2; len <= half; len <<= 1) {
+    for (let k = 0; k < len / 2; k++) {
+      stageCos[len / 2 + k] = cos[k * (half / len)] as number;
+      stageSin[len / 2 + k] = sin[k * (half / len)] as number;
+    }
+  }
+  const made = { window, cos, sin, splitCos, splitSin, reversed, stageCos, stageSin };
   TABLES.set(size, made);
   return made;
 }
@@ -49,13 +60,12 @@ export class PowerSpectrum {
   readonly size: number;
   readonly bins: number;
   private readonly window: Float64Array;
-  /** Twiddles of the N/2-point complex FFT. */
-  private readonly cos: Float64Array;
-  private readonly sin: Float64Array;
   /** Twiddles of the real split (e^{-2 pi i k / N}, k < N/2). */
   private readonly splitCos: Float64Array;
   private readonly splitSin: Float64Array;
   private readonly reversed: Uint16Array;
+  private readonly stageCos: Float64Array;
+  private readonly stageSin: Float64Array;
   private readonly re: Float64Array;
   private readonly im: Float64Array;
 
@@ -66,11 +76,11 @@ export class PowerSpectrum {
     const half = size / 2;
     const t = tables(size);
     this.window = t.window;
-    this.cos = t.cos;
-    this.sin = t.sin;
     this.splitCos = t.splitCos;
     this.splitSin = t.splitSin;
     this.reversed = t.reversed;
+    this.stageCos = t.stageCos;
+    this.stageSin = t.stageSin;
     this.re = new Float64Array(half);
     this.im = new Float64Array(half);
   }
@@ -81,7 +91,7 @@ export class PowerSpectrum {
    */
   compute(ring: Float64Array, start: number, out: Float64Array): void {
     const n = this.size >> 1;
-    const { re, im, window, reversed, cos, sin } = this;
+    const { re, im, window, reversed } = this;
     const mask = ring.length - 1;
     for (let i = 0; i < n; i++) {
       const j = reversed[i] as number;
@@ -117,13 +127,26 @@ export class PowerSpectrum {
       re[i + 3] = br - di;
       im[i + 3] = bi + dr;
     }
+    // Remaining radix-2 stages. k = 0 has the twiddle 1 (no multiplications, same values); the other twiddles are
+    // read from per-stage contiguous tables (stageCos/stageSin: stage len's k-th twiddle at len/2 + k).
+    const { stageCos, stageSin } = this;
     for (let len = 8; len <= n; len <<= 1) {
       const half = len >> 1;
-      const step = n / len;
       for (let i = 0; i < n; i += len) {
-        for (let k = 0; k < half; k++) {
-          const wr = cos[k * step] as number;
-          const wi = sin[k * step] as number;
+        {
+          const b = i + half;
+          const br = re[b] as number;
+          const bi = im[b] as number;
+          const ar = re[i] as number;
+          const ai = im[i] as number;
+          re[b] = ar - br;
+          im[b] = ai - bi;
+          re[i] = ar + br;
+          im[i] = ai + bi;
+        }
+        for (let k = 1; k < half; k++) {
+          const wr = stageCos[half + k] as number;
+          const wi = stageSin[half + k] as number;
           const a = i + k;
           const b = a + half;
           const br = re[b] as number;

@@ -9,8 +9,9 @@ export class FingerprintStream {
   readonly frame: FrameAnalyzer;
   readonly hasher = new LandmarkHasher();
 
-  constructor(silenceRms: number) {
-    this.frame = new FrameAnalyzer(silenceRms);
+  /** `peaksOnly`: hashes only (no flux, centroid, tonality), for streams no classifier reads. */
+  constructor(silenceRms: number, peaksOnly = false) {
+    this.frame = new FrameAnalyzer(silenceRms, peaksOnly);
   }
 
   push(pcm: Int16Array): void {

@@ -21,6 +21,25 @@ const PEAK_NEIGHBOURHOOD = 3;
 const PEAK_MIN_PROMINENCE_DB = 8;
 /** 10 log10(x) = DB_PER_LN ln(x). */
 const DB_PER_LN = 10 / Math.LN10;
+/** Bins multiplied before one log (powers stay below ~1e14, so 16 of them stay far below the double range). */
+const LOG_CHUNK = 16;
+
+/**
+ * The peak floor of a power spectrum, as a power: a bin is a peak candidate when 10 log10(p + 1) >= the mean
+ * in-band 10 log10(p + 1) + PEAK_MIN_PROMINENCE_DB, i.e. p + 1 >= the returned value. The sum of logs is taken
+ * as the logs of products of LOG_CHUNK bins (7 logs instead of 100 per frame; equal up to rounding).
+ */
+function floorOf(power: Float64Array): number {
+  let logSum = 0;
+  for (let k = BAND_LOW; k <= BAND_HIGH; k += LOG_CHUNK) {
+    const end = Math.min(BAND_HIGH, k + LOG_CHUNK - 1);
+    let product = 1;
+    for (let j = k; j <= end; j++) product *= (power[j] as number) + 1;
+    logSum += Math.log(product);
+  }
+  const floorDb = (DB_PER_LN * logSum) / (BAND_HIGH - BAND_LOW + 1) + PEAK_MIN_PROMINENCE_DB;
+  return Math.exp(floorDb / DB_PER_LN);
+}
 
 export class FrameAnalyzer {
   /** RMS on the 16-bit scale. */
@@ -40,18 +59,31 @@ export class FrameAnalyzer {
   private readonly ring = new Float64Array(512);
   private writeAt = 0;
   private readonly fft = new PowerSpectrum(FFT_SIZE);
-  private readonly power = new Float64Array(FFT_SIZE / 2 + 1);
-  private logPower = new Float64Array(FFT_SIZE / 2 + 1);
-  /** Log spectra of the two previous frames: peaks are picked one frame late, as time-local maxima too. */
-  private previousLog = new Float64Array(FFT_SIZE / 2 + 1);
-  private olderLog = new Float64Array(FFT_SIZE / 2 + 1);
+  private power = new Float64Array(FFT_SIZE / 2 + 1);
+  /**
+   * Power spectra of the two previous frames: peaks are picked one frame late, as time-local maxima too. Peaks
+   * compare powers (the log is monotonic, so the same maxima as log powers, without a log per bin).
+   */
+  private previousPower = new Float64Array(FFT_SIZE / 2 + 1);
+  private olderPower = new Float64Array(FFT_SIZE / 2 + 1);
+  /** The previous frame's peak floor as a power: mean in-band log power + PEAK_MIN_PROMINENCE_DB, mapped back. */
   private previousFloor = Number.POSITIVE_INFINITY;
   private previousLoud = false;
   private magnitude = new Float64Array(FFT_SIZE / 2 + 1);
   private previousMagnitude = new Float64Array(FFT_SIZE / 2 + 1);
   private readonly peakPower = new Float64Array(MAX_PEAKS);
 
-  constructor(private readonly silenceRms: number) {}
+  /** Sum of the previous frame's in-band magnitudes (the flux normaliser, kept instead of summed again). */
+  private previousMagSum = 0;
+
+  /**
+   * `peaksOnly`: only level, zero crossings and peaks are kept up to date (flux, centroid and tonality stay 0) - for
+   * the sub-frame phase streams of loop learning, which only hash peaks (same peaks, about a third less work).
+   */
+  constructor(
+    private readonly silenceRms: number,
+    private readonly peaksOnly = false,
+  ) {}
 
   push(pcm: Int16Array): void {
     const ring = this.ring;
@@ -69,16 +101,32 @@ export class FrameAnalyzer {
     }
     this.rms = Math.sqrt(sum / Math.max(1, pcm.length));
     this.zcr = crossings / Math.max(1, pcm.length);
-    this.spectrum();
+    if (this.peaksOnly) this.peakSpectrum();
+    else this.spectrum();
+  }
+
+  /** The log spectrum, floor and peaks only (see `peaksOnly`): the same values `spectrum` computes for them. */
+  private peakSpectrum(): void {
+    const power = this.rotate();
+    this.fft.compute(this.ring, (this.writeAt - FFT_SIZE) & (this.ring.length - 1), power);
+    const floor = floorOf(power);
+    this.pickPeaks();
+    this.previousFloor = floor;
+    this.previousLoud = this.rms >= this.silenceRms;
+  }
+
+  /** Rotates the power buffers (older <- previous <- current) and returns the one to fill. */
+  private rotate(): Float64Array {
+    const recycled = this.olderPower;
+    this.olderPower = this.previousPower;
+    this.previousPower = this.power;
+    this.power = recycled;
+    return recycled;
   }
 
   private spectrum(): void {
     // Rotate the log-spectrum buffers: older <- previous <- current.
-    const recycled = this.olderLog;
-    this.olderLog = this.previousLog;
-    this.previousLog = this.logPower;
-    this.logPower = recycled;
-    const { power, logPower } = this;
+    const power = this.rotate();
     this.fft.compute(this.ring, (this.writeAt - FFT_SIZE) & (this.ring.length - 1), power);
     // Swap magnitude buffers (previous <- current) instead of copying.
     const swap = this.previousMagnitude;
@@ -88,7 +136,6 @@ export class FrameAnalyzer {
 
     let total = 0;
     let weighted = 0;
-    let logSum = 0;
     let magSum = 0;
     let top1 = 0;
     let top2 = 0;
@@ -96,9 +143,6 @@ export class FrameAnalyzer {
       const p = power[k] as number;
       total += p;
       weighted += p * k * HZ_PER_BIN;
-      const lp = DB_PER_LN * Math.log(p + 1);
-      logPower[k] = lp;
-      logSum += lp;
       const m = Math.sqrt(p);
       magnitude[k] = m;
       magSum += m;
@@ -113,9 +157,9 @@ export class FrameAnalyzer {
 
     // Flux between level-normalised magnitude spectra, so loudness changes alone do not count.
     let flux = 0;
-    let prevSum = 0;
+    const prevSum = this.previousMagSum;
+    this.previousMagSum = magSum;
     const previous = this.previousMagnitude;
-    for (let k = BAND_LOW; k <= BAND_HIGH; k++) prevSum += previous[k] as number;
     if (magSum > 0 && prevSum > 0) {
       for (let k = BAND_LOW; k <= BAND_HIGH; k++) {
         const d = (magnitude[k] as number) / magSum - (previous[k] as number) / prevSum;
@@ -125,7 +169,7 @@ export class FrameAnalyzer {
     } else flux = 0;
     this.flux = flux;
 
-    const floor = logSum / (BAND_HIGH - BAND_LOW + 1) + PEAK_MIN_PROMINENCE_DB;
+    const floor = floorOf(power);
     this.pickPeaks();
     this.previousFloor = floor;
     this.previousLoud = this.rms >= this.silenceRms;
@@ -140,13 +184,13 @@ export class FrameAnalyzer {
     this.peakCount = 0;
     if (!this.previousLoud) return;
     const { peaks, peakPower } = this;
-    const log = this.previousLog;
-    const before = this.olderLog;
-    const after = this.logPower;
+    const log = this.previousPower;
+    const before = this.olderPower;
+    const after = this.power;
     const floor = this.previousFloor;
     for (let k = BAND_LOW + PEAK_NEIGHBOURHOOD; k <= BAND_HIGH - PEAK_NEIGHBOURHOOD; k++) {
       const v = log[k] as number;
-      if (v < floor) continue;
+      if (v + 1 < floor) continue;
       let isMax = true;
       for (let d = 1; d <= PEAK_NEIGHBOURHOOD && isMax; d++) {
         if ((log[k - d] as number) > v || (log[k + d] as number) >= v) isMax = false;

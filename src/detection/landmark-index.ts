@@ -66,6 +66,8 @@ export class OffsetMatcher {
   private readonly scores = new Float64Array(CANDIDATES);
   private readonly lastPosition = new Float64Array(CANDIDATES);
   private readonly hits = new Float64Array(CANDIDATES);
+  private readonly active = new Int32Array(CANDIDATES);
+  private readonly activeOffsets = new Float64Array(CANDIDATES);
   private queryRate = 0;
   private readonly decay: number;
   /** The best candidate's score over ~0.1 s (time constant FAST_FRAMES): rises within frames on a match, drops within frames at a cut. */
@@ -90,7 +92,8 @@ export class OffsetMatcher {
 
   /** Slot of `offset` in the tally, or -1 (with `insert`, claims a free slot; -1 when the tally is full). */
   private slot(offset: number, insert: boolean): number {
-    let s = (offset - Math.floor(offset / TALLY_SLOTS) * TALLY_SLOTS) | 0;
+    // offset mod TALLY_SLOTS (a power of two): the low bits of its 32-bit truncation, as the floor formula gives for any integer offset.
+    let s = offset & (TALLY_SLOTS - 1);
     for (let probe = 0; probe < TALLY_SLOTS; probe++) {
       if (this.tallyStamp[s] !== this.stamp) {
         if (!insert || this.usedCount >= TALLY_SLOTS >> 1) return -1;
@@ -121,6 +124,16 @@ export class OffsetMatcher {
     hits.fill(0);
     this.stamp = (this.stamp + 1) | 0;
     this.usedCount = 0;
+    // Live candidates (score > 0; scores do not change while the hashes vote), in candidate order.
+    const { active, activeOffsets } = this;
+    let activeCount = 0;
+    for (let c = 0; c < CANDIDATES; c++) {
+      if ((scores[c] as number) > 0) {
+        active[activeCount] = c;
+        activeOffsets[activeCount] = offsets[c] as number;
+        activeCount++;
+      }
+    }
     for (let i = 0; i < count; i++) {
       const list = index.get(hashes[i] as number);
       if (!list) continue;
@@ -135,9 +148,10 @@ export class OffsetMatcher {
           if (frames > -minOffset && frames < minOffset) continue;
         }
         let tracked = false;
-        for (let c = 0; c < CANDIDATES; c++) {
-          const d = offset - (offsets[c] as number);
-          if (d >= -1 && d <= 1 && (scores[c] as number) > 0) {
+        for (let a = 0; a < activeCount; a++) {
+          const d = offset - (activeOffsets[a] as number);
+          if (d >= -1 && d <= 1) {
+            const c = active[a] as number;
             hits[c] = (hits[c] as number) + 1;
             this.lastPosition[c] = p;
             tracked = true;

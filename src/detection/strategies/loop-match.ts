@@ -143,7 +143,7 @@ export class LoopMatchStrategy {
   private feedPhases(frameIndex: number): void {
     const resume = this.phasesFedAt !== frameIndex - 1 || !this.phaseStreams;
     this.phasesFedAt = frameIndex;
-    if (resume) this.phaseStreams = LEARN_PHASES.slice(1).map(() => new FingerprintStream(this.silenceRms));
+    if (resume) this.phaseStreams = LEARN_PHASES.slice(1).map(() => new FingerprintStream(this.silenceRms, true));
     const streams = this.phaseStreams as FingerprintStream[];
     // History slot j holds frame (frameIndex - PRIME_FRAMES + j); slot 0 only lends its tail to slot 1.
     const first = resume ? Math.max(1, PRIME_FRAMES - frameIndex) : PRIME_FRAMES;
