@@ -105,9 +105,10 @@ export class WindowFeatures {
       const s = MOD_SIN[m] as Float64Array;
       let re = 0;
       let im = 0;
-      for (let k = 0; k < WINDOW_FRAMES; k++) {
-        // Oldest frame first: index (at + k) in the ring.
-        const v = (this.rms[(this.at + k) % WINDOW_FRAMES] as number) - mean;
+      // Oldest frame first: index (at + k) in the ring, wrapped by a compare (no integer division per term).
+      let j = this.at;
+      for (let k = 0; k < WINDOW_FRAMES; k++, j = j + 1 === WINDOW_FRAMES ? 0 : j + 1) {
+        const v = (this.rms[j] as number) - mean;
         re += v * (c[k] as number);
         im += v * (s[k] as number);
       }
