@@ -87,15 +87,7 @@ function gain(pcm: Int16Array, db: number): Int16Array {
   const g = 10 ** (db / 20);
   return pcm.map((v) => Math.max(-32768, Math.min(32767, Math.round(v * g))));
 }
-function concat(parts: Int16Array[]): Int16Array {
-  const out = new Int16Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
+const concat = (parts: Int16Array[]): Int16Array => concatPcm(...parts);
 function excerpt(pcm: Int16Array, seconds: number): Int16Array {
   const n = Math.min(pcm.length, Math.round(seconds * 8000));
   const start = Math.floor(rand() * Math.max(1, pcm.length - n));
@@ -169,6 +161,7 @@ function livespeaker(): { pcm: Int16Array; kind: string } {
   return { pcm: decodeMuLaw(encodeRound(pcm)), kind: useDutch ? 'dutch' : 'espeak' };
 }
 import { encodeMuLaw } from '../src/media/mu-law.ts';
+import { concatPcm } from '../src/media/concat-pcm.ts';
 const encodeRound = (pcm: Int16Array) => encodeMuLaw(pcm);
 
 // ---- running ----

@@ -8,15 +8,7 @@ export const pcmOf = (id: string): Int16Array => decodeMuLaw(fixtures.get(id).au
 export const music = (): Int16Array => decodeMuLaw(holdMusic());
 export const silence = (seconds: number): Int16Array => new Int16Array(Math.round(seconds * 8000));
 
-export function concat(...parts: Int16Array[]): Int16Array {
-  const out = new Int16Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
+export { concatPcm as concat } from '../../src/media/concat-pcm.ts';
 
 /** Streams `pcm` as 20 ms frames from `startMs`; returns the decisions and the ms after the last frame. */
 export function stream(detector: LineDetector, pcm: Int16Array, startMs = 0): { decisions: DetectionDecision[]; endMs: number } {
