@@ -16,6 +16,7 @@ import { readStoredJob } from './job-snapshot-store.ts';
 import { appendToJobStream } from './job-stream.ts';
 import { readExtensions, readQueues } from './extension-directory.ts';
 import { getDestination } from './destination-store.ts';
+import { defaultTarget, queueOverrides, resolveOverride } from './queue-settings.ts';
 import type { HuntJobData } from './engine-queues.ts';
 import { SOFTPHONE_DIAL_STAGGER_MS, summarize } from '../../machines/index.ts';
 
@@ -117,11 +118,17 @@ export class RedisJobCommands implements JobCommands {
   }
 
   /** Hand-offs go only to the firm's own queues and extensions: nobody can make the firm dial out elsewhere. */
+  /** The hunt's hand-off target: checked against the directory; a queue with a transfer number becomes that number. */
   private async target(requested: TransferTarget | undefined): Promise<TransferTarget> {
+    const target = await this.checkedTarget(requested);
+    return resolveOverride(target, await queueOverrides(this.deps.redis));
+  }
+
+  private async checkedTarget(requested: TransferTarget | undefined): Promise<TransferTarget> {
     const queues = await readQueues(this.deps.redis);
     if (!requested) {
-      const fallback = await this.deps.redis.hget(globalKeys.settings, 'defaultTarget');
-      if (fallback) return JSON.parse(fallback) as TransferTarget;
+      const fallback = await defaultTarget(this.deps.redis);
+      if (fallback) return fallback;
       const first = queues.sort((a, b) => a.extensionNumber.localeCompare(b.extensionNumber, 'en', { numeric: true }))[0];
       if (!first) throw new JobRequestError(422, 'no transfer target: sync call queues or choose an extension', 'target');
       return { kind: 'queue', extensionNumber: first.extensionNumber };

@@ -39,7 +39,7 @@ import { DestinationsPage, IvrPreview, IVR_ROWS } from '../../views/destinations
 import type { DestinationFormValues } from '../../views/destinations-page.tsx';
 import { deleteDestination, getDestination, saveDestination } from '../engine/destination-store.ts';
 import { destinationSchema } from './destination-api.ts';
-import { defaultTarget, queueOverrides, resolveOverride, setDefaultQueue, setQueueOverride } from './queue-settings.ts';
+import { defaultTarget, queueOverrides, setDefaultQueue, setQueueOverride } from '../engine/queue-settings.ts';
 import { fieldErrors } from './hunt-form.ts';
 import { releaseStuck, reservations, setExtensionsEnabled } from './extension-settings.ts';
 import type { DashboardVariables } from './dashboard-auth.ts';
@@ -129,13 +129,7 @@ export function dashboardRoutes(deps: DashboardDeps): Hono<Env> {
     const values = formValues(await c.req.parseBody({ all: true }));
     const parsed = parseHuntForm(values);
     if (!parsed.ok) return formPage(c, values, parsed.errors, undefined, 422);
-    // A queue with a transfer number set on the Queues page is handed off to that number.
-    const overrides = await queueOverrides(redis);
-    const chosen = parsed.request.target ?? (await defaultTarget(redis)) ?? (await firstQueue(redis));
-    if (chosen) {
-      const resolved = resolveOverride(chosen, overrides);
-      if (resolved !== chosen) parsed.request.target = resolved;
-    }
+    // A queue with a transfer number set on the Queues page is handed off to that number (JobCommands resolves it).
     try {
       const view = await jobs.create(parsed.request, c.get('operator'));
       return c.redirect(`/jobs/${encodeURIComponent(view.id)}`, 303);
@@ -452,11 +446,6 @@ export function dashboardRoutes(deps: DashboardDeps): Hono<Env> {
 }
 
 const DESTINATION_ID = /^[a-z0-9][a-z0-9-]{0,47}$/;
-
-async function firstQueue(redis: Redis): Promise<TransferTarget | undefined> {
-  const first = (await readQueues(redis)).sort((a, b) => a.extensionNumber.localeCompare(b.extensionNumber, 'en', { numeric: true }))[0];
-  return first ? { kind: 'queue', extensionNumber: first.extensionNumber } : undefined;
-}
 
 function queueNotice(done: string | undefined): string | undefined {
   if (done?.startsWith('synced-')) return `Synced: ${done.slice(7)} call queues.`;

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUICK_IVR_DESTINATION, agentAnswersAndOperatorConfirms, eventually, expectOneTransferAndRestEnded, startEngineHarness, waitForJob } from '../support/engine-harness.ts';
 import type { EngineHarness } from '../support/engine-harness.ts';
 import { readHistory } from '../../src/engine/job-history.ts';
+import { setQueueOverride } from '../../src/engine/queue-settings.ts';
 
 let h: EngineHarness;
 
@@ -41,4 +42,15 @@ describe('a 6-line hunt', () => {
     expect(history.some((e) => e.actor === chosen.callId && e.to === 'transferred')).toBe(true);
     expect(history.some((e) => e.actor === 'job' && e.to === 'completed')).toBe(true);
   }, 120_000);
+
+  it('hands a queue with a transfer number to that number, however the hunt was started (API included)', async () => {
+    await setQueueOverride(h.redis, '801', '+12125550188');
+    const job = await h.engine.commands.create({ lines: 1, destinationId: QUICK_IVR_DESTINATION.id, target: { kind: 'queue', extensionNumber: '801' } }, 'api-token');
+    expect(job.spec.target).toEqual({ kind: 'number', phoneNumber: '+12125550188' });
+    await setQueueOverride(h.redis, '801', undefined);
+    const plain = await h.engine.commands.create({ lines: 1, destinationId: QUICK_IVR_DESTINATION.id, target: { kind: 'queue', extensionNumber: '801' } }, 'api-token');
+    expect(plain.spec.target).toEqual({ kind: 'queue', extensionNumber: '801' });
+    for (const id of [job.id, plain.id]) await h.engine.commands.send(id, { type: 'cancel' }, 'test-operator');
+    await Promise.all([job.id, plain.id].map((id) => waitForJob(h, id, 'cancelled', 60_000)));
+  }, 90_000);
 });

@@ -13,7 +13,7 @@ import type { HistoryEntry } from '../../src/engine/job-history.ts';
 import { jobKeys } from '../../src/store/redis-keys.ts';
 import { csvField, jobRows, jobsCsv } from '../../src/web/job-rows.ts';
 import { dialEstimate } from '../../src/web/dial-estimate.ts';
-import { resolveOverride } from '../../src/web/queue-settings.ts';
+import { resolveOverride } from '../../src/engine/queue-settings.ts';
 import { FakeJobCommands } from './fake-job-commands.ts';
 import { runTag } from './web-fixtures.ts';
 

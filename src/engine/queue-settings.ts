@@ -2,8 +2,8 @@
  * Per-queue settings the firm keeps beside the synced queue list (so a sync never overwrites them): the default
  * hand-off target and a transfer number that overrides a queue's extension (e.g. the queue's direct number).
  *
- * The engine knows targets, not overrides: the dashboard resolves a queue with an override to
- * `{kind: 'number', phoneNumber}` when it starts a hunt, and an override is also a saved transfer number (the
+ * A hunt started for a queue with an override (from the dashboard or the API) is handed off to that number:
+ * `RedisJobCommands` resolves it when the hunt is created, and an override is also a saved transfer number (the
  * only numbers a hunt may hand off to).
  */
 import type { Redis } from 'ioredis';
