@@ -58,7 +58,7 @@ import { DIAL_STAGGER_MS, SOFTPHONE_DIAL_STAGGER_MS } from '../machines/hunt-rul
 import { createApp } from '../src/web/create-app.tsx';
 import { WEBHOOK_PATH } from '../src/web/webhook-receiver.ts';
 import { WebhookSubscriptionKeeper } from '../src/web/webhook-subscription-keeper.ts';
-import { SIM_SEED, numberOption, option, simControl, sleep, spawnSimulator, stats } from './bench-support.ts';
+import { SIM_SEED, numberOption, option, simControl, sleep, spawnSimulator, stats, exitWithUsageIfAsked } from './bench-support.ts';
 import { DelegatingTelephony } from '../src/telephony/delegating-telephony.ts';
 
 interface BenchOptions {
@@ -91,10 +91,7 @@ env:   LINES (70), CALLOUT_USERS (9), SINGLE_USER_CUTOFF_S (0 full, 90 quick), H
        BENCH_QUEUE (801), BENCH_SIM_AUTH (relaxed), BENCH_LAZY_LOGINS=1, BENCH_LOG_LEVEL (silent)`;
 
 function parseOptions(args: string[]): BenchOptions {
-  if (args.includes('--help') || args.includes('-h')) {
-    console.log(USAGE);
-    process.exit(0);
-  }
+  exitWithUsageIfAsked(args, USAGE);
   const quick = args.includes('--quick');
   const env = process.env;
   const only = option(args, 'only', undefined);

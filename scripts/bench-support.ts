@@ -6,6 +6,13 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
+/** `--help` / `-h`: print the usage and exit. */
+export function exitWithUsageIfAsked(args: string[], usage: string): void {
+  if (!args.includes('--help') && !args.includes('-h')) return;
+  console.log(usage);
+  process.exit(0);
+}
+
 export function option(args: string[], flag: string, env: string | undefined): string | undefined {
   const arg = args.find((a) => a.startsWith(`--${flag}=`));
   const raw = arg ? arg.slice(flag.length + 3) : env;

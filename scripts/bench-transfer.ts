@@ -41,7 +41,7 @@ import type { CallView, JobView } from '../src/engine/hunt-types.ts';
 import { createApp } from '../src/web/create-app.tsx';
 import { WEBHOOK_PATH } from '../src/web/webhook-receiver.ts';
 import { WebhookSubscriptionKeeper } from '../src/web/webhook-subscription-keeper.ts';
-import { SIM_SEED, numberOption, option, simControl, sleep, spawnSimulator, stats } from './bench-support.ts';
+import { SIM_SEED, numberOption, option, simControl, sleep, spawnSimulator, stats, exitWithUsageIfAsked } from './bench-support.ts';
 
 type SimMode = 'process' | 'inline';
 
@@ -87,16 +87,13 @@ interface Stamp {
 }
 
 const USAGE = `usage: npm run bench:transfer -- [--quick] [--alias-extensions] [--sim=process|inline] [--jobs=N] [--concurrent=N]
-       [--lines=N] [--time-scale=N] [--db=N] [--queue=EXT] [--hold-fraction=F] [--poll-ms=N]
-env:   JOBS_TOTAL (200), CONCURRENT (20), LINES (70), SIM_TIME_SCALE (60), BENCH_REDIS_DB (9), BENCH_SIM (process),
+       [--lines=N] [--threads=N] [--time-scale=N] [--db=N] [--queue=EXT] [--hold-fraction=F] [--poll-ms=N]
+env:   JOBS_TOTAL (200), CONCURRENT (20), LINES (70), HUNT_THREADS (1), SIM_TIME_SCALE (60), BENCH_REDIS_DB (9), BENCH_SIM (process),
        ALIAS_EXTENSIONS=1, BENCH_QUEUE (801), HOLD_FRACTION (0.6), BENCH_POLL_MS (1000), BENCH_LOG_LEVEL (silent)
 --quick: 20 jobs, 5 at once, 10 lines each.`;
 
 function parseOptions(args: string[]): BenchOptions {
-  if (args.includes('--help') || args.includes('-h')) {
-    console.log(USAGE);
-    process.exit(0);
-  }
+  exitWithUsageIfAsked(args, USAGE);
   const quick = args.includes('--quick');
   const env = process.env;
   const sim = option(args, 'sim', env.BENCH_SIM) ?? 'process';
