@@ -33,10 +33,8 @@ export async function readDetectionEntries(redis: Redis, jobId: string, callId?:
   const [raw, labels] = await Promise.all([redis.xrange(jobKeys(jobId).detections, '-', '+') as Promise<[string, string[]][]>, redis.hgetall(jobKeys(jobId).detectionLabels)]);
   const entries: DetectionEntry[] = [];
   for (const [id, fields] of raw) {
-    const record = JSON.parse(fields[1] ?? '{}') as DetectionRecord;
-    if (callId !== undefined && record.callId !== callId) continue;
-    const label = labels[id];
-    entries.push({ id, ...record, ...(label ? { label: JSON.parse(label) as DetectionLabel } : {}) });
+    const entry = entryOf(id, fields, labels[id]);
+    if (callId === undefined || entry.callId === callId) entries.push(entry);
   }
   return entries;
 }
@@ -44,7 +42,11 @@ export async function readDetectionEntries(redis: Redis, jobId: string, callId?:
 export async function readDetectionEntry(redis: Redis, jobId: string, id: string): Promise<DetectionEntry | undefined> {
   const [raw, label] = await Promise.all([redis.xrange(jobKeys(jobId).detections, id, id) as Promise<[string, string[]][]>, redis.hget(jobKeys(jobId).detectionLabels, id)]);
   const fields = raw[0]?.[1];
-  if (!fields) return undefined;
+  return fields ? entryOf(id, fields, label ?? undefined) : undefined;
+}
+
+/** A stream entry's record (field `d`) with its id and label. */
+function entryOf(id: string, fields: string[], label: string | undefined): DetectionEntry {
   return { id, ...(JSON.parse(fields[1] ?? '{}') as DetectionRecord), ...(label ? { label: JSON.parse(label) as DetectionLabel } : {}) };
 }
 

@@ -4,7 +4,7 @@
  * of who changed either, when, from what to what. Settings are validated before anything is written, so a bad
  * change leaves the old settings in force.
  */
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import type { DetectionConfigInput } from '../detection/index.ts';
 import { parseDetectionSettings } from '../detection/settings-input.ts';
 import { globalKeys } from '../store/redis-keys.ts';
@@ -48,12 +48,7 @@ export class DetectionSettingsStore {
     const before = await this.get(destinationId, kind);
     const saved: DetectionSettings = { config: input, version: (before?.version ?? 0) + 1, updatedAt: this.now(), updatedBy: by };
     const change: DetectionSettingsChange = { kind, version: saved.version, at: saved.updatedAt, by, ...(before ? { before: before.config } : {}), after: input };
-    await this.redis
-      .multi()
-      .hset(hashOf(kind), destinationId, JSON.stringify(saved))
-      .lpush(globalKeys.detectionSettingsHistory(destinationId), JSON.stringify(change))
-      .ltrim(globalKeys.detectionSettingsHistory(destinationId), 0, HISTORY_KEPT - 1)
-      .exec();
+    await withChange(this.redis.multi().hset(hashOf(kind), destinationId, JSON.stringify(saved)), destinationId, change).exec();
     return saved;
   }
 
@@ -62,12 +57,7 @@ export class DetectionSettingsStore {
     const before = await this.get(destinationId, 'shadow');
     if (!before) return false;
     const change: DetectionSettingsChange = { kind: 'shadow', version: before.version + 1, at: this.now(), by, before: before.config };
-    await this.redis
-      .multi()
-      .hdel(globalKeys.detectionShadow, destinationId)
-      .lpush(globalKeys.detectionSettingsHistory(destinationId), JSON.stringify(change))
-      .ltrim(globalKeys.detectionSettingsHistory(destinationId), 0, HISTORY_KEPT - 1)
-      .exec();
+    await withChange(this.redis.multi().hdel(globalKeys.detectionShadow, destinationId), destinationId, change).exec();
     return true;
   }
 
@@ -79,3 +69,9 @@ export class DetectionSettingsStore {
 }
 
 const hashOf = (kind: DetectionSettingsKind): string => (kind === 'live' ? globalKeys.detectionSettings : globalKeys.detectionShadow);
+
+/** Adds the change to the destination's history, in the same transaction as the change itself. */
+function withChange(multi: ChainableCommander, destinationId: string, change: DetectionSettingsChange): ChainableCommander {
+  const key = globalKeys.detectionSettingsHistory(destinationId);
+  return multi.lpush(key, JSON.stringify(change)).ltrim(key, 0, HISTORY_KEPT - 1);
+}

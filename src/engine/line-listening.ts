@@ -10,7 +10,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { AudioFrame, CallAudio } from '../media/call-audio.ts';
-import { PhonePath } from '../media/phone-path.ts';
+import { PhoneFrames } from '../media/phone-frames.ts';
 import { createLineDetector, createShadowDetector, KnownPromptLibrary, LoopLibrary, RedisLoopLibraryStore } from '../detection/index.ts';
 import type { DetectionDecision, LineDetector } from '../detection/index.ts';
 import type { LabelledRecording } from '../simulator/line/audio/labelled-recordings.ts';
@@ -76,7 +76,7 @@ interface ListenedLine {
   shadow?: Listener;
   clips?: ClipRecorder;
   /** Non-8 kHz lines (Opus) go through the phone path first. */
-  phonePath?: PhonePath;
+  phoneFrames: PhoneFrames;
 }
 
 type LineSlot = ListenedLine | { ignoredSince: number } | 'resolving';
@@ -140,15 +140,7 @@ export class LineListening {
     }
     if (slot === 'resolving' || !('live' in slot)) return;
     slot.lastFrameAt = this.now();
-    for (const pcm of this.toPhoneFrames(slot, frame)) this.listen(slot, pcm, frame.at - slot.startedAt);
-  }
-
-  private toPhoneFrames(line: ListenedLine, frame: AudioFrame): Int16Array[] {
-    if (frame.sampleRate === 8000 && frame.pcm.length === 160) return [frame.pcm];
-    line.phonePath ??= new PhonePath(frame.sampleRate);
-    const samples = new Float32Array(frame.pcm.length);
-    for (let i = 0; i < samples.length; i++) samples[i] = (frame.pcm[i] ?? 0) / 32768;
-    return line.phonePath.push(samples);
+    for (const pcm of slot.phoneFrames.of(frame)) this.listen(slot, pcm, frame.at - slot.startedAt);
   }
 
   private listen(line: ListenedLine, pcm: Int16Array, tMs: number): void {
@@ -192,6 +184,7 @@ export class LineListening {
       lastFrameAt: this.now(),
       ivrDoneAtMs: ivrDoneDelayMs(destination),
       ivrSignalled: false,
+      phoneFrames: new PhoneFrames(),
       live: { detector: liveDetector, version: live?.version ?? 0, decisions: 0 },
       ...(shadow
         ? {

@@ -8,7 +8,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { CallAudio } from '../media/call-audio.ts';
 import { encodeMuLaw } from '../media/mu-law.ts';
-import { PhonePath } from '../media/phone-path.ts';
+import { PhoneFrames } from '../media/phone-frames.ts';
 import { globalKeys } from '../store/redis-keys.ts';
 
 const FRAMES_PER_CHUNK = 5;
@@ -16,7 +16,7 @@ const FRAMES_PER_CHUNK = 5;
 export class LiveListenRelay {
   private listened = new Set<string>();
   private readonly pending = new Map<string, Uint8Array[]>();
-  private readonly phonePaths = new Map<string, PhonePath>();
+  private readonly phoneFrames = new Map<string, PhoneFrames>();
   private unsubscribe?: () => void;
   private timer?: NodeJS.Timeout;
 
@@ -26,13 +26,9 @@ export class LiveListenRelay {
     this.unsubscribe = this.deps.audio.subscribeAll((sessionId, frame) => {
       if (!this.listened.has(sessionId)) return;
       const frames = this.pending.get(sessionId) ?? [];
-      if (frame.sampleRate === 8000) frames.push(encodeMuLaw(frame.pcm));
-      else {
-        // Opus lines: the same phone path the detector hears through.
-        let path = this.phonePaths.get(sessionId);
-        if (!path) this.phonePaths.set(sessionId, (path = new PhonePath(frame.sampleRate)));
-        for (const pcm of path.push(Float32Array.from(frame.pcm, (v) => v / 32768))) frames.push(encodeMuLaw(pcm));
-      }
+      let line = this.phoneFrames.get(sessionId);
+      if (!line) this.phoneFrames.set(sessionId, (line = new PhoneFrames()));
+      for (const pcm of line.of(frame)) frames.push(encodeMuLaw(pcm));
       this.pending.set(sessionId, frames);
       if (frames.length >= FRAMES_PER_CHUNK) this.flush(sessionId);
     });
@@ -60,7 +56,7 @@ export class LiveListenRelay {
       for (const sessionId of this.listened) {
         if (listened.has(sessionId)) continue;
         this.pending.delete(sessionId);
-        this.phonePaths.delete(sessionId);
+        this.phoneFrames.delete(sessionId);
       }
       this.listened = listened;
     } catch (error) {

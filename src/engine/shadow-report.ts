@@ -8,8 +8,6 @@ import type { Redis } from 'ioredis';
 import { listJobIds, readJob } from './job-records.ts';
 import { readDetections } from './detection-records.ts';
 
-// Where the dashboard first found it; detection-records.ts is the home.
-export { readDetections };
 
 export interface ShadowCallComparison {
   jobId: string;

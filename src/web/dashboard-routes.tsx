@@ -15,7 +15,7 @@ import { listDestinations } from '../engine/destination-store.ts';
 import { readExtensions, readQueues } from '../engine/extension-directory.ts';
 import type { HuntExtension } from '../engine/extension-directory.ts';
 import { readHistory } from '../engine/job-history.ts';
-import { readDetections } from '../engine/shadow-report.ts';
+import { readDetections } from '../engine/detection-records.ts';
 import { globalKeys } from '../store/redis-keys.ts';
 import type { TransferTarget } from '../telephony/telephony-port.ts';
 import { DEFAULT_VALUES, DialEstimateNote, StartHuntPage } from '../../views/start-hunt-page.tsx';

@@ -21,6 +21,7 @@ const labelSchema = z.strictObject({
 export function detectionReviewApi(deps: { redis: Redis }): Hono<{ Variables: ApiVariables }> {
   const api = new Hono<{ Variables: ApiVariables }>();
   const { redis } = deps;
+  const entryOf = (jobId: string, entryId: string) => (ENTRY_ID.test(entryId) ? readDetectionEntry(redis, jobId, entryId) : Promise.resolve(undefined));
 
   api.get('/jobs/:id/detections', async (c) => {
     const jobId = c.req.param('id');
@@ -31,7 +32,7 @@ export function detectionReviewApi(deps: { redis: Redis }): Hono<{ Variables: Ap
 
   api.get('/jobs/:id/detections/:entryId/clip', async (c) => {
     const { id: jobId, entryId } = c.req.param();
-    const entry = ENTRY_ID.test(entryId) ? await readDetectionEntry(redis, jobId, entryId) : undefined;
+    const entry = await entryOf(jobId, entryId);
     if (!entry) return apiError(c, 404, 'not_found', `Job ${jobId} has no detection decision ${entryId}.`, { field: 'entryId' });
     const clip = entry.clip ? await redis.getBuffer(entry.clip) : null;
     if (!clip) {
@@ -43,7 +44,7 @@ export function detectionReviewApi(deps: { redis: Redis }): Hono<{ Variables: Ap
 
   api.put('/jobs/:id/detections/:entryId/label', async (c) => {
     const { id: jobId, entryId } = c.req.param();
-    const entry = ENTRY_ID.test(entryId) ? await readDetectionEntry(redis, jobId, entryId) : undefined;
+    const entry = await entryOf(jobId, entryId);
     if (!entry) return apiError(c, 404, 'not_found', `Job ${jobId} has no detection decision ${entryId}.`, { field: 'entryId' });
     const body = await readJsonBody(c);
     if (!body.ok) return body.response;

@@ -19,12 +19,12 @@ export function detectionSettingsApi(deps: { redis: Redis }): Hono<{ Variables: 
   const store = new DetectionSettingsStore(deps.redis);
   const base = '/settings/detection/:destinationId';
 
-  const destinationOr404 = async (id: string) => (await getDestination(deps.redis, id)) ?? undefined;
+  const known = async (id: string) => (await getDestination(deps.redis, id)) !== undefined;
   const notFound = (c: Parameters<typeof apiError>[0], id: string) => apiError(c, 404, 'not_found', `No saved destination with id ${id}.`, { field: 'destinationId' });
 
   api.get(base, async (c) => {
     const id = c.req.param('destinationId');
-    if (!(await destinationOr404(id))) return notFound(c, id);
+    if (!(await known(id))) return notFound(c, id);
     const [live, shadow] = await Promise.all([store.get(id), store.get(id, 'shadow')]);
     return c.json({ destinationId: id, live: live ?? null, shadow: shadow ?? null, effective: resolveDetectionConfig(live?.config), defaults: DEFAULT_DETECTION_CONFIG });
   });
@@ -32,7 +32,7 @@ export function detectionSettingsApi(deps: { redis: Redis }): Hono<{ Variables: 
   const save = (kind: DetectionSettingsKind) =>
     api.put(kind === 'live' ? base : `${base}/shadow`, async (c) => {
       const id = c.req.param('destinationId');
-      if (!(await destinationOr404(id))) return notFound(c, id);
+      if (!(await known(id))) return notFound(c, id);
       const body = await readJsonBody(c);
       if (!body.ok) return body.response;
       const value = body.value as { config?: unknown } | null;
@@ -51,20 +51,20 @@ export function detectionSettingsApi(deps: { redis: Redis }): Hono<{ Variables: 
 
   api.delete(`${base}/shadow`, async (c) => {
     const id = c.req.param('destinationId');
-    if (!(await destinationOr404(id))) return notFound(c, id);
+    if (!(await known(id))) return notFound(c, id);
     if (!(await store.clearShadow(id, c.get('principal') ?? 'api'))) return apiError(c, 404, 'not_found', `Destination ${id} runs no shadow settings.`);
     return c.body(null, 204);
   });
 
   api.get(`${base}/history`, async (c) => {
     const id = c.req.param('destinationId');
-    if (!(await destinationOr404(id))) return notFound(c, id);
+    if (!(await known(id))) return notFound(c, id);
     return c.json({ destinationId: id, changes: await store.history(id) });
   });
 
   api.get(`${base}/shadow-report`, async (c) => {
     const id = c.req.param('destinationId');
-    if (!(await destinationOr404(id))) return notFound(c, id);
+    if (!(await known(id))) return notFound(c, id);
     const jobs = Number(c.req.query('jobs') ?? 100);
     if (!Number.isInteger(jobs) || jobs < 1 || jobs > 1000) return apiError(c, 400, 'invalid_query', 'jobs must be a whole number from 1 to 1000.', { field: 'jobs' });
     return c.json(await shadowReport(deps.redis, id, jobs));
