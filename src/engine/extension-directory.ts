@@ -6,6 +6,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { globalKeys } from '../store/redis-keys.ts';
 import type { DirectoryDevice, Telephony } from '../telephony/telephony-port.ts';
+import { ourSessions, presenceOf, writePresence } from './extension-presence.ts';
 
 export interface HuntExtension {
   id: string;
@@ -14,6 +15,8 @@ export interface HuntExtension {
   deviceId?: string;
   deviceType?: string;
   enabled: boolean;
+  /** The firm's own labels ("spanish", "night"), kept across syncs; filters on the extensions page. */
+  tags?: string[];
 }
 
 export interface HuntQueue {
@@ -59,6 +62,7 @@ export async function syncDirectory(telephony: Telephony, redis: Redis, log: Log
       extensionNumber: user.extensionNumber,
       name: user.name,
       enabled: previous?.enabled ?? true,
+      ...(previous?.tags?.length ? { tags: previous.tags } : {}),
       ...(previous?.deviceId ? { deviceId: previous.deviceId, ...(previous.deviceType ? { deviceType: previous.deviceType } : {}) } : {}),
     };
     extensions[user.id] = JSON.stringify(record);
@@ -73,7 +77,10 @@ export async function syncDirectory(telephony: Telephony, redis: Redis, log: Log
   return { extensions: Object.keys(extensions).length, queues: queues.length };
 }
 
-/** Looks up each extension's devices and records the best online one; returns how many have a device. */
+/**
+ * Looks up each extension's devices and presence (two Light requests each), records the best online device and
+ * whether the extension is available (`extension-presence.ts`); returns how many have a device.
+ */
 export async function syncDevices(telephony: Telephony, redis: Redis, log: Logger, signal?: AbortSignal): Promise<number> {
   let withDevice = 0;
   for (const extension of await readExtensions(redis)) {
@@ -86,10 +93,24 @@ export async function syncDevices(telephony: Telephony, redis: Redis, log: Logge
       if (extension.deviceId) withDevice += 1;
       continue;
     }
-    const { deviceId: _old, deviceType: _oldType, ...rest } = extension;
+    // Re-read: the dashboard may have changed the record (enabled, tags) while the device list was on its way.
+    const current = await redis.hget(globalKeys.extensions, extension.id);
+    if (!current) continue;
+    const { deviceId: _old, deviceType: _oldType, ...rest } = JSON.parse(current) as HuntExtension;
     const updated: HuntExtension = { ...rest, ...(device ? { deviceId: device.id, deviceType: device.type } : {}) };
     await redis.hset(globalKeys.extensions, extension.id, JSON.stringify(updated));
     if (device) withDevice += 1;
+    await syncPresenceOf(telephony, redis, log, extension.id);
   }
   return withDevice;
+}
+
+/** Reads one extension's presence and stores what it means for hunting; a failure keeps the last one. */
+export async function syncPresenceOf(telephony: Telephony, redis: Redis, log: Logger, extensionId: string): Promise<void> {
+  try {
+    const presence = await telephony.presence(extensionId);
+    await writePresence(redis, extensionId, presenceOf(presence, await ourSessions(redis, presence), Date.now()));
+  } catch (error) {
+    log.warn({ err: error, extensionId }, 'presence read failed; keeping the previous one');
+  }
 }

@@ -40,6 +40,10 @@ export interface JobSpec {
   lines: number;
   /** Extensions this job may dial from (hand-picked or from a pool), in preference order. */
   extensionIds: string[];
+  /** The named pool the extensions came from, if one was chosen (its name as it was then). */
+  pool?: { id: string; name: string };
+  /** The call queue the hunt was for, when its transfer number replaced the queue in `target` (queue usage). */
+  forQueue?: string;
   handoff: HandoffMode;
   /** Epoch ms at which the job ends cleanly if no agent was reached (default 3 h after start). */
   deadlineAt: number;

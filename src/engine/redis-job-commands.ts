@@ -17,6 +17,8 @@ import { appendToJobStream } from './job-stream.ts';
 import { readExtensions, readQueues } from './extension-directory.ts';
 import { getDestination } from './destination-store.ts';
 import { defaultTarget, queueOverrides, resolveOverride } from './queue-settings.ts';
+import { getPool } from './extension-pools.ts';
+import { AVAILABILITY_WORDS, isAvailable, readPresence } from './extension-presence.ts';
 import type { HuntJobData } from './engine-queues.ts';
 import { SOFTPHONE_DIAL_STAGGER_MS, summarize } from '../../machines/index.ts';
 
@@ -46,8 +48,9 @@ export class RedisJobCommands implements JobCommands {
       throw new JobRequestError(400, `lines must be a whole number from 1 to ${MAX_LINES}`, 'lines');
     }
     const destination = await this.destination(request.destinationId);
-    const target = await this.target(request.target);
-    const extensionIds = await this.candidates(request.extensionIds, request.lines);
+    const checked = await this.checkedTarget(request.target);
+    const target = resolveOverride(checked, await queueOverrides(redis));
+    const { extensionIds, pool } = await this.candidates(request, request.lines);
     const createdAt = this.now();
     const spec: JobSpec = {
       id: `job-${createdAt.toString(36)}-${randomBytes(3).toString('hex')}`,
@@ -55,6 +58,8 @@ export class RedisJobCommands implements JobCommands {
       target,
       lines: request.lines,
       extensionIds,
+      ...(pool ? { pool } : {}),
+      ...(checked.kind === 'queue' && target.kind !== 'queue' ? { forQueue: checked.extensionNumber } : {}),
       handoff: request.handoff ?? 'transfer',
       deadlineAt: createdAt + (request.deadlineMinutes ?? DEFAULT_DEADLINE_MINUTES) * 60_000,
       ...(this.deps.lineMode === 'softphone' ? { dialStaggerMs: SOFTPHONE_DIAL_STAGGER_MS } : {}),
@@ -118,12 +123,6 @@ export class RedisJobCommands implements JobCommands {
   }
 
   /** Hand-offs go only to the firm's own queues and extensions: nobody can make the firm dial out elsewhere. */
-  /** The hunt's hand-off target: checked against the directory; a queue with a transfer number becomes that number. */
-  private async target(requested: TransferTarget | undefined): Promise<TransferTarget> {
-    const target = await this.checkedTarget(requested);
-    return resolveOverride(target, await queueOverrides(this.deps.redis));
-  }
-
   private async checkedTarget(requested: TransferTarget | undefined): Promise<TransferTarget> {
     const queues = await readQueues(this.deps.redis);
     if (!requested) {
@@ -148,24 +147,45 @@ export class RedisJobCommands implements JobCommands {
     return requested;
   }
 
-  /** The extensions a job may dial from, and a check that enough of them are free right now. */
-  private async candidates(requested: string[] | undefined, lines: number): Promise<string[]> {
-    const extensions = await readExtensions(this.deps.redis);
+  /**
+   * The extensions a job may dial from — hand-picked, one named pool's, or every one — each enabled for hunting,
+   * with a device the line mode can use, and available by its presence (not on a call, not DND, not offline);
+   * and a check that enough of them are free right now.
+   */
+  private async candidates(request: CreateJobRequest, lines: number): Promise<{ extensionIds: string[]; pool?: { id: string; name: string } }> {
+    const { redis } = this.deps;
+    const requested = request.extensionIds ?? [];
+    if (request.pool !== undefined && requested.length > 0) throw new JobRequestError(422, 'choose a pool or hand-picked extensions, not both', 'pool');
+    const [extensions, presence] = await Promise.all([readExtensions(redis), readPresence(redis)]);
     const softphone = this.deps.lineMode === 'softphone';
     const usable = new Map(extensions.filter((e) => e.enabled && e.deviceId && (!softphone || e.deviceType === 'OtherPhone')).map((e) => [e.id, e]));
     let ids: string[];
-    if (requested && requested.length > 0) {
+    let pool: { id: string; name: string } | undefined;
+    if (requested.length > 0) {
       const bad = requested.filter((id) => !usable.has(id));
       const device = softphone ? 'an online "Existing Phone" device' : 'an online device';
       if (bad.length > 0) throw new JobRequestError(422, `extensions not enabled for hunting or without ${device}: ${bad.join(', ')}`, 'extensionIds');
+      const away = requested.filter((id) => !isAvailable(presence.get(id)));
+      if (away.length > 0) {
+        const words = away.map((id) => `${usable.get(id)?.extensionNumber ?? id} (${AVAILABILITY_WORDS[presence.get(id)?.availability ?? 'available'].toLowerCase()})`);
+        throw new JobRequestError(422, `extensions not available right now: ${words.join(', ')}`, 'extensionIds');
+      }
       ids = [...new Set(requested)];
+    } else if (request.pool !== undefined) {
+      const found = await getPool(redis, request.pool);
+      if (!found) throw new JobRequestError(422, `no pool with id ${request.pool}`, 'pool');
+      pool = { id: found.id, name: found.name };
+      // Directory order (by extension number), as for "any extension".
+      const members = new Set(found.extensionIds);
+      ids = [...usable.keys()].filter((id) => members.has(id) && isAvailable(presence.get(id)));
     } else {
-      ids = [...usable.keys()];
+      ids = [...usable.keys()].filter((id) => isAvailable(presence.get(id)));
     }
-    const reserved = await this.deps.redis.hgetall(globalKeys.extensionReservations);
+    const reserved = await redis.hgetall(globalKeys.extensionReservations);
     const free = ids.filter((id) => !(id in reserved)).length;
-    if (free < lines) throw new JobRequestError(409, `only ${free} free extension${free === 1 ? '' : 's'} for ${lines} lines`, 'lines');
-    return ids;
+    const where = pool ? ` in pool "${pool.name}"` : '';
+    if (free < lines) throw new JobRequestError(409, `only ${free} free available extension${free === 1 ? '' : 's'}${where} for ${lines} lines`, 'lines');
+    return { extensionIds: ids, ...(pool ? { pool } : {}) };
   }
 }
 

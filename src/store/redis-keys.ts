@@ -55,12 +55,25 @@ export const globalKeys = {
   /** Hash of extension settings (enabled for hunting, tags) keyed by extension id. */
   extensions: `${PREFIX}:extensions`,
   queues: `${PREFIX}:queues`,
+  /** Hash: poolId → a named pool of extensions ({id, name, createdAt}); members in `poolMembers(id)`. */
+  pools: `${PREFIX}:ext:pools`,
+  /** Hash: lower-cased pool name → poolId (HSETNX keeps names unique across instances). */
+  poolNames: `${PREFIX}:ext:pool-names`,
+  /** Set: the extension ids in one named pool. */
+  poolMembers: (poolId: string) => `${PREFIX}:ext:pool:${poolId}:members`,
+  /** Hash: extensionId → its last read presence and what it means for hunting (kept apart so syncs never clobber it). */
+  extensionPresence: `${PREFIX}:ext:presence`,
+  /** Hash: jobId → the ended job's summary from its history (computed once, read by history, queues and analytics). */
+  jobSummaries: `${PREFIX}:job-summaries`,
   destinations: `${PREFIX}:destinations`,
   settings: `${PREFIX}:settings`,
   /** Sorted set: telephonySessionId → until when (ms) someone listens to that line live (refreshed while they do). */
   listening: `${PREFIX}:listening`,
   /** Pub/sub channel: a listened line's audio, 8 kHz μ-law in 100 ms chunks. */
   lineAudio: (telephonySessionId: string) => `${PREFIX}:audio:${telephonySessionId}`,
+  /** Pub/sub channel: an operator's voice for a line (talk-through), 8 kHz μ-law; `talkPattern` matches every line's. */
+  lineTalk: (telephonySessionId: string) => `${PREFIX}:talk:${telephonySessionId}`,
+  talkPattern: `${PREFIX}:talk:*`,
   /** Hash: destinationId → the live detection settings (overrides of the defaults, versioned). */
   detectionSettings: `${PREFIX}:detection:settings`,
   /** Hash: destinationId → the shadow (candidate) detection settings, run beside the live ones and never acted on. */

@@ -1,0 +1,145 @@
+/**
+ * Named pools and presence on real Redis (a redis-server of this test's own, so the global directory keys are
+ * ours): pool records and members, presence read through the official SDK from the simulator, and the hunts
+ * RedisJobCommands accepts: only a pool's enabled, free, available extensions; hand-picked busy ones are refused.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Queue } from 'bullmq';
+import pino from 'pino';
+import { startOwnRedis } from './own-redis-server.ts';
+import type { OwnRedis } from './own-redis-server.ts';
+import { changePoolMembers, createPool, deletePool, getPool, listPools, PoolError, renamePool } from '../../src/engine/extension-pools.ts';
+import { availabilityOf, readPresence, writePresence } from '../../src/engine/extension-presence.ts';
+import { RedisJobCommands } from '../../src/engine/redis-job-commands.ts';
+import { JobRequestError } from '../../src/engine/job-commands.ts';
+import { globalKeys } from '../../src/store/redis-keys.ts';
+import { readExtensions, syncDevices, syncDirectory } from '../../src/engine/extension-directory.ts';
+import type { Telephony } from '../../src/telephony/telephony-port.ts';
+import { InMemoryRateBudget } from '../../src/telephony/in-memory-rate-budget.ts';
+import { connectRingCentral } from '../../src/telephony/ringcentral-platform.ts';
+import { RingCentralTelephony } from '../../src/telephony/ringcentral-telephony.ts';
+import { startTestSimulator, TEST_CREDENTIALS } from '../support/simulator-harness.ts';
+
+const relaxed = { limit: 100_000, windowSeconds: 60, penaltySeconds: 60 };
+const RELAXED_LIMITS = { Light: relaxed, Medium: relaxed, Heavy: relaxed, Auth: relaxed };
+
+let own: OwnRedis;
+let hunts: Queue;
+let commands: RedisJobCommands;
+
+const ext = (id: string, n: string, extra: Record<string, unknown> = {}) => JSON.stringify({ id, extensionNumber: n, name: `User ${n}`, enabled: true, deviceId: `d${id}`, deviceType: 'OtherPhone', ...extra });
+
+beforeAll(async () => {
+  own = await startOwnRedis();
+  hunts = new Queue('pools-test-hunts', { connection: { url: own.url } });
+  commands = new RedisJobCommands({ redis: own.redis, hunts: hunts as never, telephony: {} as Telephony, lineMode: 'softphone' });
+}, 30_000);
+
+afterAll(async () => {
+  await hunts?.close();
+  await own?.stop();
+});
+
+async function seedDirectory(): Promise<void> {
+  await own.redis.del(globalKeys.extensions, globalKeys.extensionReservations, globalKeys.extensionPresence, globalKeys.queues);
+  await own.redis.hset(globalKeys.extensions, {
+    '1': ext('1', '101'),
+    '2': ext('2', '102'),
+    '3': ext('3', '103'),
+    '4': ext('4', '104', { enabled: false }),
+    '5': ext('5', '105'),
+  });
+  await own.redis.hset(globalKeys.queues, 'q1', JSON.stringify({ id: 'q1', extensionNumber: '801', name: 'Front desk' }));
+}
+
+describe('named pools', () => {
+  it('creates, renames, fills in bulk, refuses duplicates and unknown extensions, and deletes', async () => {
+    await seedDirectory();
+    const pool = await createPool(own.redis, '  Night   shift ');
+    expect(pool.name).toBe('Night shift');
+    await expect(createPool(own.redis, 'night SHIFT')).rejects.toMatchObject({ status: 409, field: 'name' });
+    await expect(createPool(own.redis, '   ')).rejects.toBeInstanceOf(PoolError);
+    expect(await changePoolMembers(own.redis, pool.id, { add: ['1', '2', '3'] })).toEqual({ added: 3, removed: 0 });
+    await expect(changePoolMembers(own.redis, pool.id, { add: ['1', '999'] })).rejects.toMatchObject({ status: 422, message: 'No synced extension with id 999' });
+    expect(await changePoolMembers(own.redis, pool.id, { remove: ['3'] })).toEqual({ added: 0, removed: 1 });
+    const other = await createPool(own.redis, 'Day');
+    await expect(renamePool(own.redis, other.id, 'NIGHT shift')).rejects.toMatchObject({ status: 409 });
+    await renamePool(own.redis, pool.id, 'Late shift');
+    // The old name is free again; the new one is taken.
+    await renamePool(own.redis, other.id, 'Night shift');
+    expect((await listPools(own.redis)).map((p) => [p.name, p.extensionIds])).toEqual([
+      ['Late shift', ['1', '2']],
+      ['Night shift', []],
+    ]);
+    expect(await deletePool(own.redis, other.id)).toBe(true);
+    expect(await getPool(own.redis, other.id)).toBeUndefined();
+    await expect(changePoolMembers(own.redis, other.id, { add: ['1'] })).rejects.toMatchObject({ status: 404 });
+    await deletePool(own.redis, pool.id);
+    expect(await own.redis.hlen(globalKeys.poolNames)).toBe(0);
+  });
+});
+
+describe('hunts from a pool, and availability from presence', () => {
+  it('reserves only from the pool, skipping disabled, busy, DND and offline extensions', async () => {
+    await seedDirectory();
+    const pool = await createPool(own.redis, 'Pool A');
+    await changePoolMembers(own.redis, pool.id, { add: ['1', '2', '3', '4'] });
+    const at = Date.now();
+    await writePresence(own.redis, '2', { availability: 'busy', telephonyStatus: 'CallConnected', at });
+    await writePresence(own.redis, '1', { availability: 'available', telephonyStatus: 'NoCall', at });
+
+    const job = await commands.create({ lines: 2, pool: pool.id }, 'tester');
+    // 4 is disabled, 2 is on a call, 5 is outside the pool.
+    expect(job.spec.extensionIds).toEqual(['1', '3']);
+    expect(job.spec.pool).toEqual({ id: pool.id, name: 'Pool A' });
+
+    await expect(commands.create({ lines: 3, pool: pool.id }, 'tester')).rejects.toMatchObject({ status: 409, message: 'only 2 free available extensions in pool "Pool A" for 3 lines', field: 'lines' });
+    await own.redis.hset(globalKeys.extensionReservations, '3', 'job-x call-1');
+    await expect(commands.create({ lines: 2, pool: pool.id }, 'tester')).rejects.toMatchObject({ status: 409 });
+    await expect(commands.create({ lines: 1, pool: 'pool-00000000' }, 'tester')).rejects.toMatchObject({ status: 422, field: 'pool' });
+    await expect(commands.create({ lines: 1, pool: pool.id, extensionIds: ['1'] }, 'tester')).rejects.toMatchObject({ status: 422, field: 'pool' });
+
+    await writePresence(own.redis, '5', { availability: 'dnd', telephonyStatus: 'NoCall', dndStatus: 'DoNotAcceptAnyCalls', at });
+    const refused = await commands.create({ lines: 1, extensionIds: ['1', '2', '5'] }, 'tester').catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(JobRequestError);
+    expect((refused as JobRequestError).message).toBe('extensions not available right now: 102 (busy (on a call)), 105 (do not disturb)');
+    // Without a pool: every enabled, available extension (1 and 3; 3 is reserved, so one line at most).
+    const any = await commands.create({ lines: 1 }, 'tester');
+    expect(any.spec.extensionIds).toEqual(['1', '3']);
+  });
+
+  it('classifies presence: our own lines do not make an extension busy', () => {
+    const base = { extensionId: '1', telephonyStatus: 'NoCall', presenceStatus: 'Available', activeCalls: [] };
+    expect(availabilityOf(base, new Set())).toBe('available');
+    expect(availabilityOf({ ...base, presenceStatus: 'Offline' }, new Set())).toBe('offline');
+    expect(availabilityOf({ ...base, dndStatus: 'DoNotAcceptAnyCalls' }, new Set())).toBe('dnd');
+    expect(availabilityOf({ ...base, dndStatus: 'DoNotAcceptDepartmentCalls' }, new Set())).toBe('available');
+    const onCall = { ...base, telephonyStatus: 'CallConnected', presenceStatus: 'Busy', activeCalls: [{ telephonySessionId: 's-1', partyId: 'p', direction: 'Outbound' }] };
+    expect(availabilityOf(onCall, new Set())).toBe('busy');
+    expect(availabilityOf(onCall, new Set(['s-1']))).toBe('available');
+  });
+
+  it('reads presence through the official SDK from the simulator during the device sync', async () => {
+    // Lifted limits: 2 Light requests per user would otherwise take minutes (the app paces them in the background).
+    const sim = await startTestSimulator({ rateLimits: RELAXED_LIMITS });
+    try {
+      await own.redis.del(globalKeys.extensions, globalKeys.extensionPresence);
+      const log = pino({ level: 'silent' });
+      const { platform } = await connectRingCentral({ server: sim.url, ...TEST_CREDENTIALS });
+      const unlimited = { limit: 100_000, windowMs: 60_000 };
+      const telephony = new RingCentralTelephony({ platform, credential: 'pools-test', budget: new InMemoryRateBudget({ limits: { Light: unlimited, Medium: unlimited } }), log });
+      await syncDirectory(telephony, own.redis, log);
+      await syncDevices(telephony, own.redis, log);
+      const extensions = await readExtensions(own.redis);
+      const presence = await readPresence(own.redis);
+      expect(presence.size).toBe(extensions.length);
+      const kinds = new Set([...presence.values()].map((p) => p.availability));
+      // The seeded directory has people logged in nowhere and people on DND.
+      expect(kinds).toContain('available');
+      expect(kinds).toContain('offline');
+      for (const p of presence.values()) expect(['Available', 'Busy', 'Offline']).toContain(p.presenceStatus);
+    } finally {
+      await sim.close();
+    }
+  }, 60_000);
+});
