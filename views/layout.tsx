@@ -1,19 +1,30 @@
-/** The page shell every dashboard view shares: vendored htmx (no CDN), one stylesheet, skip link for keyboards. */
+/**
+ * The page shell every dashboard view shares: vendored htmx (no CDN), one stylesheet, skip link for keyboards.
+ * For a signed-in user it carries the session's CSRF token (meta tag, and `hx-headers` on <body> so every htmx
+ * request sends it), the nav entries their role may use, and who is signed in with a log-out button.
+ */
 import type { Child } from 'hono/jsx';
+import { currentViewer } from '../src/web/auth/auth-context.ts';
+import { roleAllows } from '../src/web/auth/roles.ts';
+import type { Role } from '../src/web/auth/roles.ts';
 
-export type NavSection = 'home' | 'new' | 'jobs' | 'extensions' | 'queues' | 'destinations' | 'settings';
+export type NavSection = 'home' | 'new' | 'jobs' | 'extensions' | 'queues' | 'destinations' | 'settings' | 'users' | 'audit' | 'account';
 
-const NAV: { id: NavSection; href: string; label: string }[] = [
+const NAV: { id: NavSection; href: string; label: string; role?: Role }[] = [
   { id: 'home', href: '/', label: 'Home' },
-  { id: 'new', href: '/hunts/new', label: 'Start a hunt' },
+  { id: 'new', href: '/hunts/new', label: 'Start a hunt', role: 'operator' },
   { id: 'jobs', href: '/jobs', label: 'Jobs' },
   { id: 'extensions', href: '/extensions', label: 'Extensions' },
   { id: 'queues', href: '/queues', label: 'Queues' },
   { id: 'destinations', href: '/destinations', label: 'Destinations' },
   { id: 'settings', href: '/settings/detection', label: 'Settings' },
+  { id: 'users', href: '/users', label: 'Users', role: 'admin' },
+  { id: 'audit', href: '/audit', label: 'Audit log', role: 'admin' },
 ];
 
 export function Layout(props: { title: string; section?: NavSection; children: Child }) {
+  const viewer = currentViewer();
+  const nav = viewer ? NAV.filter((item) => !item.role || roleAllows(viewer.role, item.role)) : [];
   return (
     <html lang="en">
       <head>
@@ -22,26 +33,41 @@ export function Layout(props: { title: string; section?: NavSection; children: C
         <title>{`${props.title} · IRS Hold Hunter`}</title>
         {/* htmx would otherwise inject an inline <style> (blocked by the strict CSP a later issue adds). */}
         <meta name="htmx-config" content='{"includeIndicatorStyles":false}' />
+        {viewer?.csrfToken ? <meta name="csrf-token" content={viewer.csrfToken} /> : null}
         <link rel="stylesheet" href="/static/app.css" />
         <script src="/static/htmx.min.js" defer></script>
         <script src="/static/htmx-ext-sse.js" defer></script>
         <script src="/static/dashboard.js" defer></script>
       </head>
-      <body>
+      <body hx-headers={viewer?.csrfToken ? JSON.stringify({ 'X-CSRF-Token': viewer.csrfToken }) : undefined}>
         <a class="skip" href="#main">Skip to content</a>
         <header class="top">
           <strong>IRS Hold Hunter</strong>
-          <nav aria-label="Main">
-            <ul>
-              {NAV.map((item) => (
-                <li>
-                  <a href={item.href} aria-current={props.section === item.id ? 'page' : undefined}>
-                    {item.label}
-                  </a>
-                </li>
-              ))}
-            </ul>
-          </nav>
+          {nav.length > 0 ? (
+            <nav aria-label="Main">
+              <ul>
+                {nav.map((item) => (
+                  <li>
+                    <a href={item.href} aria-current={props.section === item.id ? 'page' : undefined}>
+                      {item.label}
+                    </a>
+                  </li>
+                ))}
+              </ul>
+            </nav>
+          ) : null}
+          {viewer ? (
+            <div class="who">
+              <a href="/account" aria-current={props.section === 'account' ? 'page' : undefined}>
+                {viewer.username} ({viewer.role})
+              </a>
+              <form method="post" action="/logout" class="inline">
+                <button type="submit" class="link">
+                  Log out
+                </button>
+              </form>
+            </div>
+          ) : null}
         </header>
         <main id="main">{props.children}</main>
       </body>

@@ -1,0 +1,190 @@
+/**
+ * THE access policy: one row per route of the app — who may call it and, for changes, what the audit log calls
+ * it. `authGate` looks every request up here before any handler runs; a request that matches no row is refused
+ * (404, and a warning in the log), so a route someone adds without a row here fails closed. The test
+ * test/web/auth-route-policy.test.ts walks `app.routes` and fails when a route has no row.
+ *
+ * Adding a route: add `'<METHOD> <path as registered with Hono>': { access, audit? }` below. Paths use Hono's
+ * `:param` and trailing `*`. When several rows match a request, the strictest wins.
+ *
+ * access: `public` (anyone: health, static files, login), `webhook` (the RingCentral webhook, which checks its own
+ * verification token), `metrics` (METRICS_TOKEN bearer or an admin), or the least role: viewer reads, operator
+ * runs hunts, admin manages users, settings, extensions, queues and destinations.
+ */
+import type { Role } from './roles.ts';
+
+export type Access = 'public' | 'webhook' | 'metrics' | Role;
+
+export interface RoutePolicy {
+  access: Access;
+  /** The audit log's name for a change made through this route (non-GET routes are audited by default). */
+  audit?: string;
+}
+
+const viewer = (audit?: string): RoutePolicy => ({ access: 'viewer', ...(audit ? { audit } : {}) });
+const operator = (audit?: string): RoutePolicy => ({ access: 'operator', ...(audit ? { audit } : {}) });
+const admin = (audit?: string): RoutePolicy => ({ access: 'admin', ...(audit ? { audit } : {}) });
+const open: RoutePolicy = { access: 'public' };
+
+export const ROUTE_POLICY: Record<string, RoutePolicy> = {
+  // ---- Public: health, assets, login, first-admin setup, webhook (own token), metrics (own token)
+  'GET /healthz': open,
+  'GET /readyz': open,
+  'GET /metrics': { access: 'metrics' },
+  'GET /static/:file': open,
+  'GET /login': open,
+  'POST /login': { access: 'public', audit: 'login' },
+  'GET /setup': open,
+  'POST /setup': { access: 'public', audit: 'user.create-first-admin' },
+  'POST /webhooks/ringcentral': { access: 'webhook' },
+
+  // ---- Dashboard: reading
+  'GET /': viewer(),
+  'GET /jobs': viewer(),
+  'GET /jobs.csv': viewer(),
+  'GET /jobs/:id': viewer(),
+  'GET /jobs/:id/events': viewer(),
+  'GET /jobs/:id/calls/:callId': viewer(),
+  'GET /extensions': viewer(),
+  'GET /queues': viewer(),
+  'GET /destinations': viewer(),
+  'GET /settings/detection': viewer(),
+
+  // ---- Dashboard: one's own account
+  'POST /logout': viewer('logout'),
+  'POST /logout-everywhere': viewer('logout.everywhere'),
+  'GET /account': viewer(),
+  'POST /account/password': viewer('user.password.own'),
+  'POST /account/tokens': viewer('token.create'),
+  'POST /account/tokens/:id/revoke': viewer('token.revoke'),
+
+  // ---- Dashboard: running hunts
+  'GET /hunts/new': operator(),
+  'GET /hunts/estimate': operator(),
+  'POST /hunts': operator('job.start'),
+  'POST /jobs/:id/cancel': operator('job.cancel'),
+  'POST /jobs/:id/calls/:callId/:command': operator('line.command'),
+  'GET /jobs/:id/calls/:callId/listen.wav': operator(),
+
+  // ---- Dashboard: administration
+  'POST /extensions/sync': admin('directory.sync'),
+  'POST /extensions/bulk': admin('extension.enable'),
+  'POST /extensions/:id/enabled': admin('extension.enable'),
+  'POST /extensions/:id/release': admin('extension.release'),
+  'POST /queues/:ext/default': admin('queue.default'),
+  'POST /queues/:ext/number': admin('queue.number'),
+  'POST /destinations/preview': admin(),
+  'POST /destinations': admin('destination.save'),
+  'POST /destinations/:id/default': admin('destination.default'),
+  'POST /destinations/:id/delete': admin('destination.delete'),
+  'POST /settings/detection/:destinationId': admin('settings.detection'),
+  'POST /settings/detection/:destinationId/shadow': admin('settings.detection-shadow'),
+  'GET /users': admin(),
+  'POST /users': admin('user.create'),
+  'POST /users/:username/role': admin('user.role'),
+  'POST /users/:username/password': admin('user.password.reset'),
+  'POST /users/:username/logout': admin('user.logout-everywhere'),
+  'POST /users/:username/unlock': admin('user.unlock'),
+  'POST /users/:username/delete': admin('user.delete'),
+  'POST /users/tokens/:id/revoke': admin('token.revoke'),
+  'GET /audit': admin(),
+
+  // ---- JSON API (/api/v1): unknown API paths answer 404 in the API's shape, to signed-in callers only
+  'ALL /api/v1/*': viewer(),
+  'GET /api/v1/me': viewer(),
+  'GET /api/v1/jobs': viewer(),
+  'GET /api/v1/jobs/:id': viewer(),
+  'POST /api/v1/jobs': operator('job.start'),
+  'POST /api/v1/jobs/:id/cancel': operator('job.cancel'),
+  'POST /api/v1/jobs/:id/calls/:callId/confirm': operator('line.confirm'),
+  'POST /api/v1/jobs/:id/calls/:callId/hangup': operator('line.hangup'),
+  'POST /api/v1/jobs/:id/calls/:callId/transfer-now': operator('line.transfer-now'),
+  'GET /api/v1/jobs/:id/detections': viewer(),
+  'GET /api/v1/jobs/:id/detections/:entryId/clip': viewer(),
+  'PUT /api/v1/jobs/:id/detections/:entryId/label': operator('detection.label'),
+  'GET /api/v1/destinations': viewer(),
+  'GET /api/v1/destinations/:id': viewer(),
+  'PUT /api/v1/destinations/:id': admin('destination.save'),
+  'DELETE /api/v1/destinations/:id': admin('destination.delete'),
+  'GET /api/v1/settings/detection/:destinationId': viewer(),
+  'PUT /api/v1/settings/detection/:destinationId': admin('settings.detection'),
+  'PUT /api/v1/settings/detection/:destinationId/shadow': admin('settings.detection-shadow'),
+  'DELETE /api/v1/settings/detection/:destinationId/shadow': admin('settings.detection-shadow'),
+  'GET /api/v1/settings/detection/:destinationId/history': viewer(),
+  'GET /api/v1/settings/detection/:destinationId/shadow-report': viewer(),
+  'GET /api/v1/users': admin(),
+  'POST /api/v1/users': admin('user.create'),
+  'PATCH /api/v1/users/:username': admin('user.update'),
+  'DELETE /api/v1/users/:username': admin('user.delete'),
+  'GET /api/v1/tokens': viewer(),
+  'POST /api/v1/tokens': viewer('token.create'),
+  'DELETE /api/v1/tokens/:id': viewer('token.revoke'),
+  'GET /api/v1/audit': admin(),
+};
+
+const STRICTNESS: Record<Access, number> = { public: 0, webhook: 1, metrics: 2, viewer: 3, operator: 4, admin: 5 };
+
+interface CompiledRow {
+  key: string;
+  method: string;
+  pattern: RegExp;
+  policy: RoutePolicy;
+}
+
+export interface MatchedPolicy extends RoutePolicy {
+  /** The row's key, e.g. `POST /jobs/:id/cancel`. */
+  route: string;
+  /** Path parameters by name (for the audit log's target). */
+  params: Record<string, string>;
+}
+
+/** Looks requests up in a policy table (ROUTE_POLICY unless given). */
+export class PolicyTable {
+  private readonly rows: CompiledRow[];
+
+  constructor(readonly table: Record<string, RoutePolicy> = ROUTE_POLICY) {
+    this.rows = Object.entries(table).map(([key, policy]) => {
+      const [method, path] = splitKey(key);
+      return { key, method, pattern: compile(path), policy };
+    });
+  }
+
+  /** The strictest row matching the request, or undefined (refuse). HEAD is looked up as GET. */
+  match(method: string, path: string): MatchedPolicy | undefined {
+    const m = method === 'HEAD' ? 'GET' : method;
+    let best: { row: CompiledRow; groups: Record<string, string> } | undefined;
+    for (const row of this.rows) {
+      if (row.method !== m && row.method !== 'ALL') continue;
+      const found = row.pattern.exec(path);
+      if (!found) continue;
+      if (!best || STRICTNESS[row.policy.access] > STRICTNESS[best.row.policy.access]) best = { row, groups: { ...found.groups } };
+    }
+    if (!best) return undefined;
+    return { ...best.row.policy, route: best.row.key, params: best.groups };
+  }
+
+  /** Whether the table has a row for exactly this registered route (method and Hono path). */
+  has(method: string, path: string): boolean {
+    return Object.hasOwn(this.table, `${method} ${path}`);
+  }
+}
+
+function splitKey(key: string): [string, string] {
+  const space = key.indexOf(' ');
+  if (space < 0) throw new Error(`route policy key "${key}" must be "<METHOD> <path>"`);
+  return [key.slice(0, space), key.slice(space + 1)];
+}
+
+function compile(path: string): RegExp {
+  const source = path
+    .split('/')
+    .map((segment) => {
+      if (segment === '*') return '.*';
+      if (segment.startsWith(':')) return `(?<${segment.slice(1).replace(/\W/g, '_')}>[^/]+)`;
+      // Literal text, and a literal ":param" inside a segment such as "listen.wav" stays literal.
+      return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    })
+    .join('/');
+  // Hono's "/a/*" also matches "/a".
+  return new RegExp(`^${source.endsWith('/.*') ? `${source.slice(0, -3)}(?:/.*)?` : source}$`);
+}
