@@ -19,6 +19,9 @@ export interface CallReport {
   milestones: {
     answeredAt: string | null;
     ivrCompletedAt: string | null;
+    /** The IRS voice check: when it was asked, and when the caller's answer passed it (speech or the control API). */
+    voiceCheckAt: string | null;
+    voiceCheckAnsweredAt: string | null;
     holdStartAt: string | null;
     agentPickupAt: string | null;
     transferReceivedAt: string | null;
@@ -56,6 +59,8 @@ export function callReport(session: SimSession): CallReport {
     milestones: {
       answeredAt: first('answered')?.at ?? null,
       ivrCompletedAt: first('ivr-completed')?.at ?? null,
+      voiceCheckAt: first('voice-check')?.at ?? null,
+      voiceCheckAnsweredAt: timeline.find((e) => e.event === 'voice-check-answered' && !e.detail?.ignored)?.at ?? null,
       holdStartAt: first('hold-start')?.at ?? null,
       agentPickupAt: first('agent-pickup')?.at ?? null,
       transferReceivedAt: first('transfer-received')?.at ?? null,

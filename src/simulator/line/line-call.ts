@@ -8,6 +8,7 @@
  * the firm's person - acts in real time and knows nothing of SIM_TIME_SCALE.
  */
 import type { SimClock } from '../sim-clock.ts';
+import { agentVoiceOf, varyVoice } from './audio/agent-voice.ts';
 import { AudioTrack, type AudioProgram } from './audio/audio-track.ts';
 import { SAMPLES_PER_MS, msToSamples } from './audio/constants.ts';
 import type { FixtureLibrary } from './audio/fixture-library.ts';
@@ -18,6 +19,7 @@ import { IVR_GREETING_FIXTURES } from './ivr-script.ts';
 import type { HangupReason, LineEvent, LinePhase, TimelineEntry } from './line-events.ts';
 import type { IvrOption, Scenario } from './scenario.ts';
 import { VOICE_CHECK_FAILED_FIXTURE, VOICE_CHECK_THANKS_FIXTURE } from './voice-check-prompts.ts';
+import { CallerSpeech } from './caller-speech.ts';
 
 /** What a call needs from its LineModel. */
 export interface CallContext {
@@ -73,6 +75,9 @@ export class LineCall {
   private readonly typeAhead: string[] = [];
   // Voice check / agent state.
   private voiceCheckWaiting = false;
+  /** The caller's speech after the voice check's beep (wall ms), while the check waits for it. */
+  private callerSpeech: CallerSpeech | null = null;
+  private voiceCheckListensFrom = 0;
   private deadAirTimers: (() => void)[] = [];
 
   constructor(callKey: string, toNumber: string, plan: CallPlan, ctx: CallContext) {
@@ -145,18 +150,37 @@ export class LineCall {
     this.flush();
   }
 
-  answerVoiceCheck(): void {
+  /**
+   * The caller answers the voice check. `via`: 'speech' when the caller's own audio carried it (hearCaller),
+   * 'control-api' when a test or demo answered for the operator (`POST /_sim/calls/{id}/voice-check-answer`).
+   */
+  answerVoiceCheck(via: 'speech' | 'control-api' = 'control-api', detail: Record<string, unknown> = {}): void {
     if (this.current !== 'voice-check' || !this.voiceCheckWaiting) {
-      this.record('voice-check-answered', 'caller', { ignored: true, phase: this.current });
+      this.record('voice-check-answered', 'caller', { ignored: true, phase: this.current, via });
       return;
     }
     this.cancelAll();
     this.voiceCheckWaiting = false;
-    this.record('voice-check-answered', 'caller');
+    this.callerSpeech = null;
+    this.record('voice-check-answered', 'caller', { via, ...detail });
     const thanks = this.fixture(VOICE_CHECK_THANKS_FIXTURE);
     this.play({ once: [thanks], tail: silence() });
     this.after(audioMs([thanks]), () => this.startHold(false));
     this.flush();
+  }
+
+  /**
+   * What the caller's device sends, decoded to 8 kHz linear (the SIP leg's uplink RTP). Only the voice check
+   * listens: speech after its beep and inside its window answers it. Anything else the caller says is not heard.
+   */
+  hearCaller(pcm: Int16Array): void {
+    const speech = this.callerSpeech;
+    if (!speech || this.current !== 'voice-check' || !this.voiceCheckWaiting) return;
+    const now = this.clock.now();
+    if (now < this.voiceCheckListensFrom) return;
+    if (speech.push(pcm)) {
+      this.answerVoiceCheck('speech', { voicedMs: speech.voicedMs, afterBeepMs: Math.round(now - this.voiceCheckListensFrom) });
+    }
   }
 
   transfer(target: string): void {
@@ -320,14 +344,25 @@ export class LineCall {
     const parts = [this.fixture(vc.fixture), beepTone()];
     this.play({ once: parts, tail: silence() });
     this.voiceCheckWaiting = true;
-    this.record('voice-check', 'irs', { kind: vc.kind, prompt: vc.prompt, expectedAnswer: vc.expectedAnswer });
+    // The answer counts from the end of the beep, as the prompt asks ("after the tone").
+    this.callerSpeech = new CallerSpeech();
+    this.voiceCheckListensFrom = this.clock.now() + audioMs(parts);
+    this.record('voice-check', 'irs', {
+      kind: vc.kind,
+      prompt: vc.prompt,
+      expectedAnswer: vc.expectedAnswer,
+      listensFromAt: this.voiceCheckListensFrom,
+      responseWindowMs: vc.responseWindowMs,
+    });
     this.emit({ type: 'voice-check', kind: vc.kind, prompt: vc.prompt, expectedAnswer: vc.expectedAnswer });
     this.setPhase('voice-check');
     this.after(audioMs(parts) + vc.responseWindowMs, () => {
+      const heard = this.callerSpeech;
       this.voiceCheckWaiting = false;
+      this.callerSpeech = null;
       const failed = this.fixture(VOICE_CHECK_FAILED_FIXTURE);
       this.play({ once: [failed], tail: silence() });
-      this.record('voice-check-failed', 'irs');
+      this.record('voice-check-failed', 'irs', { heardMs: heard?.heardMs ?? 0, voicedMs: heard?.voicedMs ?? 0 });
       this.hangupAfter(audioMs([failed]), 'voice-check-failed');
     });
   }
@@ -337,6 +372,7 @@ export class LineCall {
     this.cancelAll();
     this.ivrState = null;
     this.voiceCheckWaiting = false;
+    this.callerSpeech = null;
     const loop = this.ctx.holdLoop();
     const offsetMs = this.plan.hold.loopOffsetMs % loop.durationMs;
     this.play({ tail: loop.audio, tailOffset: msToSamples(offsetMs) });
@@ -380,7 +416,9 @@ export class LineCall {
   private agentPickup(forced: boolean): void {
     this.cancelAll();
     const a = this.plan.agent;
-    const greeting = this.fixture(a.greetingFixture);
+    // The call's agent speaks with a variation of their own: two calls never carry identical audio.
+    const voice = agentVoiceOf(this.plan);
+    const greeting = varyVoice(this.fixture(a.greetingFixture), voice);
     const gap = msToSamples(a.preGreetingGapMs);
     const click = clickSound();
     const lead = a.click
@@ -404,7 +442,7 @@ export class LineCall {
     const sinceGreeting = greetingEnd - now;
     this.deadAirTimers = [
       this.after(sinceGreeting + a.helloAfterMs, () => {
-        const hello = this.fixture(a.helloFixture);
+        const hello = varyVoice(this.fixture(a.helloFixture), voice);
         this.play({ once: [hello], tail: comfortNoise() });
         this.record('agent-hello', 'irs');
       }),
@@ -417,6 +455,7 @@ export class LineCall {
     this.cancelAll();
     this.ivrState = null;
     this.voiceCheckWaiting = false;
+    this.callerSpeech = null;
     this.play({ tail: silence() });
     this.record('hangup', 'irs', { reason });
     this.emit({ type: 'hangup', by: 'irs', reason });

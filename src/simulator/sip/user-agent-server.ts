@@ -167,6 +167,8 @@ export class UserAgentServer {
         remoteKey: offer.offer.key,
         nextFrame: () => audio.nextFrame(),
         onDtmf: (digit) => this.dtmf(holder.session, digit),
+        // The caller's voice: the IRS voice check listens for an answer (a person talking through the device).
+        onAudio: (pcm) => holder.session?.line?.hearCaller(pcm),
         log: this.deps.log.child({ callId }),
       });
     } catch (error) {
