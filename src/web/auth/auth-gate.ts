@@ -12,7 +12,6 @@ import type { AuthServices } from './auth-services.ts';
 import type { AuthVariables, Principal } from './auth-context.ts';
 import { addCsrfFields, csrfTokensMatch, presentedCsrfToken } from './csrf.ts';
 import { roleAllows, weakerRole } from './roles.ts';
-import type { Role } from './roles.ts';
 import type { MatchedPolicy } from './route-policy.ts';
 import { TOKEN_SCOPES } from './api-token-store.ts';
 
