@@ -57,6 +57,8 @@ const schema = z.object({
   /** How long clips are kept, in days. */
   DETECTION_CLIP_RETENTION_DAYS: z.coerce.number({ error: 'must be a number' }).min(0.01, 'must be > 0').max(365, 'must be <= 365').default(7),
   API_TOKEN: optionalText,
+  /** Bearer token Prometheus sends to GET /metrics; unset = /metrics refused (open in demo mode). */
+  METRICS_TOKEN: optionalText,
   SESSION_SECRET: optionalText,
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   SIM_PORT: port(4010),

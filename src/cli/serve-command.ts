@@ -26,6 +26,8 @@ import { syncDevices, syncDirectory } from '../engine/extension-directory.ts';
 import { WEBHOOK_PATH } from '../web/webhook-receiver.ts';
 import { WebhookSubscriptionKeeper } from '../web/webhook-subscription-keeper.ts';
 import { JobLiveFeed } from '../web/job-live-feed.ts';
+import { instanceOps } from '../observability/instance-ops.ts';
+import { watchEventLoop } from '../observability/metrics.ts';
 
 export async function runServe(config: Config): Promise<void> {
   const log = createLogger(config.LOG_LEVEL);
@@ -84,7 +86,20 @@ export async function runServe(config: Config): Promise<void> {
   const sync = new AbortController();
   // Live job boards on this instance hear every engine step through one Redis subscriber connection.
   const feed = new JobLiveFeed(redis);
+  // Set on SIGTERM: /readyz turns 503 so the platform sends no new work while running hunts move elsewhere.
+  let draining = false;
+  let keeper: WebhookSubscriptionKeeper | undefined;
+  watchEventLoop();
+  const ops = instanceOps({
+    redis,
+    authHealth: () => account.authHealth(),
+    subscription: () => keeper?.health(),
+    engine: engineThread,
+    draining: () => draining,
+    budgetCredentials: account.budgetCredentials,
+  });
   const app = createApp({
+    ops: { ...ops, ...(config.METRICS_TOKEN ? { metricsToken: config.METRICS_TOKEN } : {}), metricsOpenWithoutToken: config.demoMode },
     connectionStatus: connectionProbe({ mode: config.demoMode ? 'demo' : 'live', server: credentials.server, ...(simulator ? { simulatorUrl: simulator.url } : {}) }, connect),
     webhooks: { redis, verificationToken, log: log.child({ part: 'webhooks' }) },
     jobs: engine.commands,
@@ -104,7 +119,6 @@ export async function runServe(config: Config): Promise<void> {
     log,
   });
 
-  let keeper: WebhookSubscriptionKeeper | undefined;
   const server = serve({ fetch: app.fetch, port: config.PORT }, (info) => {
     const url = `http://localhost:${info.port}`;
     log.info({ url }, 'IRS Hold Hunter dashboard listening');
@@ -119,6 +133,7 @@ export async function runServe(config: Config): Promise<void> {
   });
 
   onShutdown(log, async () => {
+    draining = true;
     sync.abort();
     await keeper?.stop();
     await engineThread.close();

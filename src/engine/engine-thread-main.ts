@@ -14,6 +14,7 @@ import { SoftphoneTelephony } from '../telephony/softphone/softphone-telephony.t
 import type { EngineThreadInput, EngineThreadMessage } from './engine-thread.ts';
 import { LineListening, knownPromptsFrom } from './line-listening.ts';
 import { LiveListenRelay } from './live-listen-relay.ts';
+import { metrics, observeHunts, registry, watchEventLoop } from '../observability/metrics.ts';
 
 const port = parentPort;
 if (!port) throw new Error('engine-thread-main runs only as a worker thread');
@@ -32,6 +33,8 @@ const telephony = softphone ?? account.telephony;
 const post = (message: EngineThreadMessage): void => port.postMessage(message);
 const stamp = (kind: 'decision' | 'transfer-sent') => (jobId: string, callId: string) => post({ kind, jobId, callId, at: performance.timeOrigin + performance.now(), wall: Date.now() });
 
+/** When each line was confirmed live, until its hand-off request goes out (transfer latency). */
+const decidedAt = new Map<string, number>();
 const engine = new HuntEngine({
   redisUrl: input.redisUrl,
   redis,
@@ -39,9 +42,24 @@ const engine = new HuntEngine({
   pool: new RedisExtensionPool(redis),
   log,
   ...input.engine,
-  ...(input.instrument ? { onDecision: stamp('decision'), onTransferSent: stamp('transfer-sent') } : {}),
+  onDecision: (jobId, callId) => {
+    decidedAt.set(`${jobId}/${callId}`, performance.now());
+    // Lines confirmed but never handed off (the operator chose another) must not pile up.
+    if (decidedAt.size > 1_000) decidedAt.delete(decidedAt.keys().next().value as string);
+    if (input.instrument) stamp('decision')(jobId, callId);
+  },
+  onTransferSent: (jobId, callId) => {
+    const key = `${jobId}/${callId}`;
+    const decided = decidedAt.get(key);
+    decidedAt.delete(key);
+    // A hand-off resumed by a new owner has no decision time here: not counted rather than guessed.
+    if (decided !== undefined) metrics.transferLatency.observe((performance.now() - decided) / 1000);
+    if (input.instrument) stamp('transfer-sent')(jobId, callId);
+  },
 });
 engine.start();
+observeHunts(() => engine.summaries());
+watchEventLoop();
 
 // Softphone lines are heard here: detection listens to each and sends its decisions to the job's owner.
 const listening =
@@ -71,6 +89,13 @@ async function registerDevices(): Promise<void> {
 }
 const warmUpTimer = softphone && input.warmUpDevices !== false ? setInterval(() => void registerDevices().catch(() => undefined), WARM_UP_EVERY_MS) : undefined;
 if (warmUpTimer) void registerDevices().catch((error: unknown) => log.warn({ err: error }, 'softphone warm-up failed'));
+
+// The web thread's /readyz and /metrics ask for a report; a thread too busy to answer counts as not ready.
+port.on('message', (message: { kind: string; id?: number }) => {
+  if (message.kind !== 'report' || message.id === undefined) return;
+  const id = message.id;
+  void registry.getMetricsAsJSON().then((metricsJson) => post({ kind: 'report', id, report: { workers: engine.workersRunning(), metrics: metricsJson } }));
+});
 
 port.on('message', (message: { kind: string }) => {
   if (message.kind !== 'close') return;

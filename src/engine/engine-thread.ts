@@ -16,6 +16,7 @@ import type { ThrottleGroup } from '../telephony/telephony-port.ts';
 import type { HuntEngineOptions } from './hunt-engine.ts';
 import type { SipCodec } from '../telephony/softphone/sip-device.ts';
 import type { LabelledRecording } from '../simulator/line/audio/labelled-recordings.ts';
+import type { MetricObjectWithValues, MetricValue } from 'prom-client';
 
 /** Plain data, cloned into the thread (credentials never leave memory). */
 export interface EngineThreadInput {
@@ -44,11 +45,20 @@ export interface EngineThreadInput {
 export type EngineThreadMessage =
   | { kind: 'ready' }
   | { kind: 'closed' }
+  | { kind: 'report'; id: number; report: EngineThreadReport }
   | { kind: 'decision' | 'transfer-sent'; jobId: string; callId: string; at: number; wall: number };
+
+/** What the thread tells the web thread on request: its workers (for /readyz) and its metrics (for /metrics). */
+export interface EngineThreadReport {
+  workers: Record<string, boolean>;
+  metrics: MetricObjectWithValues<MetricValue<string>>[];
+}
 
 export interface EngineThread {
   /** Resolves once the engine runs in the thread; rejects if the thread failed to start. */
   ready: Promise<void>;
+  /** Each thread's report; rejects when a thread does not answer within `timeoutMs` (busy or dead). */
+  report(timeoutMs?: number): Promise<EngineThreadReport[]>;
   /** Stops taking work (running hunts stay resumable), then ends the thread. */
   close(): Promise<void>;
 }
@@ -67,9 +77,12 @@ export function startEngineThread(input: EngineThreadInput, options: { log: Logg
   });
   let markClosed!: () => void;
   const closed = new Promise<void>((resolve) => (markClosed = resolve));
+  const pending = new Map<number, (report: EngineThreadReport) => void>();
+  let nextRequest = 0;
   worker.on('message', (message: EngineThreadMessage) => {
     if (message.kind === 'ready') markReady();
     else if (message.kind === 'closed') markClosed();
+    else if (message.kind === 'report') pending.get(message.id)?.(message.report);
     else options.onMessage?.(message);
   });
   worker.on('error', (error) => {
@@ -86,6 +99,22 @@ export function startEngineThread(input: EngineThreadInput, options: { log: Logg
   });
   return {
     ready,
+    report(timeoutMs = 2_000) {
+      if (closing) return Promise.reject(new Error('engine thread is shutting down'));
+      const id = ++nextRequest;
+      return new Promise<EngineThreadReport[]>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          pending.delete(id);
+          reject(new Error(`engine thread did not answer within ${timeoutMs} ms`));
+        }, timeoutMs);
+        pending.set(id, (report) => {
+          clearTimeout(timer);
+          pending.delete(id);
+          resolve([report]);
+        });
+        worker.postMessage({ kind: 'report', id });
+      });
+    },
     async close() {
       if (closing) return closed;
       closing = true;
@@ -107,6 +136,7 @@ export function startEngineThreads(count: number, input: EngineThreadInput, opti
   const threads = Array.from({ length: Math.max(1, count) }, () => startEngineThread(input, options));
   return {
     ready: Promise.all(threads.map((thread) => thread.ready)).then(() => undefined),
+    report: async (timeoutMs) => (await Promise.all(threads.map((thread) => thread.report(timeoutMs)))).flat(),
     close: async () => {
       await Promise.all(threads.map((thread) => thread.close()));
     },

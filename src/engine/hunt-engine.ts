@@ -122,6 +122,24 @@ export class HuntEngine {
     for (const worker of this.workers) worker.on('error', (error) => log.error({ err: error }, 'engine worker error'));
   }
 
+  /** Whether each BullMQ worker is taking work (for /readyz); empty when this engine runs no workers. */
+  workersRunning(): Record<string, boolean> {
+    return Object.fromEntries(this.workers.map((w) => [w.name, w.isRunning() && !w.closing]));
+  }
+
+  /** The hunts this engine owns right now, as they stand (for metrics). */
+  summaries(): ReturnType<JobHost['summary']>[] {
+    const out: ReturnType<JobHost['summary']>[] = [];
+    for (const host of this.hosts) {
+      try {
+        out.push(host.summary());
+      } catch {
+        // Still restoring: no actor yet.
+      }
+    }
+    return out;
+  }
+
   /** Stops taking work; running hunts stop at their next step and stay resumable by another owner. */
   async close(): Promise<void> {
     for (const host of this.hosts) host.stop();

@@ -4,6 +4,7 @@
  * step it persists the snapshot first and runs the new intents after, so a crash can only re-run an intent
  * (each is idempotent or guarded), never lose one (design §3–4).
  */
+import { metrics } from '../observability/metrics.ts';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { IncrementalPersister, callContext, createJobActor, isCompatible, keptIntents, pendingIntents, summarize } from '../../machines/index.ts';
@@ -117,6 +118,7 @@ export class JobHost {
     if (!restored) {
       this.actor = createJobActor({ spec: this.spec });
       await this.apply({ type: 'job.start', at: this.now() });
+      metrics.jobsStarted.inc();
     } else {
       // Whatever the previous owner persisted but may not have run yet runs now (idempotent or guarded).
       await this.runIntents();
@@ -438,6 +440,7 @@ export class JobHost {
         await updateJob(redis, this.jobId, { status: intent.status, endedAt: this.now(), outcome, ...(winner?.state === 'transferred' ? { winnerCallId: winner.callId } : {}) });
         await this.releaseAfterFinish();
         log.info({ jobId: this.jobId, status: intent.status }, 'hunt finished');
+        metrics.jobsFinished.inc({ status: intent.status });
         return;
       }
     }
@@ -504,12 +507,22 @@ export class JobHost {
       if (standby) await telephony.bridge(ref, standby);
       else await telephony.transfer(ref, this.spec.target);
       await advanceWinner(redis, this.jobId, intent.token, 'transferring', 'transferred');
+      this.observeHandoff(intent.callId, 'succeeded');
       await this.apply({ type: 'transfer.succeeded', callId: intent.callId, at: this.now() });
     } catch (error) {
       log.warn({ err: error, jobId: this.jobId, callId: intent.callId }, 'hand-off failed');
+      metrics.transfers.inc({ outcome: 'failed' });
       await advanceWinner(redis, this.jobId, intent.token, 'transferring', 'failed');
       await this.apply({ type: 'transfer.failed', callId: intent.callId, reason: (error as Error).message, at: this.now() });
     }
+  }
+
+  /** Metrics of a hand-off that took: the outcome, and how long the hunt took to reach the agent. */
+  private observeHandoff(callId: string, outcome: 'succeeded'): void {
+    metrics.transfers.inc({ outcome });
+    const summary = this.summary();
+    const confirmedAt = summary.calls.find((c) => c.callId === callId)?.since.confirmed;
+    if (summary.startedAt !== undefined && confirmedAt !== undefined) metrics.timeToAgent.observe(Math.max(0, confirmedAt - summary.startedAt) / 1000);
   }
 
   /** A hand-off was authorised before a crash: the session tells whether it took. Never send it again blindly. */

@@ -7,6 +7,7 @@
  * operator alert, never answered by us. Every decision is recorded with its evidence, and the audio around it
  * when clips are on. Audio never leaves the thread that receives it; only decisions cross Redis.
  */
+import { metrics } from '../observability/metrics.ts';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { AudioFrame, CallAudio } from '../media/call-audio.ts';
@@ -223,6 +224,7 @@ export class LineListening {
       listener.decisions += 1;
       if (mode === 'live') this.act(line, decision);
       this.record(line, mode, listener, decision);
+      metrics.detectionDecisions.inc({ event: decision.event, mode });
     }
   }
 

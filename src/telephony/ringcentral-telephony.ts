@@ -3,6 +3,7 @@
  * tests). Every request first takes a token from the shared RateBudget under the group RingCentral throttles it
  * in, so a transfer never waits behind dials; a 429 penalises the whole credential.
  */
+import { metrics } from '../observability/metrics.ts';
 import type { Logger } from 'pino';
 import type { RateBudget } from './rate-budget.ts';
 import type { ConnectedPlatform } from './ringcentral-platform.ts';
@@ -332,6 +333,7 @@ export class RingCentralTelephony implements Telephony, SipInfoSource {
     const retryable = request.method === 'GET';
     for (let attempt = 1; ; attempt++) {
       await this.budget.acquire(this.credential, request.group, request.priority);
+      metrics.rcRequests.inc({ group: request.group });
       try {
         return await this.platform.send({
           method: request.method,
@@ -344,6 +346,7 @@ export class RingCentralTelephony implements Telephony, SipInfoSource {
       } catch (raw) {
         const error = await toTelephonyError(raw);
         if (error.rateLimited) {
+          metrics.rcRateLimited.inc({ group: request.group });
           this.log.warn({ group: request.group, path: request.path, retryAfterMs: error.retryAfterMs }, 'RingCentral rate limit hit');
           // Nothing of this credential goes out until RingCentral's penalty has passed: the next acquire waits.
           await this.budget.penalize(this.credential, error.retryAfterMs);

@@ -16,7 +16,9 @@ import { destinationApi } from './destination-api.ts';
 import { detectionSettingsApi } from './detection-settings-api.ts';
 import { detectionReviewApi } from './detection-review-api.ts';
 import { loadStaticAssets } from './static-assets.ts';
-import { webhookRoutes } from './webhook-receiver.ts';
+import { WEBHOOK_PATH, webhookRoutes } from './webhook-receiver.ts';
+import { observeWebhooks, opsRoutes } from './ops-routes.ts';
+import type { OpsDeps } from './ops-routes.ts';
 import { dashboardAuth } from './dashboard-auth.ts';
 import type { DashboardVariables } from './dashboard-auth.ts';
 import { dashboardRoutes } from './dashboard-routes.tsx';
@@ -25,6 +27,8 @@ import type { JobLiveFeed } from './job-live-feed.ts';
 import type { LineMode } from './dial-estimate.ts';
 
 export interface AppDeps {
+  /** Readiness checks and metrics behind /readyz and /metrics (ops-routes.ts). */
+  ops?: OpsDeps;
   connectionStatus: () => Promise<ConnectionStatus>;
   /** Mounts `POST /webhooks/ringcentral`. */
   webhooks?: { redis: Redis; verificationToken: string; log: Logger };
@@ -39,7 +43,7 @@ export interface AppDeps {
 }
 
 /** Paths that are not dashboard pages (machines call them, or they are public assets). */
-const NOT_DASHBOARD = /^\/(api\/|webhooks\/|static\/|healthz$)/;
+const NOT_DASHBOARD = /^\/(api\/|webhooks\/|static\/|healthz$|readyz$|metrics$)/;
 
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono<{ Variables: DashboardVariables }>();
@@ -48,7 +52,8 @@ export function createApp(deps: AppDeps): Hono {
   const auth = dashboardAuth();
   app.use('*', async (c, next) => (NOT_DASHBOARD.test(c.req.path) ? next() : auth(c as Parameters<typeof auth>[0], next)));
 
-  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  // /healthz, /readyz, /metrics: for the platform and monitoring (ops-routes.ts).
+  app.route('/', opsRoutes(deps.ops));
 
   app.get('/static/:file', (c) => {
     const asset = assets[c.req.param('file')];
@@ -58,7 +63,10 @@ export function createApp(deps: AppDeps): Hono {
 
   app.get('/', async (c) => c.html(<HomePage status={await deps.connectionStatus()} />));
 
-  if (deps.webhooks) app.route('/', webhookRoutes(deps.webhooks));
+  if (deps.webhooks) {
+    app.use(WEBHOOK_PATH, observeWebhooks);
+    app.route('/', webhookRoutes(deps.webhooks));
+  }
 
   if (deps.jobs) {
     const log = deps.log ?? deps.webhooks?.log;

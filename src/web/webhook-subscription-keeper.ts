@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { globalKeys } from '../store/redis-keys.ts';
+import { metrics } from '../observability/metrics.ts';
 import { TelephonyError } from '../telephony/telephony-port.ts';
 import type { Telephony, WebhookSubscription } from '../telephony/telephony-port.ts';
 
@@ -60,6 +61,7 @@ export class WebhookSubscriptionKeeper {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private latest: WebhookSubscription | undefined;
+  private lastError: string | undefined;
 
   constructor(options: WebhookSubscriptionKeeperOptions) {
     if (options.verificationToken === '') throw new Error('a webhook subscription needs a verification token');
@@ -83,13 +85,32 @@ export class WebhookSubscriptionKeeper {
     return this.latest;
   }
 
+  /**
+   * For /readyz: ok while the last check found (or made) an Active subscription that has not expired since.
+   * A failed check (RingCentral down, auth lost, Redis down) is not ok until a later one succeeds.
+   */
+  health(): { ok: boolean; error?: string } {
+    if (this.lastError !== undefined) return { ok: false, error: `last check failed: ${this.lastError}` };
+    const latest = this.latest;
+    if (!latest) return { ok: false, error: 'not checked yet' };
+    if (latest.status !== 'Active') return { ok: false, error: `subscription ${latest.id} is ${latest.status}` };
+    if (Date.parse(latest.expirationTime) <= this.now()) return { ok: false, error: `subscription ${latest.id} expired at ${latest.expirationTime}` };
+    return { ok: true };
+  }
+
   /** Makes sure one Active subscription to `address` exists and is not about to expire; returns it. */
   async ensure(): Promise<WebhookSubscription> {
     const lockToken = await this.acquireLock();
     try {
       const subscription = await this.ensureLocked();
       this.latest = subscription;
+      this.lastError = undefined;
+      metrics.subscriptionActive.set(subscription.status === 'Active' ? 1 : 0);
       return subscription;
+    } catch (error) {
+      this.lastError = error instanceof Error ? error.message : String(error);
+      metrics.subscriptionActive.set(0);
+      throw error;
     } finally {
       await this.redis.eval(RELEASE_LOCK, 1, this.lockKey, lockToken).catch((error: unknown) => {
         this.log.warn({ err: error }, 'webhook subscription lock not released (it expires by itself)');
@@ -132,14 +153,18 @@ export class WebhookSubscriptionKeeper {
       const existing = await this.telephony.getSubscription(storedId);
       if (!existing) {
         this.log.warn({ subscriptionId: storedId }, 'webhook subscription gone (expired or deleted): creating a new one');
+        metrics.subscriptionRecreated.inc({ reason: 'gone' });
       } else if (existing.status === 'Blacklisted') {
         this.log.warn({ subscriptionId: storedId }, 'webhook subscription blacklisted: deleting it and creating a new one');
+        metrics.subscriptionRecreated.inc({ reason: 'blacklisted' });
         await this.deleteQuietly(storedId);
       } else if (existing.address !== this.address) {
         this.log.warn({ subscriptionId: storedId, from: existing.address, to: this.address }, 'webhook address changed: recreating the subscription');
+        metrics.subscriptionRecreated.inc({ reason: 'address' });
         await this.deleteQuietly(storedId);
       } else if (existing.status !== 'Active') {
         this.log.warn({ subscriptionId: storedId, status: existing.status }, 'webhook subscription not active: recreating it');
+        metrics.subscriptionRecreated.inc({ reason: 'inactive' });
         await this.deleteQuietly(storedId);
       } else if (this.expiresSoon(existing)) {
         const renewed = await this.renew(storedId);

@@ -101,7 +101,7 @@ export function oauthRoutes(): Hono<SimEnv> {
       if (!assertion) throw oauthError(400, 'OAU-101', 'invalid_request', 'Parameter [assertion] is not defined');
       const extensionId = sameSecret(assertion, sim.options.jwt) ? sim.directory.owner().id : verifyJwt(assertion);
       const user = extensionId === undefined ? undefined : sim.directory.userById(extensionId);
-      if (!user || user.status !== 'Enabled') {
+      if (!user || user.status !== 'Enabled' || sim.tokens.refuseLogins) {
         throw oauthError(400, 'OAU-140', 'invalid_grant', 'Invalid resource owner credentials');
       }
       const session = sim.tokens.openSession(clientId, user.id, form.get('endpoint_id') ?? undefined);

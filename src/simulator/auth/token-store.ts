@@ -144,6 +144,16 @@ export class TokenStore {
     if (session) session.revoked = true;
   }
 
+  /** Control API: JWT logins answer OAU-140 while true (an outage of the firm's credentials, for recovery tests). */
+  refuseLogins = false;
+
+  /** Control API: end every session (as an admin revoking the app's tokens); the next request needs a new login. */
+  revokeAll(): number {
+    const sessions = new Set([...this.access.values(), ...this.refresh.values()].map((t) => t.session).filter((s) => !s.revoked));
+    for (const session of sessions) session.revoked = true;
+    return sessions.size;
+  }
+
   /** Control API: expire every live access token now (to exercise refresh without waiting an hour). */
   expireAllAccessTokens(): number {
     let count = 0;

@@ -141,6 +141,14 @@ export function controlRoutes(runtime: SimRuntime): Hono<SimEnv> {
   });
 
   app.post('/_sim/tokens/expire', (c) => c.json({ expired: c.get('sim').tokens.expireAllAccessTokens() }));
+  // An auth outage: end every session and/or refuse JWT logins until told otherwise (recovery and /readyz tests).
+  app.post('/_sim/auth', async (c) => {
+    const { revokeSessions, refuseLogins } = parse(z.object({ revokeSessions: z.boolean(), refuseLogins: z.boolean() }).partial().strict(), await readJson(c));
+    const tokens = c.get('sim').tokens;
+    const revoked = revokeSessions ? tokens.revokeAll() : 0;
+    if (refuseLogins !== undefined) tokens.refuseLogins = refuseLogins;
+    return c.json({ revoked, refuseLogins: tokens.refuseLogins });
+  });
 
   // A JWT credential for any enabled user, so a test or a firm's pool can log in as several extensions.
   app.post('/_sim/jwt', async (c) => {
