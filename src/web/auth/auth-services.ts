@@ -56,6 +56,9 @@ export interface AuthOptions {
   policy?: PolicyTable;
 }
 
+/** Stands in for Redis when there is none: any use fails loudly (the gate and routes check `redis` first). */
+const NO_REDIS = new Proxy({}, { get: () => { throw new Error('auth needs Redis'); } }) as Redis;
+
 export class AuthServices {
   readonly users: UserStore;
   readonly sessions: SessionStore;
@@ -77,7 +80,7 @@ export class AuthServices {
   constructor(readonly options: AuthOptions) {
     this.redis = options.redis;
     // Without Redis the stores are never reached (the gate checks `redis` first); a placeholder keeps types simple.
-    const redis = options.redis ?? (undefined);
+    const redis = options.redis ?? NO_REDIS;
     this.users = new UserStore(redis);
     this.sessions = new SessionStore(redis, options.sessionLimits);
     this.tokens = new ApiTokenStore(redis);
