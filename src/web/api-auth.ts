@@ -1,15 +1,13 @@
 /**
- * Bearer-token authentication of the JSON API. Today one bootstrap token (`API_TOKEN`) stands for every caller;
- * users, roles and per-user tokens arrive later, and this middleware stays the single place that decides who is
- * calling (it sets `principal` for the handlers).
+ * The JSON API's view of who is calling. Authentication itself happens once for every route in the auth gate
+ * (src/web/auth/auth-gate.ts: bearer API tokens, the bootstrap API_TOKEN, session cookies); this module keeps the
+ * variables the API handlers read and the constant-time comparison the gate and the webhook share.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { MiddlewareHandler } from 'hono';
-import { apiErrorBody } from './api-errors.ts';
 
-/** What the handlers behind `apiAuth` may read with `c.get('principal')`. */
+/** What the handlers behind the gate may read with `c.get('principal')`. */
 export interface ApiVariables {
-  /** Who is calling, recorded as `by` on jobs and commands. */
+  /** Who is calling (a username, or `api-token` for the bootstrap API_TOKEN), recorded as `by` on jobs and commands. */
   principal: string;
 }
 
@@ -23,21 +21,4 @@ export function secretsEqual(given: string, expected: string): boolean {
   const a = createHash('sha256').update(given, 'utf8').digest();
   const b = createHash('sha256').update(expected, 'utf8').digest();
   return timingSafeEqual(a, b);
-}
-
-const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
-
-export function apiAuth(token: string | undefined): MiddlewareHandler<{ Variables: ApiVariables }> {
-  const configured = token === undefined || token === '' ? undefined : token;
-  return async (c, next) => {
-    const unauthorized = (message: string) =>
-      c.json(apiErrorBody('unauthorized', message), 401, { 'WWW-Authenticate': 'Bearer realm="hold-hunter"' });
-    if (configured === undefined) return unauthorized('The JSON API is disabled: API_TOKEN is not set on the server.');
-    const header = c.req.header('authorization');
-    if (header === undefined) return unauthorized('Missing Authorization header: send "Authorization: Bearer <API_TOKEN>".');
-    const match = BEARER.exec(header);
-    if (!match?.[1] || !secretsEqual(match[1], configured)) return unauthorized('Invalid bearer token.');
-    c.set('principal', API_TOKEN_PRINCIPAL);
-    await next();
-  };
 }

@@ -9,7 +9,6 @@ import type { Logger } from 'pino';
 import { HomePage } from '../../views/home-page.tsx';
 import type { ConnectionStatus } from '../../views/home-page.tsx';
 import type { JobCommands } from '../engine/job-commands.ts';
-import { apiAuth } from './api-auth.ts';
 import { apiError } from './api-errors.ts';
 import { jobApi } from './job-api.ts';
 import { destinationApi } from './destination-api.ts';
@@ -19,10 +18,12 @@ import { loadStaticAssets } from './static-assets.ts';
 import { WEBHOOK_PATH, webhookRoutes } from './webhook-receiver.ts';
 import { observeWebhooks, opsRoutes } from './ops-routes.ts';
 import type { OpsDeps } from './ops-routes.ts';
-import { dashboardAuth } from './dashboard-auth.ts';
 import type { DashboardVariables } from './dashboard-auth.ts';
+import { installAuth } from './auth/install-auth.ts';
+import type { AuthOptions } from './auth/auth-services.ts';
 import { dashboardRoutes } from './dashboard-routes.tsx';
 import { listenRoute } from './listen-route.ts';
+import { talkRoute } from './talk-route.ts';
 import type { JobLiveFeed } from './job-live-feed.ts';
 import type { LineMode } from './dial-estimate.ts';
 
@@ -32,25 +33,27 @@ export interface AppDeps {
   connectionStatus: () => Promise<ConnectionStatus>;
   /** Mounts `POST /webhooks/ringcentral`. */
   webhooks?: { redis: Redis; verificationToken: string; log: Logger };
-  /** Mounts the JSON API under `/api/v1` (every request needs `Authorization: Bearer <apiToken>`). */
+  /** Mounts the JSON API under `/api/v1` (every request needs a bearer token or a session, see src/web/auth). */
   jobs?: JobCommands;
-  /** API_TOKEN; without it the API answers 401 to everything and says so. */
+  /** API_TOKEN: the bootstrap bearer token (acts as an admin). */
   apiToken?: string;
+  /**
+   * Users, sessions, API tokens, rate limits (src/web/auth). Every route is checked against the policy table in
+   * src/web/auth/route-policy.ts; without Redis here (or in `dashboard`/`webhooks`) nobody can log in.
+   */
+  auth?: Omit<AuthOptions, 'apiToken'>;
   /** Where the API logs unexpected failures. */
   log?: Logger;
   /** Mounts the operator dashboard (start a hunt, live job board, jobs list); needs `jobs`. */
   dashboard?: { redis: Redis; feed: JobLiveFeed; lineMode: LineMode; credentials?: number; heartbeatMs?: number; syncDirectory?: () => Promise<{ extensions: number; queues: number }> };
 }
 
-/** Paths that are not dashboard pages (machines call them, or they are public assets). */
-const NOT_DASHBOARD = /^\/(api\/|webhooks\/|static\/|healthz$|readyz$|metrics$)/;
-
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono<{ Variables: DashboardVariables }>();
   const assets = loadStaticAssets();
-  // The one place every dashboard page passes through (users and roles plug in here later).
-  const auth = dashboardAuth();
-  app.use('*', async (c, next) => (NOT_DASHBOARD.test(c.req.path) ? next() : auth(c as Parameters<typeof auth>[0], next)));
+  // The locked door, before every route: each one needs a row in src/web/auth/route-policy.ts or is refused.
+  const redis = deps.auth?.redis ?? deps.dashboard?.redis ?? deps.webhooks?.redis;
+  installAuth(app, { ...deps.auth, ...(redis ? { redis } : {}), ...(deps.apiToken ? { apiToken: deps.apiToken } : {}), ...(deps.log ? { log: deps.log } : {}) });
 
   // /healthz, /readyz, /metrics: for the platform and monitoring (ops-routes.ts).
   app.route('/', opsRoutes(deps.ops));
@@ -70,7 +73,6 @@ export function createApp(deps: AppDeps): Hono {
 
   if (deps.jobs) {
     const log = deps.log ?? deps.webhooks?.log;
-    app.use('/api/v1/*', apiAuth(deps.apiToken));
     app.route('/api/v1', jobApi({ jobs: deps.jobs, ...(log ? { log } : {}) }));
     if (deps.webhooks) {
       app.route('/api/v1', destinationApi({ redis: deps.webhooks.redis }));
@@ -82,6 +84,8 @@ export function createApp(deps: AppDeps): Hono {
     if (deps.dashboard) {
       app.route('/', dashboardRoutes({ jobs: deps.jobs, ...deps.dashboard, ...(log ? { log } : {}) }));
       app.route('/', listenRoute({ redis: deps.dashboard.redis, jobs: deps.jobs, fan: deps.dashboard.feed.fan }));
+      // Talk-through: the operator's voice onto a line (its own module, so auth and CSRF wrap it like the rest).
+      app.route('/', talkRoute({ redis: deps.dashboard.redis, jobs: deps.jobs }));
     }
   }
 

@@ -1,19 +1,8 @@
 /**
- * The one hook every dashboard route passes through. Today it lets everyone in as "operator"; the users-and-roles
- * issue replaces the body of `dashboardAuth` (session cookie, role checks) and nothing else needs to change.
+ * The dashboard's view of who is signed in. The auth gate (src/web/auth/auth-gate.ts) runs before every route,
+ * checks the session and the role from the policy table (src/web/auth/route-policy.ts) and sets `operator`.
  */
-import type { MiddlewareHandler } from 'hono';
-
 export interface DashboardVariables {
-  /** Who is at the dashboard, recorded as `by` on hunts and operator commands. */
+  /** Who is at the dashboard (their username), recorded as `by` on hunts and operator commands. */
   operator: string;
-}
-
-export const ANONYMOUS_OPERATOR = 'operator';
-
-export function dashboardAuth(): MiddlewareHandler<{ Variables: DashboardVariables }> {
-  return async (c, next) => {
-    c.set('operator', ANONYMOUS_OPERATOR);
-    await next();
-  };
 }

@@ -11,11 +11,14 @@ import { JobRequestError } from '../../src/engine/job-commands.ts';
 import { uiChannel } from '../../src/engine/job-history.ts';
 import type { HistoryEntry } from '../../src/engine/job-history.ts';
 import { jobKeys } from '../../src/store/redis-keys.ts';
-import { csvField, jobRows, jobsCsv } from '../../src/web/job-rows.ts';
+import { csvField, jobsCsv } from '../../src/web/job-rows.ts';
+import { summarize } from '../../src/engine/hunt-summary.ts';
 import { dialEstimate } from '../../src/web/dial-estimate.ts';
 import { resolveOverride } from '../../src/engine/queue-settings.ts';
 import { FakeJobCommands } from './fake-job-commands.ts';
 import { runTag } from './web-fixtures.ts';
+import { createTestUser, requesterFor, signIn } from '../support/auth-session.ts';
+import type { SignedIn, TestUser } from '../support/auth-session.ts';
 
 const REDIS_URL = 'redis://127.0.0.1:6379/4';
 const ORIGIN = 'http://localhost';
@@ -23,6 +26,10 @@ let redis: Redis;
 let feed: JobLiveFeed;
 let jobs: FakeJobCommands;
 let app: ReturnType<typeof createApp>;
+let user: TestUser;
+let session: SignedIn;
+/** A signed-in operator's request (cookie and CSRF token), as the browser sends it. */
+const get = (path: string, headers: Record<string, string> = {}) => app.request(path, { headers: { ...session.headers, ...headers } });
 const tag = runTag();
 const jobId = `job-dash-${tag}`;
 
@@ -31,6 +38,8 @@ beforeAll(async () => {
   feed = new JobLiveFeed(redis);
   jobs = new FakeJobCommands();
   app = createApp({ connectionStatus: () => Promise.resolve({ mode: 'demo', server: 'sim', connected: true }), jobs, dashboard: { redis, feed, lineMode: 'softphone', heartbeatMs: 200 } });
+  user = await createTestUser(redis, 'operator');
+  session = await signIn(requesterFor(app), user);
   const created = await jobs.create({ lines: 2 }, 'seed');
   jobs.jobs.delete(created.id);
   jobs.jobs.set(jobId, {
@@ -45,13 +54,14 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await user.remove();
   await redis.del(jobKeys(jobId).history);
   await feed.close();
   redis.disconnect();
 });
 
 const post = (path: string, form: Record<string, string>, headers: Record<string, string> = { Origin: ORIGIN }) =>
-  app.request(path, { method: 'POST', body: new URLSearchParams(form), headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...headers } });
+  app.request(path, { method: 'POST', body: new URLSearchParams(form), headers: { ...session.headers, 'Content-Type': 'application/x-www-form-urlencoded', ...headers } });
 
 describe('start a hunt', () => {
   it('re-renders the form with each error next to its field', async () => {
@@ -70,7 +80,7 @@ describe('start a hunt', () => {
     expect(response.headers.get('location')).toMatch(/^\/jobs\/job-\d+$/);
     expect(jobs.created.at(-1)).toEqual({
       request: { lines: 3, target: { kind: 'number', phoneNumber: '+12125550123' }, destinationId: 'irs-pps', handoff: 'standby-bridge', deadlineMinutes: 60 },
-      by: 'operator',
+      by: user.username,
     });
   });
 
@@ -90,7 +100,7 @@ describe('start a hunt', () => {
     expect(dialEstimate(70, 'softphone').ms).toBe(6_900);
     // Call-out: 8 Heavy dials a minute for the dial priority; 70 lines need 8 more windows after the first.
     expect(dialEstimate(70, 'call-out').ms).toBe(8 * 60_000);
-    const response = await app.request('/hunts/estimate?lines=70');
+    const response = await get('/hunts/estimate?lines=70');
     expect(await response.text()).toContain('Dialling 70 lines takes about 6.9 s');
     expect(dialEstimate(70, 'softphone').explanation).toContain('up to 1 min then');
     expect(dialEstimate(70, 'call-out', undefined, 9).ms).toBe(69_000);
@@ -106,10 +116,10 @@ describe('operator commands', () => {
     const cancel = await post(`/jobs/${jobId}/cancel`, {});
     expect(cancel.status).toBe(303);
     expect(jobs.sent.map((s) => [s.command.type, s.by])).toEqual([
-      ['confirm', 'operator'],
-      ['hangup', 'operator'],
-      ['transfer-now', 'operator'],
-      ['cancel', 'operator'],
+      ['confirm', user.username],
+      ['hangup', user.username],
+      ['transfer-now', user.username],
+      ['cancel', user.username],
     ]);
   });
 
@@ -149,7 +159,7 @@ describe('live board over SSE', () => {
     const first = await add(entry('call-1', 'dialing', 'ivr'));
     const second = await add(entry('call-1', 'ivr', 'holding'));
     const third = await add(entry('call-2', 'dialing', 'ivr'));
-    const response = await app.request(`/jobs/${jobId}/events`, { headers: { 'Last-Event-ID': first } });
+    const response = await get(`/jobs/${jobId}/events`, { 'Last-Event-ID': first });
     expect(response.headers.get('content-type')).toContain('text/event-stream');
     let fourth = '';
     const text = await readUntil(
@@ -173,8 +183,8 @@ describe('live board over SSE', () => {
   });
 
   it('answers 404 for an unknown job', async () => {
-    expect((await app.request('/jobs/job-nope/events')).status).toBe(404);
-    expect((await app.request('/jobs/job-nope')).status).toBe(404);
+    expect((await get('/jobs/job-nope/events')).status).toBe(404);
+    expect((await get('/jobs/job-nope')).status).toBe(404);
   });
 });
 
@@ -182,7 +192,7 @@ describe('jobs list export', () => {
   it('quotes every CSV field and defuses formulas', () => {
     expect(csvField('=HYPERLINK("x")')).toBe(`"'=HYPERLINK(""x"")"`);
     expect(csvField(12)).toBe('"12"');
-    const csv = jobsCsv(jobRows([...jobs.jobs.values()]));
+    const csv = jobsCsv([...jobs.jobs.values()].map((job) => summarize({ spec: { ...job.spec, id: job.id }, status: job.status }, [])));
     expect(csv).toContain(`"${jobId}"`);
   });
 });

@@ -52,12 +52,14 @@ describe('authentication', () => {
     expect((await call('GET', '/jobs', undefined, { Authorization: `bearer ${API_TOKEN}` })).status).toBe(200);
   });
 
-  it('says API_TOKEN is not set when none is configured, whatever the caller sends', async () => {
+  it('refuses everyone when no API_TOKEN is configured (and no user exists), and says how to sign in', async () => {
     for (const apiToken of [undefined, '']) {
       const { call } = setup({ apiToken });
-      const response = await call('GET', '/jobs', undefined, { Authorization: 'Bearer ' });
-      expect(response.status).toBe(401);
-      expect((await json(response)).error.message).toContain('API_TOKEN is not set');
+      for (const headers of [{ Authorization: 'Bearer ' }, AUTH]) {
+        const response = await call('GET', '/jobs', undefined, headers);
+        expect(response.status).toBe(401);
+        expect((await json(response)).error.message).toContain('Authorization: Bearer');
+      }
     }
   });
 
@@ -265,7 +267,7 @@ describe('operator commands', () => {
 
 describe('createApp', () => {
   it('keeps its pages and health, and mounts neither API nor webhooks unless given', async () => {
-    const app = createApp({ connectionStatus: () => Promise.reject(new Error('not used')) });
+    const app = createApp({ connectionStatus: () => Promise.reject(new Error('not used')), apiToken: API_TOKEN });
     expect((await app.request('/healthz')).status).toBe(200);
     expect((await app.request('/static/app.css')).status).toBe(200);
     expect((await app.request('/api/v1/jobs', { headers: AUTH })).status).toBe(404);
