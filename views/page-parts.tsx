@@ -9,33 +9,42 @@ export function Notice(props: { text?: string | undefined }) {
   ) : null;
 }
 
-/** A search box and one select, as a GET form; `formAttrs` adds e.g. htmx attributes for live filtering. */
-export function SearchFilters(props: {
-  action: string;
-  q: string;
-  placeholder: string;
-  select: { name: string; label: string; options: [string, string][]; value: string };
-  formAttrs?: Record<string, string>;
-}) {
-  const { select } = props;
+export interface FilterSelect {
+  name: string;
+  label: string;
+  options: [string, string][];
+  value: string;
+}
+
+/** A search box and one or more selects, as a GET form; `formAttrs` adds e.g. htmx attributes for live filtering. */
+export function SearchFilters(props: { action: string; q: string; placeholder: string; select: FilterSelect; more?: FilterSelect[]; formAttrs?: Record<string, string> }) {
   return (
     <form method="get" action={props.action} class="filters" role="search" {...props.formAttrs}>
       <div class="field">
         <label for="q">Search</label>
         <input id="q" name="q" type="search" value={props.q} placeholder={props.placeholder} />
       </div>
-      <div class="field">
-        <label for={select.name}>{select.label}</label>
-        <select id={select.name} name={select.name}>
-          {select.options.map(([value, label]) => (
-            <option value={value} selected={select.value === value}>
-              {label}
-            </option>
-          ))}
-        </select>
-      </div>
+      {[props.select, ...(props.more ?? [])].map((select) => (
+        <FilterSelectField select={select} />
+      ))}
       <button type="submit">Filter</button>
     </form>
+  );
+}
+
+export function FilterSelectField(props: { select: FilterSelect }) {
+  const { select } = props;
+  return (
+    <div class="field">
+      <label for={select.name}>{select.label}</label>
+      <select id={select.name} name={select.name}>
+        {select.options.map(([value, label]) => (
+          <option value={value} selected={select.value === value}>
+            {label}
+          </option>
+        ))}
+      </select>
+    </div>
   );
 }
 

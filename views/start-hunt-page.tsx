@@ -11,6 +11,8 @@ export interface StartHuntValues {
   destinationId: string;
   target: string;
   lines: string;
+  /** A named pool's id, or '' for any extension (or the hand-picked ones). */
+  pool: string;
   extensionIds: string[];
   handoff: string;
   deadlineMinutes: string;
@@ -19,8 +21,10 @@ export interface StartHuntValues {
 export interface StartHuntModel {
   destinations: Destination[];
   queues: HuntQueue[];
-  /** Extensions that could dial (enabled, with a usable device), with the job holding each one now, if any. */
-  extensions: (HuntExtension & { heldBy?: string })[];
+  /** Extensions that could dial (enabled, with a usable device), with the job holding each one now, if any, and why one is not available by its presence. */
+  extensions: (HuntExtension & { heldBy?: string; away?: string })[];
+  /** Named pools with how many of their extensions are free and available now. */
+  pools: { id: string; name: string; free: number }[];
   savedNumbers: string[];
   /** Human words for the target used when none is chosen. */
   defaultTargetLabel: string;
@@ -33,7 +37,7 @@ export interface StartHuntModel {
   formError?: string;
 }
 
-export const DEFAULT_VALUES: StartHuntValues = { destinationId: '', target: '', lines: '6', extensionIds: [], handoff: 'transfer', deadlineMinutes: '180' };
+export const DEFAULT_VALUES: StartHuntValues = { destinationId: '', target: '', lines: '6', pool: '', extensionIds: [], handoff: 'transfer', deadlineMinutes: '180' };
 
 export function DialEstimateNote(props: { lines: number; estimate: DialEstimate }) {
   return (
@@ -117,8 +121,16 @@ export function StartHuntPage(props: { model: StartHuntModel }) {
         </Field>
         <fieldset class="field">
           <legend>Dial from</legend>
+          <Field name="pool" label="Pool" errors={m.errors} hintId="pool-hint" hint="A named pool, or any free extension enabled for hunting; or pick extensions by hand below (not both).">
+            <select id="pool" name="pool" {...invalidAttrs('pool', m.errors, 'pool-hint')}>
+              <option value="" selected={v.pool === ''}>Any free extension</option>
+              {m.pools.map((p) => (
+                <option value={p.id} selected={v.pool === p.id}>{`${p.name} (${p.free} free now)`}</option>
+              ))}
+            </select>
+          </Field>
           <details open={v.extensionIds.length > 0 || Boolean(m.errors.extensionIds)}>
-            <summary>{v.extensionIds.length > 0 ? `${v.extensionIds.length} extensions picked` : 'Any free extension enabled for hunting (pick some instead)'}</summary>
+            <summary>{v.extensionIds.length > 0 ? `${v.extensionIds.length} extensions picked` : 'Pick extensions by hand instead'}</summary>
             {m.errors.extensionIds ? (
               <p class="error" id="extensionIds-error">
                 {m.errors.extensionIds}
@@ -128,9 +140,9 @@ export function StartHuntPage(props: { model: StartHuntModel }) {
               {m.extensions.map((e) => (
                 <li>
                   <label>
-                    <input type="checkbox" name="extensionIds" value={e.id} checked={v.extensionIds.includes(e.id)} disabled={Boolean(e.heldBy)} />
+                    <input type="checkbox" name="extensionIds" value={e.id} checked={v.extensionIds.includes(e.id)} disabled={Boolean(e.heldBy) || Boolean(e.away)} />
                     {` ${e.extensionNumber} · ${e.name}`}
-                    {e.heldBy ? <span class="muted">{` (in use by ${e.heldBy})`}</span> : null}
+                    {e.heldBy ? <span class="muted">{` (in use by ${e.heldBy})`}</span> : e.away ? <span class="muted">{` (${e.away})`}</span> : null}
                   </label>
                 </li>
               ))}

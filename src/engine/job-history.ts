@@ -34,7 +34,13 @@ export function historyEntries(event: HuntEvent, before: JobSummary, after: JobS
       from: old?.status ?? null,
       to: call.status,
       event: event.type,
-      detail: { attempt: call.attempt, ...(call.telephonySessionId ? { telephonySessionId: call.telephonySessionId } : {}), ...(call.endReason ? { endReason: call.endReason } : {}) },
+      detail: {
+        attempt: call.attempt,
+        ...(call.telephonySessionId ? { telephonySessionId: call.telephonySessionId } : {}),
+        ...(call.endReason ? { endReason: call.endReason } : {}),
+        // Who moved the line (the detector or an operator confirming): history and analytics tell them apart.
+        ...('by' in event && 'callId' in event && event.callId === call.callId ? { by: event.by } : {}),
+      },
     });
   }
   return entries;

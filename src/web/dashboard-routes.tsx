@@ -24,10 +24,10 @@ import type { FieldErrors } from '../../views/form-field.tsx';
 import { JobBoardPage } from '../../views/job-board-page.tsx';
 import { targetWords } from '../../views/board/job-board.tsx';
 import { JobsPage } from '../../views/jobs-page.tsx';
-import { filterRows, jobRows, jobsCsv } from './job-rows.ts';
+import { filterRows, jobsCsv, parseJobFilters } from './job-rows.ts';
+import { readSummaries } from '../engine/hunt-summary.ts';
 import { CallTimelinePage } from '../../views/call-timeline-page.tsx';
 import { NotFoundPage } from '../../views/not-found-page.tsx';
-import { ExtensionsPage } from '../../views/extensions-page.tsx';
 import { SettingsPage, THRESHOLDS } from '../../views/settings-page.tsx';
 import type { SettingsModel } from '../../views/settings-page.tsx';
 import { DetectionSettingsStore } from '../engine/detection-settings.ts';
@@ -41,7 +41,9 @@ import { deleteDestination, getDestination, saveDestination } from '../engine/de
 import { destinationSchema } from './destination-api.ts';
 import { defaultTarget, queueOverrides, setDefaultQueue, setQueueOverride } from '../engine/queue-settings.ts';
 import { fieldErrors } from './hunt-form.ts';
-import { releaseStuck, reservations, setExtensionsEnabled } from './extension-settings.ts';
+import { poolRoutes } from './pool-routes.tsx';
+import { listPools } from '../engine/extension-pools.ts';
+import { AVAILABILITY_WORDS, isAvailable, readPresence } from '../engine/extension-presence.ts';
 import type { DashboardVariables } from './dashboard-auth.ts';
 import { loadBoard } from './board-data.ts';
 import { dialEstimate } from './dial-estimate.ts';
@@ -82,18 +84,25 @@ export function dashboardRoutes(deps: DashboardDeps): Hono<Env> {
 
   // ---- Start a hunt -------------------------------------------------------------------------------------
   const formPage = async (c: Context<Env>, values: StartHuntValues, errors: FieldErrors, formError?: string, status: 200 | 409 | 422 = 200) => {
-    const [destinations, queues, extensions, reservations, settings] = await Promise.all([
+    const [destinations, queues, extensions, reservations, settings, presence, pools] = await Promise.all([
       listDestinations(redis),
       readQueues(redis),
       readExtensions(redis),
       redis.hgetall(globalKeys.extensionReservations),
       redis.hmget(globalKeys.settings, 'savedNumbers', 'defaultTarget'),
+      readPresence(redis),
+      listPools(redis),
     ]);
     const usable = extensions.filter((e) => usableExtension(e, deps.lineMode)).map((e) => {
       const held = reservations[e.id]?.split(' ')[0];
-      return held ? { ...e, heldBy: held } : e;
+      const p = presence.get(e.id);
+      return { ...e, ...(held ? { heldBy: held } : {}), ...(isAvailable(p) || !p ? {} : { away: AVAILABILITY_WORDS[p.availability].toLowerCase() }) };
     });
-    const freeExtensions = usable.filter((e) => !('heldBy' in e)).length;
+    // What RedisJobCommands would reserve from: free and available (in the chosen pool, if one is).
+    const dialable = new Set(usable.filter((e) => !e.heldBy && !e.away).map((e) => e.id));
+    const poolChoices = pools.map((p) => ({ id: p.id, name: p.name, free: p.extensionIds.filter((id) => dialable.has(id)).length }));
+    const chosenPool = poolChoices.find((p) => p.id === values.pool);
+    const freeExtensions = chosenPool ? chosenPool.free : dialable.size;
     const sortedQueues = [...queues].sort((a, b) => a.extensionNumber.localeCompare(b.extensionNumber, 'en', { numeric: true }));
     const defaultTarget = settings[1] ? (JSON.parse(settings[1]) as TransferTarget) : sortedQueues[0] ? ({ kind: 'queue', extensionNumber: sortedQueues[0].extensionNumber } as const) : undefined;
     const lines = Number.parseInt(values.lines, 10) || 1;
@@ -104,6 +113,7 @@ export function dashboardRoutes(deps: DashboardDeps): Hono<Env> {
           destinations,
           queues: sortedQueues,
           extensions: usable,
+          pools: poolChoices,
           savedNumbers: settings[0] ? (JSON.parse(settings[0]) as string[]) : [],
           defaultTargetLabel: defaultTarget ? targetWords(defaultTarget) : 'none yet (sync call queues)',
           freeExtensions,
@@ -118,7 +128,7 @@ export function dashboardRoutes(deps: DashboardDeps): Hono<Env> {
     );
   };
 
-  app.get('/hunts/new', (c) => formPage(c, DEFAULT_VALUES, {}));
+  app.get('/hunts/new', (c) => formPage(c, { ...DEFAULT_VALUES, pool: c.req.query('pool') ?? '' }, {}));
 
   app.get('/hunts/estimate', (c) => {
     const lines = Math.max(1, Math.min(70, Number.parseInt(c.req.query('lines') ?? '', 10) || 1));
@@ -141,17 +151,24 @@ export function dashboardRoutes(deps: DashboardDeps): Hono<Env> {
     }
   });
 
-  // ---- Jobs list and CSV ------------------------------------------------------------------------------------
-  const filters = (c: Context<Env>) => ({ q: (c.req.query('q') ?? '').trim(), status: (c.req.query('status') ?? '').trim() });
+  // ---- History (jobs list) and CSV --------------------------------------------------------------------------
+  const history = async (c: Context<Env>) => {
+    const { filters, errors } = parseJobFilters((name) => c.req.query(name));
+    const all = await readSummaries(redis);
+    return { all, filters, errors, rows: filterRows(all, filters) };
+  };
 
   app.get('/jobs.csv', async (c) => {
-    const rows = filterRows(jobRows(await jobs.list()), filters(c));
+    const { rows } = await history(c);
     return c.body(jobsCsv(rows), 200, { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': 'attachment; filename="hold-hunter-jobs.csv"' });
   });
 
   app.get('/jobs', async (c) => {
-    const f = filters(c);
-    return c.html(<JobsPage rows={filterRows(jobRows(await jobs.list()), f)} filters={f} />);
+    const { all, filters, errors, rows } = await history(c);
+    const destinations = [...new Map(all.map((r) => [r.destinationId, r.destination])).entries()].sort((a, b) => a[1].localeCompare(b[1]));
+    const distinct = (values: string[]) => [...new Set(values)].sort();
+    const model = { rows, filters, errors, destinations, outcomes: distinct(all.map((r) => r.outcome)), operators: distinct(all.map((r) => r.createdBy)) };
+    return c.html(<JobsPage model={model} />, Object.keys(errors).length > 0 ? 422 : 200);
   });
 
   // ---- Live job board ---------------------------------------------------------------------------------------
@@ -193,36 +210,8 @@ export function dashboardRoutes(deps: DashboardDeps): Hono<Env> {
     return command(c, jobId, { type: type as 'confirm' | 'hangup' | 'transfer-now', callId });
   });
 
-  // ---- Extensions -------------------------------------------------------------------------------------------
-  app.get('/extensions', async (c) => {
-    const filters = { q: (c.req.query('q') ?? '').trim(), show: (c.req.query('show') ?? '').trim() };
-    const [all, held] = await Promise.all([readExtensions(redis), reservations(redis, jobs)]);
-    const q = filters.q.toLowerCase();
-    const rows = all
-      .map((e) => {
-        const h = held.get(e.id);
-        return { ...e, usable: usableExtension({ ...e, enabled: true }, deps.lineMode), ...(h ? { held: h } : {}) };
-      })
-      .filter((e) => q === '' || e.extensionNumber.includes(q) || e.name.toLowerCase().includes(q))
-      .filter((e) => {
-        switch (filters.show) {
-          case 'enabled':
-            return e.enabled;
-          case 'disabled':
-            return !e.enabled;
-          case 'in-use':
-            return e.held !== undefined;
-          case 'stuck':
-            return e.held?.stuck === true;
-          case 'no-device':
-            return !e.usable;
-          default:
-            return true;
-        }
-      });
-    const notice = extensionNotice(c.req.query('done'));
-    return c.html(<ExtensionsPage model={{ extensions: rows, filters, total: all.length, lineMode: deps.lineMode, ...(notice ? { notice } : {}) }} />);
-  });
+  // ---- Extensions and named pools (pool-routes.tsx); the directory sync ------------------------------------
+  app.route('/', poolRoutes({ redis, jobs, lineMode: deps.lineMode }));
 
   app.post('/extensions/sync', async (c) => {
     const back = c.req.query('back') === 'queues' ? '/queues' : '/extensions';
@@ -327,26 +316,6 @@ export function dashboardRoutes(deps: DashboardDeps): Hono<Env> {
     const done = DESTINATION_ID.test(id) && (await deleteDestination(redis, id)) ? 'deleted' : 'not-deleted';
     const to = `/destinations?done=${done}`;
     return c.req.header('HX-Request') ? c.body(null, 204, { 'HX-Redirect': to }) : c.redirect(to, 303);
-  });
-
-  app.post('/extensions/bulk', async (c) => {
-    const body = await c.req.parseBody({ all: true });
-    const ids = [body.ids ?? []].flat().filter((v): v is string => typeof v === 'string');
-    const enable = body.action === 'enable';
-    const changed = await setExtensionsEnabled(redis, ids, enable);
-    return c.redirect(`/extensions?done=${enable ? 'enabled' : 'disabled'}-${changed}`, 303);
-  });
-
-  app.post('/extensions/:id/enabled', async (c) => {
-    const body = await c.req.parseBody();
-    const enable = body.enabled === 'true';
-    const changed = await setExtensionsEnabled(redis, [c.req.param('id')], enable);
-    return c.redirect(`/extensions?done=${enable ? 'enabled' : 'disabled'}-${changed}`, 303);
-  });
-
-  app.post('/extensions/:id/release', async (c) => {
-    const freed = await releaseStuck(redis, jobs, c.req.param('id'));
-    return c.redirect(`/extensions?done=${freed ? 'released' : 'not-released'}`, 303);
   });
 
   // ---- Detection settings -----------------------------------------------------------------------------------
@@ -454,28 +423,6 @@ function queueNotice(done: string | undefined): string | undefined {
 
 function destinationNotice(done: string | undefined): string | undefined {
   return ({ saved: 'Destination saved.', default: 'Default destination saved.', deleted: 'Destination deleted (the IRS PPS line is reset to its built-in script).', 'not-deleted': 'Nothing to delete: that destination is not saved.' } as Record<string, string>)[done ?? ''];
-}
-
-/** The message for a `done=` code after a post (codes only: no text from the URL is shown). */
-function extensionNotice(done: string | undefined): string | undefined {
-  if (!done) return undefined;
-  const [what, n] = [done.replace(/-\d+$/, ''), /-(\d+)$/.exec(done)?.[1]];
-  switch (what) {
-    case 'enabled':
-      return `${n ?? 0} extension${n === '1' ? '' : 's'} enabled for hunting.`;
-    case 'disabled':
-      return `${n ?? 0} extension${n === '1' ? '' : 's'} disabled.`;
-    case 'synced':
-      return `Synced: ${n ?? 0} extensions. Devices are looked up one by one in the background.`;
-    case 'sync-unavailable':
-      return 'Sync is not available on this instance.';
-    case 'released':
-      return 'Reservation released: the extension is free again.';
-    case 'not-released':
-      return 'Not released: the extension is free, or its hunt is still running.';
-    default:
-      return undefined;
-  }
 }
 
 /** Same rule as the engine's candidate check (`RedisJobCommands`): enabled, with a device the line mode can use. */

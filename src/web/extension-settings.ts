@@ -54,3 +54,30 @@ export async function releaseStuck(redis: Redis, jobs: JobCommands, extensionId:
   if (!held?.stuck) return false;
   return new RedisExtensionPool(redis).release(extensionId, { jobId: held.jobId, callId: held.callId, ...(held.attempt === undefined ? {} : { attempt: held.attempt }) });
 }
+
+/** A tag as stored: trimmed and lower-cased; 1 to 30 letters, digits, spaces, "-" or "_". */
+export const TAG = /^[a-z0-9][a-z0-9 _-]{0,29}$/;
+export const MAX_TAGS = 12;
+
+export function normalTag(raw: string): string {
+  return raw.trim().toLowerCase().replace(/\s+/g, ' ');
+}
+
+/** Adds and removes tags on each existing extension (at most MAX_TAGS each); returns how many changed. */
+export async function changeTags(redis: Redis, ids: readonly string[], change: { add?: readonly string[]; remove?: readonly string[] }): Promise<number> {
+  const add = (change.add ?? []).map(normalTag);
+  const remove = new Set((change.remove ?? []).map(normalTag));
+  let changed = 0;
+  for (const id of new Set(ids)) {
+    const raw = await redis.hget(globalKeys.extensions, id);
+    if (!raw) continue;
+    const record = JSON.parse(raw) as HuntExtension;
+    const before = record.tags ?? [];
+    const after = [...new Set([...before, ...add])].filter((t) => !remove.has(t)).sort().slice(0, MAX_TAGS);
+    if (after.join('\n') === before.join('\n')) continue;
+    const { tags: _old, ...rest } = record;
+    await redis.hset(globalKeys.extensions, id, JSON.stringify(after.length > 0 ? { ...rest, tags: after } : rest));
+    changed += 1;
+  }
+  return changed;
+}

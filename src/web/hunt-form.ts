@@ -28,7 +28,7 @@ export function formValues(body: FormBody): StartHuntValues {
   };
   const ids = body.extensionIds;
   const list = (Array.isArray(ids) ? ids : ids === undefined ? [] : [ids]).filter((v): v is string => typeof v === 'string' && v !== '');
-  return { destinationId: text('destinationId'), target: text('target'), lines: text('lines'), extensionIds: list, handoff: text('handoff'), deadlineMinutes: text('deadlineMinutes') };
+  return { destinationId: text('destinationId'), target: text('target'), lines: text('lines'), pool: text('pool'), extensionIds: list, handoff: text('handoff'), deadlineMinutes: text('deadlineMinutes') };
 }
 
 /** A whole number stays a number; anything else stays as typed so the schema names the problem. */
@@ -56,6 +56,7 @@ export function parseHuntForm(values: StartHuntValues): ParsedHuntForm {
   const t = target(values.target);
   if (t !== undefined) raw.target = t;
   if (values.extensionIds.length > 0) raw.extensionIds = values.extensionIds;
+  if (values.pool) raw.pool = values.pool;
   if (values.handoff) raw.handoff = values.handoff;
   const deadline = wholeOrRaw(values.deadlineMinutes);
   if (deadline !== undefined) raw.deadlineMinutes = deadline;

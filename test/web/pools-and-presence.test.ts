@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import pino from 'pino';
 import { startOwnRedis } from './own-redis-server.ts';
 import type { OwnRedis } from './own-redis-server.ts';
@@ -25,18 +26,21 @@ const RELAXED_LIMITS = { Light: relaxed, Medium: relaxed, Heavy: relaxed, Auth: 
 
 let own: OwnRedis;
 let hunts: Queue;
+let queueConnection: Redis;
 let commands: RedisJobCommands;
 
 const ext = (id: string, n: string, extra: Record<string, unknown> = {}) => JSON.stringify({ id, extensionNumber: n, name: `User ${n}`, enabled: true, deviceId: `d${id}`, deviceType: 'OtherPhone', ...extra });
 
 beforeAll(async () => {
   own = await startOwnRedis();
-  hunts = new Queue('pools-test-hunts', { connection: { url: own.url } });
+  queueConnection = new Redis(own.url, { maxRetriesPerRequest: null });
+  hunts = new Queue('pools-test-hunts', { connection: queueConnection });
   commands = new RedisJobCommands({ redis: own.redis, hunts: hunts as never, telephony: {} as Telephony, lineMode: 'softphone' });
 }, 30_000);
 
 afterAll(async () => {
   await hunts?.close();
+  queueConnection?.disconnect();
   await own?.stop();
 });
 
