@@ -17,6 +17,7 @@ import { InMemoryRateBudget } from '../../src/telephony/in-memory-rate-budget.ts
 import type { RateBudget } from '../../src/telephony/rate-budget.ts';
 import { RedisExtensionPool } from '../../src/store/redis-extension-pool.ts';
 import { startEngineThreads } from '../../src/engine/engine-thread.ts';
+import type { EngineThread } from '../../src/engine/engine-thread.ts';
 import { CallAudioHub } from '../../src/media/call-audio.ts';
 import { SoftphoneTelephony } from '../../src/telephony/softphone/softphone-telephony.ts';
 import { HuntEngine } from '../../src/engine/hunt-engine.ts';
@@ -46,6 +47,8 @@ export interface EngineHarness {
   keeper: WebhookSubscriptionKeeper;
   /** What softphone lines hear (lineMode `softphone`). */
   audio: CallAudioHub;
+  /** With `engineInThread`: the engine threads (their reports carry workers and metrics). */
+  thread?: EngineThread;
   /** Starts another engine (a second instance) on the same Redis and simulator. */
   startEngine(overrides?: Partial<HuntEngineOptions>): HuntEngine;
   close(): Promise<void>;
@@ -64,6 +67,8 @@ export const QUICK_IVR_DESTINATION: Destination = {
 
 export async function startEngineHarness(options: {
   db: number;
+  /** A Redis of the test's own (test/support/private-redis.ts) instead of `db` on the shared one. */
+  redisUrl?: string;
   sim?: Partial<StartSimulatorOptions>;
   budget?: RateBudget;
   relaxLimits?: boolean;
@@ -82,7 +87,7 @@ export async function startEngineHarness(options: {
   /** Softphone lines: run live-agent detection on what they hear, as the engine thread of `serve` does. */
   detection?: { knownPrompts?: KnownPromptLibrary };
 }): Promise<EngineHarness> {
-  const redisUrl = `redis://127.0.0.1:6379/${options.db}`;
+  const redisUrl = options.redisUrl ?? `redis://127.0.0.1:6379/${options.db}`;
   const redis = new Redis(redisUrl);
   await redis.flushdb();
   const sim = await startTestSimulator({ scenario: 'fast-agent', timeScale: 60, ...(options.lineMode === 'softphone' ? { sipPort: 0 } : {}), ...options.sim });
@@ -157,6 +162,7 @@ export async function startEngineHarness(options: {
     engine,
     keeper,
     audio,
+    ...(thread ? { thread } : {}),
     startEngine,
     async close() {
       relay?.close();
