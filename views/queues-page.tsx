@@ -3,11 +3,14 @@ import type { HuntQueue } from '../src/engine/extension-directory.ts';
 import { Layout } from './layout.tsx';
 import type { FieldErrors } from './form-field.tsx';
 import { Notice, SyncButton } from './page-parts.tsx';
+import type { QueueUsage } from '../src/web/analytics.ts';
 
 export interface QueuesModel {
   queues: HuntQueue[];
   defaultExtension?: string;
   overrides: Record<string, string>;
+  /** Usage from the hunt history, by queue extension number. */
+  usage: Record<string, QueueUsage>;
   notice?: string;
   errors: FieldErrors;
 }
@@ -22,7 +25,7 @@ export function QueuesPage(props: { model: QueuesModel }) {
       </div>
       <Notice text={m.notice} />
       <p class="hint">
-        The winning call is handed to the default queue unless a hunt names another target. A transfer number, when set, is dialled instead of the queue's extension (it survives syncs).
+        The winning call is handed to the default queue unless a hunt names another target. A transfer number, when set, is dialled instead of the queue's extension (it survives syncs). Usage counts hunts started for each queue and how many ended with the agent transferred to it.
       </p>
       <div class="table-wrap">
         <table id="queues-table">
@@ -32,12 +35,15 @@ export function QueuesPage(props: { model: QueuesModel }) {
               <th scope="col">Name</th>
               <th scope="col">Default</th>
               <th scope="col">Transfer number</th>
+              <th scope="col">Transfers handed to it</th>
+              <th scope="col">Success rate</th>
             </tr>
           </thead>
           <tbody>
             {m.queues.map((q) => {
               const field = `number-${q.extensionNumber}`;
               const error = m.errors[field];
+              const usage = m.usage[q.extensionNumber];
               return (
                 <tr id={`queue-${q.extensionNumber}`}>
                   <th scope="row">{q.extensionNumber}</th>
@@ -76,6 +82,8 @@ export function QueuesPage(props: { model: QueuesModel }) {
                       ) : null}
                     </form>
                   </td>
+                  <td class="usage">{usage ? `${usage.transfers} of ${usage.hunts} hunt${usage.hunts === 1 ? '' : 's'}` : <span class="muted">none yet</span>}</td>
+                  <td>{usage?.successRate === undefined ? '—' : `${Math.round(usage.successRate * 100)}%`}</td>
                 </tr>
               );
             })}

@@ -14,6 +14,8 @@ import { jobApi } from './job-api.ts';
 import { destinationApi } from './destination-api.ts';
 import { detectionSettingsApi } from './detection-settings-api.ts';
 import { detectionReviewApi } from './detection-review-api.ts';
+import { poolApi } from './pool-api.ts';
+import { analyticsApi } from './analytics-api.ts';
 import { loadStaticAssets } from './static-assets.ts';
 import { WEBHOOK_PATH, webhookRoutes } from './webhook-receiver.ts';
 import { observeWebhooks, opsRoutes } from './ops-routes.ts';
@@ -78,6 +80,11 @@ export function createApp(deps: AppDeps): Hono {
       app.route('/api/v1', destinationApi({ redis: deps.webhooks.redis }));
       app.route('/api/v1', detectionSettingsApi({ redis: deps.webhooks.redis }));
       app.route('/api/v1', detectionReviewApi({ redis: deps.webhooks.redis }));
+    }
+    if (deps.dashboard) {
+      // Extensions with named pools, and analytics: they read the dashboard's Redis (pool-api.ts, analytics-api.ts).
+      app.route('/api/v1', poolApi({ redis: deps.dashboard.redis, jobs: deps.jobs, lineMode: deps.dashboard.lineMode }));
+      app.route('/api/v1', analyticsApi({ redis: deps.dashboard.redis }));
     }
     // Mount further API parts above this line: anything else under the API answers 404 in the API's shape.
     app.all('/api/v1/*', (c) => apiError(c, 404, 'not_found', `No API route ${c.req.method} ${c.req.path}.`));

@@ -26,6 +26,8 @@ import { targetWords } from '../../views/board/job-board.tsx';
 import { JobsPage } from '../../views/jobs-page.tsx';
 import { filterRows, jobsCsv, parseJobFilters } from './job-rows.ts';
 import { readSummaries } from '../engine/hunt-summary.ts';
+import { analytics, checkTimeZone, DEFAULT_TIME_ZONE, queueUsage } from './analytics.ts';
+import { AnalyticsPage } from '../../views/analytics-page.tsx';
 import { CallTimelinePage } from '../../views/call-timeline-page.tsx';
 import { NotFoundPage } from '../../views/not-found-page.tsx';
 import { SettingsPage, THRESHOLDS } from '../../views/settings-page.tsx';
@@ -171,6 +173,19 @@ export function dashboardRoutes(deps: DashboardDeps): Hono<Env> {
     return c.html(<JobsPage model={model} />, Object.keys(errors).length > 0 ? 422 : 200);
   });
 
+  // ---- Analytics ---------------------------------------------------------------------------------------------
+  app.get('/analytics', async (c) => {
+    const { all, filters, errors, rows } = await history(c);
+    let timeZone = c.req.query('tz') || DEFAULT_TIME_ZONE;
+    try {
+      checkTimeZone(timeZone);
+    } catch {
+      timeZone = DEFAULT_TIME_ZONE;
+    }
+    const destinations = [...new Map(all.map((r) => [r.destinationId, r.destination])).entries()].sort((a, b) => a[1].localeCompare(b[1]));
+    return c.html(<AnalyticsPage model={{ data: analytics(rows, timeZone), filters, errors, destinations }} />, Object.keys(errors).length > 0 ? 422 : 200);
+  });
+
   // ---- Live job board ---------------------------------------------------------------------------------------
   app.get('/jobs/:id', async (c) => {
     const jobId = c.req.param('id');
@@ -222,11 +237,12 @@ export function dashboardRoutes(deps: DashboardDeps): Hono<Env> {
 
   // ---- Queues -----------------------------------------------------------------------------------------------
   const queuesPage = async (c: Context<Env>, errors: FieldErrors = {}, status: 200 | 422 = 200) => {
-    const [queues, target, overrides] = await Promise.all([readQueues(redis), defaultTarget(redis), queueOverrides(redis)]);
+    const [queues, target, overrides, summaries] = await Promise.all([readQueues(redis), defaultTarget(redis), queueOverrides(redis), readSummaries(redis)]);
+    const usage = Object.fromEntries(queueUsage(summaries).map((u) => [u.queue, u]));
     const sorted = queues.sort((a, b) => a.extensionNumber.localeCompare(b.extensionNumber, 'en', { numeric: true }));
     const defaultExtension = target?.kind === 'queue' ? target.extensionNumber : target ? undefined : sorted[0]?.extensionNumber;
     const notice = queueNotice(c.req.query('done'));
-    return c.html(<QueuesPage model={{ queues: sorted, overrides, errors, ...(defaultExtension ? { defaultExtension } : {}), ...(notice ? { notice } : {}) }} />, status);
+    return c.html(<QueuesPage model={{ queues: sorted, overrides, usage, errors, ...(defaultExtension ? { defaultExtension } : {}), ...(notice ? { notice } : {}) }} />, status);
   };
 
   app.get('/queues', (c) => queuesPage(c));
