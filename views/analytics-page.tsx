@@ -46,7 +46,7 @@ export function AnalyticsPage(props: { model: AnalyticsModel }) {
   const hours = Array.from({ length: 24 }, (_, h) => String(h).padStart(2, '0'));
   const query = filterQuery(filters);
   return (
-    <Layout title="Analytics" section="jobs">
+    <Layout title="Analytics" section="analytics">
       <div class="page-head">
         <h1>Analytics</h1>
         <a class="button secondary" href={`/api/v1/analytics${query ? `?${query}` : ''}`}>

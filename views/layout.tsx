@@ -8,12 +8,13 @@ import { currentViewer } from '../src/web/auth/auth-context.ts';
 import { roleAllows } from '../src/web/auth/roles.ts';
 import type { Role } from '../src/web/auth/roles.ts';
 
-export type NavSection = 'home' | 'new' | 'jobs' | 'extensions' | 'queues' | 'destinations' | 'settings' | 'users' | 'audit' | 'account';
+export type NavSection = 'home' | 'new' | 'jobs' | 'analytics' | 'extensions' | 'queues' | 'destinations' | 'settings' | 'users' | 'audit' | 'account';
 
 const NAV: { id: NavSection; href: string; label: string; role?: Role }[] = [
   { id: 'home', href: '/', label: 'Home' },
   { id: 'new', href: '/hunts/new', label: 'Start a hunt', role: 'operator' },
   { id: 'jobs', href: '/jobs', label: 'Jobs' },
+  { id: 'analytics', href: '/analytics', label: 'Analytics' },
   { id: 'extensions', href: '/extensions', label: 'Extensions' },
   { id: 'queues', href: '/queues', label: 'Queues' },
   { id: 'destinations', href: '/destinations', label: 'Destinations' },
