@@ -1,7 +1,8 @@
 /**
  * SIGTERM to a `hold-hunter serve` that owns a hunt: it stops taking work (/readyz 503), finishes the step in
  * flight, hands the hunt back to BullMQ at once (not after its 30 s lock expires), closes and exits 0; another
- * process takes the hunt over with every line still holding, and the hunt ends with exactly one transfer.
+ * process takes the hunt over, reconciles its lines with RingCentral (a line dropped meanwhile, unnotified, is
+ * noticed), keeps every other line holding, and the hunt ends with exactly one transfer.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUICK_IVR_DESTINATION, agentAnswersAndOperatorConfirms, eventually, expectOneTransferAndRestEnded, startEngineHarness, waitForJob } from '../support/engine-harness.ts';
@@ -10,7 +11,7 @@ import { startPrivateRedis } from '../support/private-redis.ts';
 import type { PrivateRedis } from '../support/private-redis.ts';
 import { spawnApp } from '../support/spawn-app.ts';
 import type { SpawnedApp } from '../support/spawn-app.ts';
-import { TEST_CREDENTIALS } from '../support/simulator-harness.ts';
+import { TEST_CREDENTIALS, control } from '../support/simulator-harness.ts';
 import { WEBHOOK_PATH } from '../../src/web/webhook-receiver.ts';
 
 let redisServer: PrivateRedis;
@@ -82,13 +83,26 @@ describe('SIGTERM during a hunt', () => {
     expect(hunts).toHaveLength(1);
     expect(await hunts[0]!.getState()).not.toBe('active');
 
+    // While nobody owns the hunt, the IRS drops one line and its notification is lost: only the new owner's
+    // reconciliation with RingCentral after the restart can notice.
+    const dropped = holding[0]!;
+    await control(h.sim, 'POST', '/_sim/faults', { webhookLoss: 1 });
+    await control(h.sim, 'POST', `/_sim/calls/${dropped.telephonySessionId}/disconnect`);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await control(h.sim, 'DELETE', '/_sim/faults');
+
     // Another process (this one) takes over at once.
     h.startEngine();
     await eventually(async () => ((await h.engine.hunts.getActiveCount()) > 0 ? true : undefined), 10_000, 100);
 
-    // No line lost: the same calls are still holding under the new owner.
+    // The dropped line is noticed by the reconciliation sweep (ended, then redialled as a new attempt) …
+    await eventually(async () => {
+      const call = (await commands.get(job.id))?.calls.find((c) => c.callId === dropped.callId);
+      return call && (call.attempt > dropped.attempt || call.status !== 'holding') ? call : undefined;
+    }, 15_000, 100);
+    // … and no other line was lost: the same calls are still holding under the new owner.
     const after = await commands.get(job.id);
-    for (const call of holding) {
+    for (const call of holding.slice(1)) {
       expect(after?.calls.find((c) => c.callId === call.callId)).toMatchObject({ status: 'holding', telephonySessionId: call.telephonySessionId });
     }
 
