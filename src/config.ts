@@ -59,7 +59,23 @@ const schema = z.object({
   API_TOKEN: optionalText,
   /** Bearer token Prometheus sends to GET /metrics; unset = /metrics refused (open in demo mode). */
   METRICS_TOKEN: optionalText,
-  SESSION_SECRET: optionalText,
+  /** Signs dashboard session cookies; every instance needs the same one (random per process when unset). */
+  SESSION_SECRET: optionalText.refine((v) => v === undefined || v.length >= 32, 'must be at least 32 characters (e.g. openssl rand -base64 48)'),
+  /** Origins (comma separated) whose pages may call the JSON API from a browser; unset = none (CORS closed). */
+  CORS_ORIGINS: z
+    .string()
+    .trim()
+    .default('')
+    .transform((v) => v.split(/[\s,]+/).filter(Boolean))
+    .refine((list) => list.every((o) => /^https?:\/\/[^\s/]+$/.test(o)), 'must list origins like https://ops.example.com (scheme and host, no path)'),
+  /** Header that carries the client's address behind a proxy (e.g. fly-client-ip); unset = the socket's peer. */
+  CLIENT_IP_HEADER: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .transform((v) => (v === '' ? undefined : v))
+    .optional()
+    .refine((v) => v === undefined || /^[a-z0-9-]{1,64}$/.test(v), 'must be a header name, e.g. fly-client-ip'),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   SIM_PORT: port(4010),
   SIM_HOST: z.string().trim().default('127.0.0.1'),

@@ -13,6 +13,8 @@ import type { RunningSimulator } from '../simulator/simulator-server.ts';
 import { simulatorOptionsFromConfig } from './simulator-options.ts';
 import { onShutdown } from './on-shutdown.ts';
 import { createApp } from '../web/create-app.tsx';
+import { AuthServices } from '../web/auth/auth-services.ts';
+import { prepareFirstAdmin } from '../web/auth/bootstrap.ts';
 import { connectionProbe } from '../telephony/connection-probe.ts';
 import type { RingCentralCredentials } from '../telephony/ringcentral-platform.ts';
 import { ringCentralAccount } from '../telephony/ringcentral-account.ts';
@@ -49,6 +51,10 @@ export async function runServe(config: Config): Promise<void> {
   const redis = createRedis(config.REDIS_URL, { name: 'hold-hunter', logger: log });
   const verificationToken = config.RC_WEBHOOK_TOKEN ?? randomBytes(24).toString('base64url');
   const apiToken = config.API_TOKEN ?? (config.demoMode ? randomBytes(18).toString('base64url') : undefined);
+  // The first admin: demo mode prints a demo admin's fresh password; a real start with no users prints a one-time
+  // bootstrap secret for /setup. Printed to stdout (never the log), before the server answers.
+  await prepareFirstAdmin(new AuthServices({ redis }), { demoMode: config.demoMode, url: config.PUBLIC_URL ?? `http://localhost:${config.PORT}`, print: (line) => console.log(line) });
+  if (!config.SESSION_SECRET && !config.demoMode) log.warn('SESSION_SECRET is not set: sessions are signed with a random key and end when this instance restarts (and do not work across instances)');
   // One login per user, shared by the probe and the engine: RingCentral allows only a few sessions per user.
   const account = ringCentralAccount(credentials, new RedisRateBudget(redis), log);
   const { telephony, connect } = account;
@@ -116,6 +122,14 @@ export async function runServe(config: Config): Promise<void> {
       },
     },
     ...(apiToken ? { apiToken } : {}),
+    auth: {
+      ...(config.SESSION_SECRET ? { sessionSecret: config.SESSION_SECRET } : {}),
+      // Secure cookies wherever browsers reach us over https; a plain-http local run would never send them back.
+      secureCookies: config.PUBLIC_URL?.startsWith('https://') ?? false,
+      ...(config.METRICS_TOKEN ? { metricsToken: config.METRICS_TOKEN } : {}),
+      corsOrigins: config.CORS_ORIGINS,
+      ...(config.CLIENT_IP_HEADER ? { clientIpHeader: config.CLIENT_IP_HEADER } : {}),
+    },
     log,
   });
 

@@ -17,6 +17,8 @@ import { launchChromium } from '../support/chromium.ts';
 import { axeViolations, screenshot } from '../support/dashboard-browser.ts';
 import { FakeJobCommands } from '../web/fake-job-commands.ts';
 import { runTag } from '../web/web-fixtures.ts';
+import { createTestUser, signedInPage } from '../support/auth-session.ts';
+import type { TestUser } from '../support/auth-session.ts';
 
 const REDIS_URL = 'redis://127.0.0.1:6379/4';
 let redis: Redis;
@@ -24,12 +26,14 @@ let feed: JobLiveFeed;
 let server: ReturnType<typeof serve>;
 let url = '';
 let browser: Browser;
+let user: TestUser;
 const jobs = new FakeJobCommands();
 const jobId = `job-alert-${runTag()}`;
 
 beforeAll(async () => {
   redis = new Redis(REDIS_URL);
   feed = new JobLiveFeed(redis);
+  user = await createTestUser(redis, 'operator');
   const app = createApp({ connectionStatus: () => Promise.resolve({ mode: 'demo', server: 'sim', connected: true }), jobs, dashboard: { redis, feed, lineMode: 'softphone' } });
   const address = await new Promise<AddressInfo>((resolve) => {
     server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, resolve);
@@ -53,6 +57,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
+  await user?.remove();
   await browser?.close();
   await new Promise<void>((resolve) => {
     server?.close(() => resolve());
@@ -67,7 +72,7 @@ describe('the live connection', () => {
     const history = jobKeys(jobId).history;
     const entry = (to: string) => JSON.stringify({ at: Date.now(), actor: 'call-2', from: 'holding', to, event: 'test' });
     await redis.xadd(history, '*', 'h', entry('holding'));
-    const page = await browser.newPage();
+    const page = await signedInPage(browser, url, user);
     await page.goto(`${url}/jobs/${jobId}`);
     await expect.poll(() => page.locator('#live-status').innerText()).toContain('Live');
     expect(await page.locator('#event-log li').count()).toBe(1);
@@ -89,7 +94,7 @@ describe('the live connection', () => {
 
 describe('the operator alert', () => {
   it('announces a suspected line at once and a voice check pushed over SSE, and takes the line on request', async () => {
-    const page = await browser.newPage();
+    const page = await signedInPage(browser, url, user);
     await page.goto(`${url}/jobs/${jobId}`);
     await expect.poll(() => page.locator('#operator-alert').innerText()).toContain('Line 1 may have a live agent (72% confident)');
     await expect.poll(() => page.evaluate<string | null>('document.documentElement.getAttribute("data-last-alert")')).toBe('IRS Hold Hunter: an operator is needed');

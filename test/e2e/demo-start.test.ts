@@ -8,6 +8,7 @@ import type { Browser } from 'playwright-core';
 import { spawnApp } from '../support/spawn-app.ts';
 import type { SpawnedApp } from '../support/spawn-app.ts';
 import { launchChromium } from '../support/chromium.ts';
+import { signedInPage } from '../support/auth-session.ts';
 
 let app: SpawnedApp;
 let browser: Browser;
@@ -29,8 +30,17 @@ describe('hold-hunter serve in demo mode', () => {
     expect(await response.json()).toEqual({ status: 'ok' });
   });
 
-  it('shows the dashboard connected to the embedded simulator in Chromium', async () => {
-    const page = await browser.newPage();
+  it('locks the dashboard: a visitor is sent to the login page', async () => {
+    const response = await fetch(`${app.url}/`, { redirect: 'manual' });
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe('/login?next=%2F');
+    expect((await fetch(`${app.url}/api/v1/jobs`)).status).toBe(401);
+  });
+
+  it('shows the dashboard connected to the embedded simulator in Chromium, to the demo admin it printed', async () => {
+    const printed = /Demo admin \(this run only\): log in at \S+ as (demo-admin) with password (\S+)/.exec(app.output());
+    expect(printed, app.output()).not.toBeNull();
+    const page = await signedInPage(browser, app.url, { username: printed?.[1] ?? '', password: printed?.[2] ?? '' });
     await page.goto(app.url);
     await expect.poll(() => page.title()).toContain('IRS Hold Hunter');
     const main = page.locator('main');

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { UserStore } from '../../src/web/auth/user-store.ts';
 import { SessionStore } from '../../src/web/auth/session-store.ts';
 import { ApiTokenStore } from '../../src/web/auth/api-token-store.ts';
@@ -103,4 +103,11 @@ export async function signInBrowser(page: Page, baseUrl: string, user: Pick<Test
   await page.fill('#username', user.username);
   await page.fill('#password', user.password);
   await Promise.all([page.waitForURL((url) => !url.pathname.startsWith('/login')), page.click('button[type="submit"]')]);
+}
+
+/** A new browser page (its own context) already signed in to `baseUrl` as `user`. */
+export async function signedInPage(browser: Browser, baseUrl: string, user: Pick<TestUser, 'username' | 'password'>, options?: Parameters<Browser['newPage']>[0]): Promise<Page> {
+  const page = await browser.newPage(options);
+  await signInBrowser(page, baseUrl, user);
+  return page;
 }

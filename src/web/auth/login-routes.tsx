@@ -45,7 +45,9 @@ export function loginRoutes(auth: AuthServices): Hono<{ Variables: AuthVariables
   const sameOrigin = csrf();
 
   const issueLoginCsrf = (c: Context): string => {
-    const token = randomBytes(24).toString('base64url');
+    // Reuse the browser's token: a second tab (or the favicon's redirect here) must not void the first form.
+    const existing = getCookie(c, loginCsrfCookie);
+    const token = existing && /^[A-Za-z0-9_-]{32}$/.test(existing) ? existing : randomBytes(24).toString('base64url');
     setCookie(c, loginCsrfCookie, token, { httpOnly: true, secure: auth.secureCookies, sameSite: 'Strict', path: '/', maxAge: 3600 });
     return token;
   };

@@ -32,6 +32,7 @@ export const ROUTE_POLICY: Record<string, RoutePolicy> = {
   'GET /readyz': open,
   'GET /metrics': { access: 'metrics' },
   'GET /static/:file': open,
+  'GET /favicon.ico': open,
   'GET /login': open,
   'POST /login': { access: 'public', audit: 'login' },
   'GET /setup': open,
