@@ -69,6 +69,7 @@ export function authGate(auth: AuthServices): MiddlewareHandler<{ Variables: Aut
       return unauthenticated(c, isApi || policy?.access === 'metrics', found !== undefined);
     }
 
+    if (policy?.fallback) return c.json(apiErrorBody('not_found', `No API route ${method} ${path}.`), 404);
     if (!policy) {
       auth.log.warn({ method, path }, 'request refused: the route has no row in the access policy (src/web/auth/route-policy.ts)');
       return isApi ? c.json(apiErrorBody('not_found', `No API route ${method} ${path}.`), 404) : c.text('Not found.', 404);

@@ -19,6 +19,11 @@ export interface RoutePolicy {
   access: Access;
   /** The audit log's name for a change made through this route (non-GET routes are audited by default). */
   audit?: string;
+  /**
+   * A catch-all for paths no other row knows: signed-in callers get the gate's 404 and no handler runs, so a
+   * route added under it without a row of its own is never served.
+   */
+  fallback?: true;
 }
 
 const viewer = (audit?: string): RoutePolicy => ({ access: 'viewer', ...(audit ? { audit } : {}) });
@@ -68,6 +73,7 @@ export const ROUTE_POLICY: Record<string, RoutePolicy> = {
   'POST /jobs/:id/cancel': operator('job.cancel'),
   'POST /jobs/:id/calls/:callId/:command': operator('line.command'),
   'GET /jobs/:id/calls/:callId/listen.wav': operator(),
+  'POST /jobs/:id/calls/:callId/talk': operator('line.talk'),
 
   // ---- Dashboard: administration
   'POST /extensions/sync': admin('directory.sync'),
@@ -98,7 +104,7 @@ export const ROUTE_POLICY: Record<string, RoutePolicy> = {
   'GET /audit': admin(),
 
   // ---- JSON API (/api/v1): unknown API paths answer 404 in the API's shape, to signed-in callers only
-  'ALL /api/v1/*': viewer(),
+  'ALL /api/v1/*': { access: 'viewer', fallback: true },
   'GET /api/v1/me': viewer(),
   'GET /api/v1/jobs': viewer(),
   'GET /api/v1/jobs/:id': viewer(),
@@ -129,6 +135,7 @@ export const ROUTE_POLICY: Record<string, RoutePolicy> = {
   'DELETE /api/v1/pools/:id': admin('pool.delete'),
   'POST /api/v1/pools/:id/extensions': admin('pool.members'),
   'GET /api/v1/analytics': viewer(),
+  'GET /api/v1/users': admin(),
   'POST /api/v1/users': admin('user.create'),
   'PATCH /api/v1/users/:username': admin('user.update'),
   'DELETE /api/v1/users/:username': admin('user.delete'),
@@ -169,12 +176,15 @@ export class PolicyTable {
   match(method: string, path: string): MatchedPolicy | undefined {
     const m = method === 'HEAD' ? 'GET' : method;
     let best: { row: CompiledRow; groups: Record<string, string> } | undefined;
+    let fallback: CompiledRow | undefined;
     for (const row of this.rows) {
       if (row.method !== m && row.method !== 'ALL') continue;
       const found = row.pattern.exec(path);
       if (!found) continue;
-      if (!best || STRICTNESS[row.policy.access] > STRICTNESS[best.row.policy.access]) best = { row, groups: { ...found.groups } };
+      if (row.policy.fallback) fallback ??= row;
+      else if (!best || STRICTNESS[row.policy.access] > STRICTNESS[best.row.policy.access]) best = { row, groups: { ...found.groups } };
     }
+    if (!best && fallback) return { ...fallback.policy, route: fallback.key, params: {} };
     if (!best) return undefined;
     return { ...best.row.policy, route: best.row.key, params: best.groups };
   }
