@@ -95,7 +95,8 @@ describe('the route policy', () => {
       const key = `${route.method} ${route.path}`;
       if (PUBLIC.has(key)) continue;
       const api = route.path.startsWith('/api/');
-      for (const headers of [{}, { Authorization: 'Bearer nope' }, { Authorization: 'Bearer hh_0000000000000000_' + 'x'.repeat(43) }, { Cookie: 'hh_session=forged.value' }]) {
+      const variants: Record<string, string>[] = [{}, { Authorization: 'Bearer nope' }, { Authorization: 'Bearer hh_0000000000000000_' + 'x'.repeat(43) }, { Cookie: 'hh_session=forged.value' }];
+      for (const headers of variants) {
         const response = await s.request(concrete(route.path), init(route.method, headers, api));
         expect(await gateRefusal(response), `${key} with ${JSON.stringify(headers)} answered ${response.status}`).toBe('anonymous');
       }
