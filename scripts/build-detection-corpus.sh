@@ -32,11 +32,13 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$out"/{music,announce-asterisk,announce-espeak,vocals,agent-espeak,speech-nl}
 
-# phone IN OUT [extra effects...]: the telephone channel. -D (no dither) keeps the bytes reproducible.
+# phone IN OUT [extra effects...]: the telephone channel. -D (no dither) keeps the bytes reproducible. The 3 dB
+# of headroom before the band-pass (undone by the normalisation) replace sox -G, which fails ("can't reclaim
+# headroom") on Debian 12's sox whenever an effect such as silence comes first.
 phone() {
   local in=$1 o=$2
   shift 2
-  sox -D -G "$in" -r 8000 -c 1 -e mu-law -t raw "$o" "$@" sinc 300-3400 gain -n -6
+  sox -D "$in" -r 8000 -c 1 -e mu-law -t raw "$o" "$@" gain -3 sinc 300-3400 gain -n -6
 }
 export -f phone
 
