@@ -90,7 +90,7 @@ export function PoolsPage(props: { model: PoolsModel }) {
                   </tr>
                 </thead>
                 <tbody>
-                  {pool.extensionIds.map((id) => {
+                  {byNumber(pool.extensionIds, m.extensions).map((id) => {
                     const e = m.extensions.get(id);
                     return (
                       <tr id={`${pool.id}-member-${id}`}>
@@ -122,4 +122,10 @@ function memberState(e: ExtensionRow): string {
   if (!e.usable) return 'No usable device';
   if (e.held) return `In use by ${e.held.jobId}`;
   return e.presence ? AVAILABILITY_WORDS[e.presence.availability] : 'Free';
+}
+
+/** Members in extension-number order (ids of extensions gone from the directory last). */
+function byNumber(ids: string[], extensions: Map<string, ExtensionRow>): string[] {
+  const key = (id: string) => extensions.get(id)?.extensionNumber ?? `~${id}`;
+  return [...ids].sort((a, b) => key(a).localeCompare(key(b), 'en', { numeric: true }));
 }
