@@ -20,6 +20,9 @@ const STATUS_OPTIONS: [string, string][] = [
   ['failed', 'Failed'],
 ];
 
+/** More rows than this make a slow page: the newest are shown, the CSV has them all. */
+export const JOBS_PAGE_ROWS = 500;
+
 export interface JobsModel {
   rows: JobRow[];
   filters: JobFilters;
@@ -85,7 +88,7 @@ export function JobsPage(props: { model: JobsModel }) {
         </p>
         <div class="table-wrap" id="jobs-table">
           <table>
-            <caption>{`${rows.length} job${rows.length === 1 ? '' : 's'}`}</caption>
+            <caption>{`${rows.length} job${rows.length === 1 ? '' : 's'}${rows.length > JOBS_PAGE_ROWS ? ` (the newest ${JOBS_PAGE_ROWS} shown; the CSV export has them all)` : ''}`}</caption>
             <thead>
               <tr>
                 <th scope="col">Job</th>
@@ -101,7 +104,7 @@ export function JobsPage(props: { model: JobsModel }) {
               </tr>
             </thead>
             <tbody>
-              {rows.map((r) => (
+              {rows.slice(0, JOBS_PAGE_ROWS).map((r) => (
                 <tr>
                   <th scope="row">
                     <a href={`/jobs/${encodeURIComponent(r.id)}`}>{r.id}</a>

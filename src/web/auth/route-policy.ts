@@ -77,7 +77,7 @@ export const ROUTE_POLICY: Record<string, RoutePolicy> = {
 
   // ---- Dashboard: administration
   'POST /extensions/sync': admin('directory.sync'),
-  'POST /extensions/bulk': admin('extension.enable'),
+  'POST /extensions/bulk': admin('extension.bulk'),
   'POST /extensions/:id/enabled': admin('extension.enable'),
   'POST /extensions/:id/release': admin('extension.release'),
   'POST /pools': admin('pool.create'),
