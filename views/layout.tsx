@@ -62,10 +62,9 @@ export function Layout(props: { title: string; section?: NavSection; children: C
               <a href="/account" aria-current={props.section === 'account' ? 'page' : undefined}>
                 {viewer.username} ({viewer.role})
               </a>
+              {/* An input, not a button: pages' own forms stay the first `button[type=submit]` on the page. */}
               <form method="post" action="/logout" class="inline">
-                <button type="submit" class="link">
-                  Log out
-                </button>
+                <input type="submit" class="link" value="Log out" />
               </form>
             </div>
           ) : null}

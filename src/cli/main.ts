@@ -12,6 +12,8 @@ Commands:
   simulator   Run the RingCentral simulator alone on $SIM_PORT (4010), SIP over TLS on $SIM_SIP_PORT (5096).
   detect      Replay a WAV recording through the live-agent detector; one JSON line per decision
               (hold-hunter detect --help).
+  user        Manage dashboard users: add (e.g. the first admin), list, reset-password, logout, unlock,
+              remove (hold-hunter user --help).
   help        Show this text.
 
 Configuration comes from the environment; see README.md.`;
@@ -23,6 +25,10 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (command === 'detect') return (await import('./detect-command.ts')).runDetectCommand(argv.slice(1));
+  if (command === 'user') {
+    const { runUserCommand } = await import('./user-command.ts');
+    return runUserCommand(argv.slice(1), process.env.REDIS_URL?.trim() || 'redis://127.0.0.1:6379');
+  }
   if (command !== 'serve' && command !== 'simulator') {
     console.error(`Unknown command "${command}".\n\n${USAGE}`);
     return 2;
