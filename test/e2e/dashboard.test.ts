@@ -13,19 +13,25 @@ import type { SpawnedApp } from '../support/spawn-app.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { eventually } from '../support/eventually.ts';
 import { axeViolations, screenshot, simulatorUrl, syncDirectoryFrom } from '../support/dashboard-browser.ts';
+import { createTestUser, signedInPage } from '../support/auth-session.ts';
+import type { TestUser } from '../support/auth-session.ts';
 
 /** Redis db 4 is this suite's (see the brief of issue 6); it is flushed first. */
 const REDIS_URL = 'redis://127.0.0.1:6379/4';
-const ENV = { REDIS_URL, SIM_SCENARIO: 'fast-agent', API_TOKEN: 'dashboard-test-token' };
+// One SESSION_SECRET for both instances: a session signed in on one is valid on the other.
+const ENV = { REDIS_URL, SIM_SCENARIO: 'fast-agent', API_TOKEN: 'dashboard-test-token', SESSION_SECRET: 'dashboard-test-session-secret-0123456789abcdef' };
 
 let app: SpawnedApp;
 let browser: Browser;
 let redis: Redis;
+/** The admin these browser tests sign in as (the pages include settings, extensions and queues). */
+let user: TestUser;
 const spawned: SpawnedApp[] = [];
 
 beforeAll(async () => {
   redis = new Redis(REDIS_URL);
   await redis.flushdb();
+  user = await createTestUser(redis, 'admin');
   app = await spawnApp(ENV, 30_000);
   spawned.push(app);
   // Wait for the app's own first directory pass, then fill in every device at once (the app's pass is paced).
@@ -50,7 +56,7 @@ describe('the operator dashboard in demo mode', () => {
   let winnerLine = '';
 
   it('starts a hunt from the form: field errors first, then the live board up to the transferred banner', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const page = await signedInPage(browser, app.url, user, { viewport: { width: 1280, height: 900 } });
     await page.goto(`${app.url}/hunts/new`);
     await expect.poll(() => page.title()).toContain('Start a hunt');
     await expect.poll(() => page.locator('#destinationId option:checked').innerText()).toContain('IRS Practitioner Priority Service');
@@ -101,7 +107,7 @@ describe('the operator dashboard in demo mode', () => {
   }, 180_000);
 
   it("shows the winning line's path through its statechart", async () => {
-    const page = await browser.newPage();
+    const page = await signedInPage(browser, app.url, user);
     await page.goto(jobUrl);
     await page.click(`#line-${winnerLine} th a`);
     await expect.poll(() => page.locator('h1').innerText()).toContain(winnerLine);
@@ -113,12 +119,13 @@ describe('the operator dashboard in demo mode', () => {
   }, 60_000);
 
   it('lists the job with its outcome, filters it, and exports CSV', async () => {
-    const page = await browser.newPage();
+    const page = await signedInPage(browser, app.url, user);
     await page.goto(`${app.url}/jobs`);
     const jobId = jobUrl.split('/').pop() ?? '';
     const row = page.locator('#jobs-table tbody tr', { hasText: jobId });
     await expect.poll(() => row.innerText()).toContain('transferred');
-    expect(await row.innerText()).toContain('operator');
+    // Started by the signed-in user, by name.
+    expect(await row.innerText()).toContain(user.username);
     await expectAccessible(page);
     await screenshot(page, '07-jobs');
     await page.fill('#q', 'no-such-job');
@@ -135,7 +142,7 @@ describe('the operator dashboard in demo mode', () => {
 
 describe('the extensions page', () => {
   it('filters, disables and re-enables extensions one by one and in bulk, and releases a stuck reservation', async () => {
-    const page = await browser.newPage();
+    const page = await signedInPage(browser, app.url, user);
     const ids = Object.keys(await redis.hgetall('hh:extensions')).sort();
     const [first = '', second = '', third = ''] = ids;
     // A reservation left behind by a hunt that no longer exists.
@@ -171,7 +178,7 @@ describe('the extensions page', () => {
 
 describe('the queues and destinations pages', () => {
   it('sets the default queue and a transfer number that the next hunt hands off to', async () => {
-    const page = await browser.newPage();
+    const page = await signedInPage(browser, app.url, user);
     await page.goto(`${app.url}/queues`);
     await expect.poll(() => page.locator('#queues-table tbody tr').count()).toBeGreaterThan(10);
     await page.click('#default-802');
@@ -192,7 +199,7 @@ describe('the queues and destinations pages', () => {
   }, 60_000);
 
   it('adds a destination with an IVR script previewed as a timeline, makes it default, edits and deletes it', async () => {
-    const page = await browser.newPage();
+    const page = await signedInPage(browser, app.url, user);
     await page.goto(`${app.url}/destinations`);
     await page.fill('#id', 'test-line');
     await page.fill('#name', 'Test line');
@@ -226,7 +233,7 @@ describe('the queues and destinations pages', () => {
 
 describe('the detection settings page', () => {
   it('saves live thresholds with a history entry, refuses invalid settings next to the field, and runs a shadow set', async () => {
-    const page = await browser.newPage();
+    const page = await signedInPage(browser, app.url, user);
     await page.goto(`${app.url}/settings/detection`);
     await expect.poll(() => page.inputValue('#confirmThreshold')).toBe('0.9');
     await page.fill('#confirmThreshold', '1.5');
@@ -257,7 +264,7 @@ describe('the detection settings page', () => {
 
 describe('a 70-line hunt watched through two app instances', () => {
   it('keeps both boards live and lets either instance cancel it', async () => {
-    const a = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    const a = await signedInPage(browser, app.url, user, { viewport: { width: 1400, height: 1000 } });
     await a.goto(`${app.url}/hunts/new`);
     await expect.poll(() => a.locator('#lines-hint').innerText()).toMatch(/^(7\d|[89]\d) extensions are free/);
     await a.fill('#lines', '70');
@@ -269,7 +276,7 @@ describe('a 70-line hunt watched through two app instances', () => {
     // A second instance on the same Redis (its own simulator; the job stays with the first instance's engine).
     const second = await spawnApp(ENV, 30_000);
     spawned.push(second);
-    const b = await browser.newPage({ viewport: { width: 1024, height: 1000 } });
+    const b = await signedInPage(browser, second.url, user, { viewport: { width: 1024, height: 1000 } });
     await b.goto(`${second.url}${path}`);
     await expect.poll(() => b.locator('#live-status').innerText(), { timeout: 10_000 }).toContain('Live');
     expect(await b.locator('tr.line').count()).toBe(70);
