@@ -24,6 +24,14 @@ const url = (what: string) =>
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'staging', 'production']).default('development'),
+  /**
+   * Where this deployment runs. staging and production refuse to start without what a real deployment needs
+   * (RingCentral credentials, an https PUBLIC_URL, the webhook token and session secret; production also
+   * METRICS_TOKEN); development allows demo mode and defaults.
+   */
+  APP_ENV: z.enum(['development', 'staging', 'production'], { error: 'must be development, staging or production' }).default('development'),
+  /** Sentry DSN: error and fatal log lines are sent there (off when unset). */
+  SENTRY_DSN: url('Sentry DSN, e.g. https://key@o1.ingest.sentry.io/2'),
   PORT: port(3000),
   REDIS_URL: z
     .string()
@@ -118,5 +126,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const demoMode = given.length === 0;
   if (!demoMode && parsed.RC_SERVER_URL === undefined) parsed.RC_SERVER_URL = 'https://platform.ringcentral.com';
+  const deployed = environmentProblems(parsed, demoMode);
+  if (deployed.length > 0) throw new ConfigError(deployed);
   return { ...parsed, demoMode };
+}
+
+/** What staging and production need beyond a valid value per variable. */
+function environmentProblems(env: Env, demoMode: boolean): string[] {
+  if (env.APP_ENV === 'development') return [];
+  const where = `APP_ENV=${env.APP_ENV}`;
+  const problems: string[] = [];
+  if (demoMode) problems.push(`RC_CLIENT_ID, RC_CLIENT_SECRET, RC_JWT: required with ${where} (demo mode is for development)`);
+  if (env.PUBLIC_URL === undefined) problems.push(`PUBLIC_URL: required with ${where} (RingCentral posts webhooks there)`);
+  else if (!env.PUBLIC_URL.startsWith('https://')) problems.push(`PUBLIC_URL: must be https:// with ${where}`);
+  const required: (keyof Env)[] = env.APP_ENV === 'production' ? ['RC_WEBHOOK_TOKEN', 'SESSION_SECRET', 'METRICS_TOKEN'] : ['RC_WEBHOOK_TOKEN', 'SESSION_SECRET'];
+  for (const name of required) if (env[name] === undefined) problems.push(`${name}: required with ${where}`);
+  return problems;
 }

@@ -62,3 +62,35 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PORT: '-1' })).toThrow(/Invalid configuration:\n {2}- PORT: must be 0\.\.65535/);
   });
 });
+
+describe('APP_ENV', () => {
+  const live = { RC_CLIENT_ID: 'id', RC_CLIENT_SECRET: 'secret', RC_JWT: 'jwt' };
+  const deployed = { ...live, PUBLIC_URL: 'https://hunter.example.com', RC_WEBHOOK_TOKEN: 'w', SESSION_SECRET: 's'.repeat(40), METRICS_TOKEN: 'm' };
+
+  it('defaults to development, where demo mode and defaults are fine', () => {
+    expect(loadConfig({}).APP_ENV).toBe('development');
+    expect(loadConfig({ APP_ENV: 'development' }).demoMode).toBe(true);
+  });
+
+  it('production refuses demo mode and names everything a deployment lacks, one line each', () => {
+    expect(problems({ APP_ENV: 'production' })).toEqual([
+      'RC_CLIENT_ID, RC_CLIENT_SECRET, RC_JWT: required with APP_ENV=production (demo mode is for development)',
+      'PUBLIC_URL: required with APP_ENV=production (RingCentral posts webhooks there)',
+      'RC_WEBHOOK_TOKEN: required with APP_ENV=production',
+      'SESSION_SECRET: required with APP_ENV=production',
+      'METRICS_TOKEN: required with APP_ENV=production',
+    ]);
+    expect(problems({ ...deployed, APP_ENV: 'production', PUBLIC_URL: 'http://hunter.example.com' })).toEqual(['PUBLIC_URL: must be https:// with APP_ENV=production']);
+    expect(loadConfig({ ...deployed, APP_ENV: 'production' }).APP_ENV).toBe('production');
+  });
+
+  it('staging needs the same except METRICS_TOKEN', () => {
+    const { METRICS_TOKEN: _unused, ...withoutMetrics } = deployed;
+    expect(loadConfig({ ...withoutMetrics, APP_ENV: 'staging' }).APP_ENV).toBe('staging');
+  });
+
+  it('rejects an unknown environment and a malformed SENTRY_DSN', () => {
+    expect(problems({ APP_ENV: 'prod' })).toEqual(['APP_ENV: must be development, staging or production']);
+    expect(problems({ SENTRY_DSN: 'not a url' })[0]).toMatch(/^SENTRY_DSN: must be an http\(s\) URL/);
+  });
+});

@@ -5,6 +5,7 @@
 import { labelledLineRecordings } from '../simulator/line/audio/labelled-recordings.ts';
 import { randomBytes } from 'node:crypto';
 import { serve } from '@hono/node-server';
+import pino from 'pino';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import { createLogger } from '../logger.ts';
@@ -30,9 +31,12 @@ import { WebhookSubscriptionKeeper } from '../web/webhook-subscription-keeper.ts
 import { JobLiveFeed } from '../web/job-live-feed.ts';
 import { instanceOps } from '../observability/instance-ops.ts';
 import { watchEventLoop } from '../observability/metrics.ts';
+import { startErrorTracking } from '../observability/error-tracking.ts';
 
 export async function runServe(config: Config): Promise<void> {
-  const log = createLogger(config.LOG_LEVEL);
+  // With SENTRY_DSN, error lines also go to Sentry (redacted as in the logs); without it Sentry is never loaded.
+  const tracking = config.SENTRY_DSN ? startErrorTracking({ dsn: config.SENTRY_DSN, environment: config.APP_ENV }) : undefined;
+  const log = createLogger(config.LOG_LEVEL, tracking ? pino.multistream([{ stream: process.stdout }, { level: 'error', stream: tracking.stream }]) : undefined);
   let simulator: RunningSimulator | undefined;
   let credentials: RingCentralCredentials;
   if (config.demoMode) {
@@ -160,6 +164,7 @@ export async function runServe(config: Config): Promise<void> {
     });
     await simulator?.close();
     await closeRedis(redis);
+    await tracking?.flush();
   });
 }
 

@@ -54,6 +54,7 @@ describe('fly.toml', () => {
     expect(fly.http_service.internal_port).toBe(Number(runtime.env.PORT));
     expect(fly.env.PORT).toBe(runtime.env.PORT);
     expect(fly.build.dockerfile).toBe('Dockerfile');
+    expect(fly.env.APP_ENV).toBe('production');
   });
 
   it('checks /healthz and /readyz, routes the app serves', async () => {
@@ -85,6 +86,7 @@ describe('docker-compose.yml', () => {
       expect(app.environment.REDIS_URL).toBe('redis://redis:6379');
       expect(app.depends_on.redis.condition).toBe('service_healthy');
       expect(app.restart).toBe('unless-stopped');
+      expect(app.environment.APP_ENV).toBe('production');
     }
   });
 
