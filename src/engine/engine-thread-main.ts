@@ -14,6 +14,7 @@ import { SoftphoneTelephony } from '../telephony/softphone/softphone-telephony.t
 import type { EngineThreadInput, EngineThreadMessage } from './engine-thread.ts';
 import { LineListening, knownPromptsFrom } from './line-listening.ts';
 import { LiveListenRelay } from './live-listen-relay.ts';
+import { TalkThrough } from './talk-through.ts';
 import { metrics, observeHunts, registry, watchEventLoop } from '../observability/metrics.ts';
 
 const port = parentPort;
@@ -76,6 +77,11 @@ listening?.start();
 // Live listening: a line's frames go out over Redis only while an operator listens to it.
 const relay = softphone ? new LiveListenRelay({ redis, audio, log: log.child({ part: 'listen' }) }) : undefined;
 relay?.start();
+// Talk-through: an operator's voice onto the lines this thread holds (the machine itself never speaks on a line).
+const talk = softphone
+  ? new TalkThrough({ redis, lines: softphone, log: log.child({ part: 'talk' }), onTalk: (sessionId, state) => listening?.operatorTalk(sessionId, state) })
+  : undefined;
+talk?.start().catch((error: unknown) => log.error({ err: error }, 'talk-through not started'));
 
 // Softphone lines: register the hunt-enabled Existing Phones ahead of the first job, and again as the directory
 // changes (already registered devices cost nothing).
@@ -105,7 +111,7 @@ port.on('message', (message: { kind: string }) => {
     .close()
     .then(() => {
       relay?.close();
-      return listening?.close();
+      return Promise.all([talk?.close(), listening?.close()]);
     })
     .then(() => softphone?.close())
     .then(() => closeRedis(redis))

@@ -78,6 +78,8 @@ interface ListenedLine {
   clips?: ClipRecorder;
   /** Non-8 kHz lines (Opus) go through the phone path first. */
   phoneFrames: PhoneFrames;
+  /** An operator talks on the line (talk-through) until this wall ms: see operatorTalk. */
+  talkUntil: number;
 }
 
 type LineSlot = ListenedLine | { ignoredSince: number } | 'resolving';
@@ -85,6 +87,8 @@ type LineSlot = ListenedLine | { ignoredSince: number } | 'resolving';
 const MAP_WAIT_MS = 5_000;
 const MAP_RETRY_MS = 200;
 const FINAL = new Set(['completed', 'cancelled', 'failed']);
+/** After an operator stops talking, their voice may still come back as a network echo for a moment. */
+const ECHO_TAIL_MS = 500;
 
 export class LineListening {
   private readonly lines = new Map<string, LineSlot>();
@@ -144,6 +148,36 @@ export class LineListening {
     for (const pcm of slot.phoneFrames.of(frame)) this.listen(slot, pcm, frame.at - slot.startedAt);
   }
 
+  /**
+   * Talk-through on a line (src/engine/talk-through.ts). The operator's voice goes up the line, not down, but a
+   * network echo of it must not teach the loop library or look like an agent: while they talk (and a moment
+   * after) the detectors hear nothing, except on an escalated line, where they already learn and decide nothing.
+   * When the operator is done with an escalated line (the IRS voice check), detection resumes and the alert goes.
+   */
+  operatorTalk(sessionId: string, state: 'talking' | 'ended'): void {
+    const line = this.lines.get(sessionId);
+    if (typeof line !== 'object' || !('live' in line)) return;
+    line.talkUntil = state === 'talking' ? Number.POSITIVE_INFINITY : this.now() + ECHO_TAIL_MS;
+    if (state !== 'ended' || line.live.detector.state !== 'escalated') return;
+    const tMs = this.now() - line.startedAt;
+    this.decide(line, 'live', line.live.detector.signal({ kind: 'voice-check-done' }, tMs));
+    if (line.shadow) this.decide(line, 'shadow', line.shadow.detector.signal({ kind: 'voice-check-done' }, tMs));
+    this.clearAlert(line, 'IRS voice check handled by an operator: detection resumes');
+  }
+
+  /** The voice-check alert of a line goes: an operator handled it, or the line ended (a redial starts afresh). */
+  private clearAlert(line: ListenedLine, why: string): void {
+    const { redis, log } = this.options;
+    const { jobId, callId } = line;
+    redis
+      .multi()
+      .hdel(jobKeys(jobId).alerts, callId)
+      .publish(uiChannel(jobId), JSON.stringify({ jobId, alertCleared: { callId, kind: 'voice-check' } }))
+      .exec()
+      .catch((error: unknown) => log.error({ err: error, jobId, callId }, 'voice-check alert not cleared'));
+    log.info({ jobId, callId }, why);
+  }
+
   private listen(line: ListenedLine, pcm: Int16Array, tMs: number): void {
     line.clips?.push(pcm);
     if (!line.ivrSignalled && tMs >= line.ivrDoneAtMs) {
@@ -152,6 +186,7 @@ export class LineListening {
       this.decide(line, 'live', line.live.detector.signal({ kind: 'ivr-done' }, tMs));
       if (line.shadow) this.decide(line, 'shadow', line.shadow.detector.signal({ kind: 'ivr-done' }, tMs));
     }
+    if (this.now() < line.talkUntil && line.live.detector.state !== 'escalated') return;
     this.decide(line, 'live', line.live.detector.pushFrame(pcm, tMs));
     if (line.shadow) this.decide(line, 'shadow', line.shadow.detector.pushFrame(pcm, tMs));
   }
@@ -186,6 +221,7 @@ export class LineListening {
       ivrDoneAtMs: ivrDoneDelayMs(destination),
       ivrSignalled: false,
       phoneFrames: new PhoneFrames(),
+      talkUntil: 0,
       live: { detector: liveDetector, version: live?.version ?? 0, decisions: 0 },
       ...(shadow
         ? {
@@ -291,6 +327,7 @@ export class LineListening {
 
   private end(sessionId: string, line: ListenedLine): void {
     line.clips?.end();
+    if (line.live.detector.state === 'escalated' && !this.closed) this.clearAlert(line, 'line ended during the IRS voice check: its alert goes');
     // A late frame of an ended line is ignored, not listened to afresh.
     this.lines.set(sessionId, { ignoredSince: this.now() });
   }

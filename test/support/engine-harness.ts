@@ -4,6 +4,7 @@
  */
 import { LineListening } from '../../src/engine/line-listening.ts';
 import { LiveListenRelay } from '../../src/engine/live-listen-relay.ts';
+import { TalkThrough } from '../../src/engine/talk-through.ts';
 import type { KnownPromptLibrary } from '../../src/detection/index.ts';
 import { Redis } from 'ioredis';
 import pino from 'pino';
@@ -154,6 +155,9 @@ export async function startEngineHarness(options: {
   listening?.start();
   const relay = softphone ? new LiveListenRelay({ redis, audio, log, refreshMs: 200 }) : undefined;
   relay?.start();
+  // Talk-through: an operator's voice onto the softphone lines, as the engine thread of `serve` wires it.
+  const talk = softphone ? new TalkThrough({ redis, lines: softphone, log, onTalk: (sessionId, state) => listening?.operatorTalk(sessionId, state) }) : undefined;
+  await talk?.start();
   return {
     sim,
     redis,
@@ -166,6 +170,7 @@ export async function startEngineHarness(options: {
     startEngine,
     async close() {
       relay?.close();
+      await talk?.close();
       await listening?.close();
       await thread?.close();
       softphone?.close();

@@ -16,6 +16,7 @@ import type { CallRef, SipInfoSource, Telephony, TransferTarget } from '../telep
 import { DelegatingTelephony } from '../delegating-telephony.ts';
 import { CONNECTION_LOST, SipCallRejected, SipCertificateError, SipDevice } from './sip-device.ts';
 import type { SipCall, SipCodec } from './sip-device.ts';
+import { UplinkAudio } from './uplink-audio.ts';
 
 export interface SoftphoneTelephonyOptions {
   /** The REST side: session look-ups, hand-offs, directory, subscriptions, and each device's SIP credentials. */
@@ -44,6 +45,8 @@ interface LiveCall {
   handedOff: boolean;
   ended: Promise<void>;
   timers: NodeJS.Timeout[];
+  /** What an operator says on the line (talk-through), made on first use. */
+  uplink?: UplinkAudio;
 }
 
 /** Between digits of one IVR step: RFC 4733 events need a gap to count as separate key presses. */
@@ -125,6 +128,17 @@ export class SoftphoneTelephony extends DelegatingTelephony<Telephony & SipInfoS
       }
     }
     return ready;
+  }
+
+  /**
+   * The line's uplink for an operator's voice (talk-through): only for an answered call this process holds and
+   * has not handed off (the firm's person speaks for us then).
+   */
+  uplink(telephonySessionId: string): UplinkAudio | undefined {
+    const live = this.calls.get(telephonySessionId);
+    if (!live?.answered || live.handedOff || live.call.disposed) return undefined;
+    live.uplink ??= new UplinkAudio(live.call);
+    return live.uplink;
   }
 
   /** Calls this process holds over SIP right now. */
