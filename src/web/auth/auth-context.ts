@@ -21,6 +21,8 @@ export interface AuthVariables {
   /** The username again, under the names the dashboard (`operator`) and the API (`principal`) read. */
   operator: string;
   principal: string;
+  /** What a handler changed when the path does not say (e.g. the username of a new user), for the audit log. */
+  auditTarget: string;
 }
 
 /** The signed-in user and CSRF token of the request being rendered, if any (for the layout). */

@@ -123,7 +123,8 @@ export function authGate(auth: AuthServices): MiddlewareHandler<{ Variables: Aut
   async function auditAfter(c: Context, policy: MatchedPolicy, principal: Principal | undefined, ip = auth.clientIp(c)): Promise<void> {
     // Successful changes by a known caller; public routes (login, setup) write their own entries.
     if (!principal || SAFE_METHODS.has(c.req.method) || c.res.status >= 400) return;
-    const target = Object.entries(policy.params).map(([k, v]) => `${k}=${decodeSafe(v)}`).join(' ');
+    const given = (c.get('auditTarget') as string | undefined) ?? '';
+    const target = [given, ...Object.entries(policy.params).map(([k, v]) => `${k}=${decodeSafe(v)}`)].filter(Boolean).join(' ');
     const location = c.res.headers.get('location');
     const command = policy.params.command ? `.${policy.params.command}` : '';
     await auth.audit({

@@ -135,8 +135,8 @@ export function loginRoutes(auth: AuthServices): Hono<{ Variables: AuthVariables
     const rate = await auth.limiter.hit('login', ip, auth.rateLimits.login);
     const form = setupForm.parse(await readForm(c));
     if (!rate.allowed) return setupPage(c, 429, { username: form.username, formError: `Too many attempts from your address: try again in ${rate.retryAfterSeconds} s.` });
-    if (!loginCsrfOk(c, form._login_csrf)) return setupPage(c, 403, { username: form.username, formError: 'The form expired: please try again.' });
     if ((await auth.users.count()) > 0) return c.redirect('/login', 303);
+    if (!loginCsrfOk(c, form._login_csrf)) return setupPage(c, 403, { username: form.username, formError: 'The form expired: please try again.' });
     const errors: Record<string, string> = {};
     if (!USERNAME.test(form.username)) errors.username = USERNAME_RULE;
     const problem = passwordProblem(form.password);

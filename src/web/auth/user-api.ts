@@ -57,6 +57,7 @@ export function userApi(auth: AuthServices): Hono<Env> {
     if (!parsed.success) return validationError(c, parsed.error, body.value);
     try {
       const user = await auth.users.create({ ...parsed.data, username: parsed.data.username.trim().toLowerCase(), createdBy: c.get('auth').username });
+      c.set('auditTarget', `username=${user.username} role=${user.role}`);
       return c.json(publicUser(user), 201);
     } catch (error) {
       return userError(c, error);
@@ -73,6 +74,7 @@ export function userApi(auth: AuthServices): Hono<Env> {
       if (!(await auth.users.get(username))) throw new UserError(404, `No user ${username}.`, 'username');
       if (parsed.data.password !== undefined) await changePassword(auth, username, parsed.data.password);
       if (parsed.data.role !== undefined) await auth.users.setRole(username, parsed.data.role);
+      c.set('auditTarget', [parsed.data.role ? `role=${parsed.data.role}` : '', parsed.data.password !== undefined ? 'password' : ''].filter(Boolean).join(' '));
       const user = await auth.users.get(username);
       return c.json(user ? publicUser(user) : {});
     } catch (error) {
@@ -105,6 +107,7 @@ export function userApi(auth: AuthServices): Hono<Env> {
     if (!parsed.success) return validationError(c, parsed.error, body.value);
     try {
       const { token, info } = await createToken(auth, me, parsed.data.name.trim(), parsed.data.scope);
+      c.set('auditTarget', `token=${info.id} scope=${info.scope}`);
       return c.json({ token, id: info.id, name: info.name, scope: info.scope }, 201);
     } catch (error) {
       return userError(c, error);

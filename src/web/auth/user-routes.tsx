@@ -54,6 +54,7 @@ export function userRoutes(auth: AuthServices): Hono<Env> {
     const password = generated ? randomPassword() : form.password;
     try {
       await auth.users.create({ username: form.username, password, role, createdBy: c.get('auth').username });
+      c.set('auditTarget', `username=${form.username} role=${role}`);
     } catch (error) {
       if (!(error instanceof UserError)) throw error;
       return usersPage(c, { errors: { [error.field ?? 'username']: error.message }, values: { username: form.username, role } }, error.status);
@@ -64,6 +65,7 @@ export function userRoutes(auth: AuthServices): Hono<Env> {
   app.post('/users/:username/role', async (c) => {
     const form = usersForm.parse(await c.req.parseBody());
     if (!isRole(form.role)) return usersPage(c, { errors: { role: 'Role must be admin, operator or viewer.' } }, 400);
+    c.set('auditTarget', `role=${form.role}`);
     try {
       await auth.users.setRole(param(c), form.role);
     } catch (error) {
@@ -121,6 +123,7 @@ export function userRoutes(auth: AuthServices): Hono<Env> {
     const form = accountForm.parse(await c.req.parseBody());
     try {
       const { token, info } = await createToken(auth, c.get('auth'), form.name, form.scope);
+      c.set('auditTarget', `token=${info.id} scope=${info.scope}`);
       return accountPage(c, { newToken: { name: info.name, token } });
     } catch (error) {
       if (!(error instanceof UserError)) throw error;
