@@ -62,6 +62,8 @@ const schema = z.object({
    */
   DETECTION_CLIPS: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on'),
   DETECTION_CLIP_SECONDS: z.coerce.number({ error: 'must be a number' }).min(1, 'must be >= 1').max(30, 'must be <= 30').default(5),
+  /** Ended hunts (record, history, detections, summary) are kept this many days, then deleted (src/store/data-retention.ts). */
+  HISTORY_RETENTION_DAYS: z.coerce.number({ error: 'must be a number' }).min(1, 'must be >= 1').max(3650, 'must be <= 3650').default(90),
   /** How long clips are kept, in days. */
   DETECTION_CLIP_RETENTION_DAYS: z.coerce.number({ error: 'must be a number' }).min(0.01, 'must be > 0').max(365, 'must be <= 365').default(7),
   API_TOKEN: optionalText,

@@ -32,6 +32,7 @@ import { JobLiveFeed } from '../web/job-live-feed.ts';
 import { instanceOps } from '../observability/instance-ops.ts';
 import { watchEventLoop } from '../observability/metrics.ts';
 import { startErrorTracking } from '../observability/error-tracking.ts';
+import { DAY_MS, RetentionKeeper } from '../store/data-retention.ts';
 
 export async function runServe(config: Config): Promise<void> {
   // With SENTRY_DSN, error lines also go to Sentry (redacted as in the logs); without it Sentry is never loaded.
@@ -96,6 +97,8 @@ export async function runServe(config: Config): Promise<void> {
   const sync = new AbortController();
   // Live job boards on this instance hear every engine step through one Redis subscriber connection.
   const feed = new JobLiveFeed(redis);
+  // Ended hunts: live-only keys go after a day, everything after HISTORY_RETENTION_DAYS (hourly, one instance).
+  const retention = new RetentionKeeper(redis, { historyRetentionMs: config.HISTORY_RETENTION_DAYS * DAY_MS, log: log.child({ part: 'retention' }) });
   // Set on SIGTERM: /readyz turns 503 so the platform sends no new work while running hunts move elsewhere.
   let draining = false;
   let keeper: WebhookSubscriptionKeeper | undefined;
@@ -147,6 +150,7 @@ export async function runServe(config: Config): Promise<void> {
     const publicUrl = config.PUBLIC_URL ?? `http://127.0.0.1:${info.port}`;
     keeper = new WebhookSubscriptionKeeper({ telephony, redis, address: `${publicUrl}${WEBHOOK_PATH}`, verificationToken, log: log.child({ part: 'subscription' }) });
     keeper.start();
+    retention.start();
     void refreshDirectory(telephony, redis, log, sync.signal);
   });
 
@@ -154,6 +158,7 @@ export async function runServe(config: Config): Promise<void> {
     draining = true;
     sync.abort();
     await keeper?.stop();
+    await retention.stop();
     await engineThread.close();
     await engine.close();
     await feed.close();
