@@ -62,7 +62,7 @@ export function authGate(auth: AuthServices): MiddlewareHandler<{ Variables: Aut
 
     if (!principal) {
       if (auth.redis && (isApi || policy?.access === 'metrics')) {
-        const limited = await auth.limiter.hit('anonymous', ip, auth.rateLimits.anonymous);
+        const limited = await auth.hitAddress('anonymous', ip);
         if (!limited.allowed) return tooMany(c, limited.retryAfterSeconds, isApi);
       }
       if (found && 'refused' in found) auth.log.warn({ method, path, ip }, 'request refused: invalid bearer token');

@@ -13,7 +13,7 @@ import type { AuditInput } from './audit-log.ts';
 import { LoginThrottle } from './login-throttle.ts';
 import type { ThrottleRules } from './login-throttle.ts';
 import { RedisRateLimiter } from './rate-limiter.ts';
-import type { RateLimit } from './rate-limiter.ts';
+import type { RateDecision, RateLimit } from './rate-limiter.ts';
 import { PolicyTable } from './route-policy.ts';
 import { SessionStore } from './session-store.ts';
 import type { SessionLimits } from './session-store.ts';
@@ -58,6 +58,9 @@ export interface AuthOptions {
 
 /** Stands in for Redis when there is none: any use fails loudly (the gate and routes check `redis` first). */
 const NO_REDIS = new Proxy({}, { get: () => { throw new Error('auth needs Redis'); } }) as Redis;
+
+/** The address of a request with no network peer (`app.request` in tests): never rate-limited or locked by address. */
+export const IN_PROCESS = 'in-process';
 
 export class AuthServices {
   readonly users: UserStore;
@@ -109,7 +112,13 @@ export class AuthServices {
       if (value) return value.slice(0, 64);
     }
     const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
-    return env?.incoming?.socket?.remoteAddress ?? 'local';
+    return env?.incoming?.socket?.remoteAddress ?? IN_PROCESS;
+  }
+
+  /** Counts a request against a per-address limit; in-process requests (no network peer: tests) are not counted. */
+  async hitAddress(bucket: 'login' | 'anonymous', ip: string): Promise<RateDecision> {
+    if (ip === IN_PROCESS) return { allowed: true, retryAfterSeconds: 0 };
+    return this.limiter.hit(bucket, ip, this.rateLimits[bucket]);
   }
 
   /** Records an audit entry; a Redis failure is logged, never fails the request that already happened. */

@@ -11,6 +11,7 @@ import { deleteCookie, getCookie, getSignedCookie, setCookie, setSignedCookie } 
 import { csrf } from 'hono/csrf';
 import { z } from 'zod';
 import { LoginPage, SetupPage } from '../../../views/login-page.tsx';
+import { IN_PROCESS } from './auth-services.ts';
 import type { AuthServices } from './auth-services.ts';
 import type { AuthVariables } from './auth-context.ts';
 import { useBootstrapSecret } from './bootstrap.ts';
@@ -83,7 +84,7 @@ export function loginRoutes(auth: AuthServices): Hono<{ Variables: AuthVariables
 
   app.post('/login', sameOrigin, async (c) => {
     const ip = auth.clientIp(c);
-    const rate = await auth.limiter.hit('login', ip, auth.rateLimits.login);
+    const rate = await auth.hitAddress('login', ip);
     const form = loginForm.parse(await readForm(c));
     const next = safeNext(form.next);
     if (!rate.allowed) return loginPage(c, 429, { next, username: form.username, error: `Too many login attempts from your address: try again in ${rate.retryAfterSeconds} s.` });
@@ -91,14 +92,15 @@ export function loginRoutes(auth: AuthServices): Hono<{ Variables: AuthVariables
     if (!USERNAME.test(form.username) || form.password === '') {
       return loginPage(c, 400, { next, username: form.username, error: 'Enter your username and password.' });
     }
-    const locked = await auth.throttle.lockedFor(form.username, ip);
+    const address = ip === IN_PROCESS ? undefined : ip;
+    const locked = await auth.throttle.lockedFor(form.username, address);
     if (locked > 0) {
       auth.log.warn({ user: form.username, ip }, 'login refused: locked out');
       return loginPage(c, 429, { next, username: form.username, error: `Too many failed logins: try again in ${Math.ceil(locked / 60)} minutes.` });
     }
     const user = await auth.users.authenticate(form.username, form.password);
     if (!user) {
-      const lockedNow = await auth.throttle.failed(form.username, ip);
+      const lockedNow = await auth.throttle.failed(form.username, address);
       auth.log.warn({ user: form.username, ip, locked: lockedNow }, 'login failed');
       await auth.audit({ actor: form.username, action: lockedNow ? 'login.locked' : 'login.failed', target: '', outcome: '401', ip });
       return loginPage(c, 401, { next, username: form.username, error: 'Wrong username or password.' });
@@ -132,7 +134,7 @@ export function loginRoutes(auth: AuthServices): Hono<{ Variables: AuthVariables
 
   app.post('/setup', sameOrigin, async (c) => {
     const ip = auth.clientIp(c);
-    const rate = await auth.limiter.hit('login', ip, auth.rateLimits.login);
+    const rate = await auth.hitAddress('login', ip);
     const form = setupForm.parse(await readForm(c));
     if (!rate.allowed) return setupPage(c, 429, { username: form.username, formError: `Too many attempts from your address: try again in ${rate.retryAfterSeconds} s.` });
     if ((await auth.users.count()) > 0) return c.redirect('/login', 303);

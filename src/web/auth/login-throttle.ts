@@ -24,18 +24,18 @@ export class LoginThrottle {
     readonly rules: ThrottleRules = DEFAULT_THROTTLE,
   ) {}
 
-  /** Seconds until the account or the address may try again; 0 when neither is locked. */
-  async lockedFor(username: string, ip: string): Promise<number> {
-    const [account, address] = await Promise.all([this.redis.pttl(authKeys.loginLock('account', username)), this.redis.pttl(authKeys.loginLock('ip', ip))]);
+  /** Seconds until the account or the address may try again; 0 when neither is locked (no address: account only). */
+  async lockedFor(username: string, ip: string | undefined): Promise<number> {
+    const [account, address] = await Promise.all([this.redis.pttl(authKeys.loginLock('account', username)), ip ? this.redis.pttl(authKeys.loginLock('ip', ip)) : -2]);
     return Math.ceil(Math.max(account, address, 0) / 1000);
   }
 
   /** Counts a failure; returns true when it locked the account or the address. */
-  async failed(username: string, ip: string): Promise<boolean> {
-    const [accountCount, ipCount] = await Promise.all([this.count('account', username), this.count('ip', ip)]);
+  async failed(username: string, ip: string | undefined): Promise<boolean> {
+    const [accountCount, ipCount] = await Promise.all([this.count('account', username), ip ? this.count('ip', ip) : 0]);
     let locked = false;
     if (accountCount >= this.rules.accountFailures) locked = (await this.lock('account', username)) || locked;
-    if (ipCount >= this.rules.ipFailures) locked = (await this.lock('ip', ip)) || locked;
+    if (ip && ipCount >= this.rules.ipFailures) locked = (await this.lock('ip', ip)) || locked;
     return locked;
   }
 
