@@ -62,7 +62,7 @@ async function snapshot(): Promise<Map<string, string>> {
     cursor = next;
     for (const key of keys) {
       if (key.startsWith('hh:rate:')) continue;
-      out.set(key, (await redis.dump(key))?.toString('base64') ?? '');
+      out.set(key, (await redis.dumpBuffer(key))?.toString('base64') ?? '');
     }
   } while (cursor !== '0');
   return out;
