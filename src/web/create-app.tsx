@@ -19,6 +19,7 @@ import { analyticsApi } from './analytics-api.ts';
 import { loadStaticAssets } from './static-assets.ts';
 import { WEBHOOK_PATH, webhookRoutes } from './webhook-receiver.ts';
 import { observeWebhooks, opsRoutes } from './ops-routes.ts';
+import { apiDocsRoutes } from './api-docs.tsx';
 import type { OpsDeps } from './ops-routes.ts';
 import type { DashboardVariables } from './dashboard-auth.ts';
 import { installAuth } from './auth/install-auth.ts';
@@ -95,6 +96,9 @@ export function createApp(deps: AppDeps): Hono {
       app.route('/', talkRoute({ redis: deps.dashboard.redis, jobs: deps.jobs }));
     }
   }
+
+  // The API reference reads the routes above at request time (src/web/api-docs.tsx).
+  app.route('/', apiDocsRoutes(() => app.routes));
 
   return app as unknown as Hono;
 }

@@ -36,6 +36,9 @@ export const ROUTE_POLICY: Record<string, RoutePolicy> = {
   'GET /healthz': open,
   'GET /readyz': open,
   'GET /metrics': { access: 'metrics' },
+  // The API reference (src/web/api-docs.tsx): for anyone signed in or holding a token.
+  'GET /openapi.json': { access: 'viewer' },
+  'GET /docs': { access: 'viewer' },
   'GET /static/:file': open,
   'GET /favicon.ico': open,
   'GET /login': open,
