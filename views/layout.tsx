@@ -39,6 +39,7 @@ export function Layout(props: { title: string; section?: NavSection; children: C
         <script src="/static/htmx.min.js" defer></script>
         <script src="/static/htmx-ext-sse.js" defer></script>
         <script src="/static/dashboard.js" defer></script>
+        <script src="/static/talk.js" defer></script>
       </head>
       <body hx-headers={viewer?.csrfToken ? JSON.stringify({ 'X-CSRF-Token': viewer.csrfToken }) : undefined}>
         <a class="skip" href="#main">Skip to content</a>

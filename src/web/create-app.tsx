@@ -90,10 +90,11 @@ export function createApp(deps: AppDeps): Hono {
     // Mount further API parts above this line: anything else under the API answers 404 in the API's shape.
     app.all('/api/v1/*', (c) => apiError(c, 404, 'not_found', `No API route ${c.req.method} ${c.req.path}.`));
     if (deps.dashboard) {
+      // Talk-through: the operator's voice onto a line (its own module, so auth and CSRF wrap it like the rest);
+      // before the dashboard, whose `POST /jobs/:id/calls/:callId/:command` would otherwise take `talk`.
+      app.route('/', talkRoute({ redis: deps.dashboard.redis, jobs: deps.jobs }));
       app.route('/', dashboardRoutes({ jobs: deps.jobs, ...deps.dashboard, ...(log ? { log } : {}) }));
       app.route('/', listenRoute({ redis: deps.dashboard.redis, jobs: deps.jobs, fan: deps.dashboard.feed.fan }));
-      // Talk-through: the operator's voice onto a line (its own module, so auth and CSRF wrap it like the rest).
-      app.route('/', talkRoute({ redis: deps.dashboard.redis, jobs: deps.jobs }));
     }
   }
 

@@ -20,6 +20,9 @@ export function loadStaticAssets(): Record<string, StaticAsset> {
     'chart.umd.min.js': { body: readFileSync(join(dirname(require.resolve('chart.js')), 'chart.umd.min.js'), 'utf8'), contentType: js },
     'analytics.js': { body: readFileSync(fileURLToPath(new URL('./static/analytics.js', import.meta.url)), 'utf8'), contentType: js },
     'dashboard.js': { body: readFileSync(fileURLToPath(new URL('./static/dashboard.js', import.meta.url)), 'utf8'), contentType: js },
+    // Talk-through: the Talk buttons and the microphone's AudioWorklet (docs/dashboard.md).
+    'talk.js': { body: readFileSync(fileURLToPath(new URL('./static/talk.js', import.meta.url)), 'utf8'), contentType: js },
+    'talk-worklet.js': { body: readFileSync(fileURLToPath(new URL('./static/talk-worklet.js', import.meta.url)), 'utf8'), contentType: js },
     'app.css': { body: readFileSync(fileURLToPath(new URL('./static/app.css', import.meta.url)), 'utf8'), contentType: 'text/css; charset=utf-8' },
   };
 }

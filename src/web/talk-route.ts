@@ -16,8 +16,8 @@ import type { JobCommands } from '../engine/job-commands.ts';
 import { TALK_FRAME_BYTES } from '../engine/talk-through.ts';
 import { globalKeys } from '../store/redis-keys.ts';
 
-/** Lines whose far end has answered and that are still ours: there is someone to talk to. */
-const TALKABLE = new Set<CallStatus>(['ivr', 'holding', 'suspected-live', 'confirmed']);
+/** Lines whose far end has answered and that are still ours: there is someone to talk to (the board shows Talk on them). */
+export const TALKABLE: ReadonlySet<CallStatus> = new Set<CallStatus>(['ivr', 'holding', 'suspected-live', 'confirmed']);
 const RUNNING = new Set<JobStatus>(['starting', 'hunting', 'connecting']);
 /** Two seconds of audio per request at most (the browser sends about 100 ms). */
 export const MAX_TALK_BYTES = 100 * TALK_FRAME_BYTES;

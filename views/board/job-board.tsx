@@ -6,8 +6,9 @@ import type { CallStatus, JobView, TransferTargetLike } from './board-types.ts';
 import type { HistoryEntry } from '../../src/engine/job-history.ts';
 import { CALL_STATUS_LABEL, FINAL_JOB, JOB_STATUS_LABEL } from './call-status.ts';
 import { clockTime, Elapsed } from './clock.tsx';
-import { LineRow } from './line-row.tsx';
+import { LineRow, TalkButton } from './line-row.tsx';
 import { formatDuration } from '../../src/web/dial-estimate.ts';
+import { TALKABLE } from '../../src/web/talk-route.ts';
 
 export interface BoardModel {
   job: JobView;
@@ -42,6 +43,12 @@ export function JobBoard(props: { model: BoardModel }) {
   const suspects = job.calls.filter((c) => c.status === 'suspected-live');
   const keys = alertKeys(job);
   const lineNo = (callId: string) => job.calls.findIndex((c) => c.callId === callId) + 1;
+  const lineBase = (callId: string) => `/jobs/${encodeURIComponent(job.id)}/calls/${encodeURIComponent(callId)}`;
+  /** The line's talk URL when an operator can talk on it now (an audio line with someone on the far end). */
+  const talkUrl = (callId: string) => {
+    const call = job.calls.find((c) => c.callId === callId);
+    return job.detection.mode === 'audio' && call?.telephonySessionId && TALKABLE.has(call.status) ? `${lineBase(callId)}/talk` : undefined;
+  };
   return (
     <div class="board" data-job-status={job.status} data-final={final ? 'true' : 'false'}>
       {winner?.status === 'transferred' ? (
@@ -71,6 +78,15 @@ export function JobBoard(props: { model: BoardModel }) {
             {job.alerts.map((a) => (
               <li>
                 {`Line ${lineNo(a.callId)}: the IRS voice check (a person must answer it) since ${clockTime(a.at)} UTC. `}
+                {talkUrl(a.callId) ? (
+                  <>
+                    {'Listen, then talk to answer it: '}
+                    <a id={`alert-listen-${a.callId}`} class="button" href={`${lineBase(a.callId)}/listen.wav`} target="_blank" rel="noopener">
+                      Listen
+                    </a>{' '}
+                    <TalkButton id={`alert-talk-${a.callId}`} url={talkUrl(a.callId) as string} line={lineNo(a.callId)} primary />{' '}
+                  </>
+                ) : null}
                 <form class="inline" method="post" action={`/jobs/${job.id}/calls/${a.callId}/transfer-now`} hx-post={`/jobs/${job.id}/calls/${a.callId}/transfer-now`} hx-swap="none">
                   <button type="submit" class="primary" id={`take-${a.callId}`}>
                     Take this line
@@ -81,6 +97,8 @@ export function JobBoard(props: { model: BoardModel }) {
           </ul>
         </div>
       ) : null}
+      {/* Talk-through's own status (static/talk.js writes it: microphone started, stopped and why). */}
+      <p class="muted small" role="status" aria-live="polite" data-talk-status></p>
       {final ? null : (
         <form class="cancel" method="post" action={`/jobs/${encodeURIComponent(job.id)}/cancel`} hx-post={`/jobs/${encodeURIComponent(job.id)}/cancel`} hx-swap="none" hx-confirm="Cancel this hunt and hang up every line?">
           <button type="submit" class="danger" id="cancel-job">

@@ -5,12 +5,14 @@ import { CALL_STATUS_LABEL, callEnded, canConfirm, FINAL_JOB, holdEnd } from './
 import { clockTime, Elapsed } from './clock.tsx';
 import { describeEntry } from './history-item.tsx';
 import { Swimlane } from './swimlane.tsx';
+import { TALKABLE } from '../../src/web/talk-route.ts';
 
 export function LineRow(props: { job: JobView; call: CallView; index: number; recent: HistoryEntry[]; now: number; laneEnd: number }) {
   const { job, call, now } = props;
   const base = `/jobs/${encodeURIComponent(job.id)}/calls/${encodeURIComponent(call.callId)}`;
   const live = !FINAL_JOB.has(job.status) && !callEnded(call.status);
   const winner = job.winnerCallId === call.callId;
+  const voiceCheck = job.alerts.some((a) => a.callId === call.callId && a.kind === 'voice-check');
   const needsOperator = call.status === 'suspected-live' || job.alerts.some((a) => a.callId === call.callId);
   const entered = call.since[call.status];
   const confidence = call.confidence === undefined ? undefined : Math.round(call.confidence * 100);
@@ -74,6 +76,10 @@ export function LineRow(props: { job: JobView; call: CallView; index: number; re
                 Listen
               </a>
             ) : null}
+            {job.detection.mode === 'audio' && call.telephonySessionId && TALKABLE.has(call.status) ? (
+              // The operator's microphone onto the line (static/talk.js → src/web/talk-route.ts), e.g. to answer the IRS voice check.
+              <TalkButton id={`talk-${call.callId}`} url={`${base}/talk`} line={props.index + 1} primary={voiceCheck} />
+            ) : null}
             <form method="post" action={`${base}/hangup`} hx-post={`${base}/hangup`} hx-swap="none" hx-confirm={`Hang up line ${props.index + 1}?`}>
               <button id={`hangup-${call.callId}`} type="submit" aria-label={`Hang up: line ${props.index + 1}`} class="danger">
                 Hang up
@@ -83,5 +89,14 @@ export function LineRow(props: { job: JobView; call: CallView; index: number; re
         ) : null}
       </td>
     </tr>
+  );
+}
+
+/** Talk: static/talk.js sends the microphone to `url` while pressed (its label and aria-pressed follow). */
+export function TalkButton(props: { id: string; url: string; line: number; primary?: boolean }) {
+  return (
+    <button type="button" id={props.id} class={props.primary ? 'primary' : ''} data-talk={props.url} data-line={`line ${props.line}`} aria-pressed="false" aria-label={`Talk on line ${props.line}: your microphone goes to the line`}>
+      Talk
+    </button>
   );
 }
