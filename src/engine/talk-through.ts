@@ -28,7 +28,7 @@ export interface TalkThroughOptions {
   log: Logger;
   /** A line's operator started talking, or has been quiet for `idleMs` (detection resumes). */
   onTalk?: (telephonySessionId: string, state: TalkState) => void;
-  /** No frames for this long ends the operator's turn (default 1.5 s). */
+  /** Nothing to play for this long ends the operator's turn (default 1.5 s). */
   idleMs?: number;
 }
 
@@ -132,7 +132,8 @@ export class TalkThrough {
         if (talker.queue.length > 0) this.send(talker, {});
         else talker.playing = false; // ran dry: the next frames start a new spurt
       }
-      if (!talker.playing && talker.queue.length === 0 && now - talker.lastMessageAt >= idleMs) this.end(sessionId);
+      // The turn ends once the last frame has been played and nothing came for idleMs.
+      if (!talker.playing && talker.queue.length === 0 && now - Math.max(talker.lastMessageAt, talker.lastSentAt ?? 0) >= idleMs) this.end(sessionId);
     }
     if (this.talkers.size === 0 || this.closed) return;
     // 20 ms after the previous scheduled tick, not after this one ran (no drift); after a stall, start afresh.
