@@ -4,6 +4,8 @@
  */
 import { z } from 'zod';
 import { DEMO_CREDENTIALS } from './simulator/sim-options.ts';
+import { parseFeatureFlags } from './feature-flags.ts';
+import type { FeatureFlags } from './feature-flags.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -30,6 +32,8 @@ const schema = z.object({
    * METRICS_TOKEN); development allows demo mode and defaults.
    */
   APP_ENV: z.enum(['development', 'staging', 'production'], { error: 'must be development, staging or production' }).default('development'),
+  /** Feature flags, e.g. `standby-bridge=off,detection.keywords=off` (src/feature-flags.ts). */
+  FEATURES: optionalText,
   /** Sentry DSN: error and fatal log lines are sent there (off when unset). */
   SENTRY_DSN: url('Sentry DSN, e.g. https://key@o1.ingest.sentry.io/2'),
   PORT: port(3000),
@@ -104,6 +108,8 @@ export type Env = z.infer<typeof schema>;
 export interface Config extends Env {
   /** True when no RingCentral credentials are set: the app runs against the embedded simulator. */
   demoMode: boolean;
+  /** FEATURES, parsed. */
+  features: FeatureFlags;
 }
 
 export class ConfigError extends Error {
@@ -128,9 +134,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const demoMode = given.length === 0;
   if (!demoMode && parsed.RC_SERVER_URL === undefined) parsed.RC_SERVER_URL = 'https://platform.ringcentral.com';
-  const deployed = environmentProblems(parsed, demoMode);
-  if (deployed.length > 0) throw new ConfigError(deployed);
-  return { ...parsed, demoMode };
+  const features = parseFeatureFlags(parsed.FEATURES);
+  const deployed = [...environmentProblems(parsed, demoMode), ...('problems' in features ? features.problems : [])];
+  if (deployed.length > 0 || 'problems' in features) throw new ConfigError(deployed);
+  return { ...parsed, demoMode, features: features.flags };
 }
 
 /** What staging and production need beyond a valid value per variable. */

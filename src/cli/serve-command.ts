@@ -69,7 +69,7 @@ export async function runServe(config: Config): Promise<void> {
   );
   // Hunts run in a thread of their own, so webhooks and pages are answered promptly however busy they are;
   // this thread only sends them commands (through Redis, as another instance would).
-  const engine = new HuntEngine({ redisUrl: config.REDIS_URL, redis, telephony, pool: new RedisExtensionPool(redis), log: log.child({ part: 'engine' }), runWorkers: false, lineMode: config.LINE_MODE });
+  const engine = new HuntEngine({ redisUrl: config.REDIS_URL, redis, telephony, pool: new RedisExtensionPool(redis), log: log.child({ part: 'engine' }), runWorkers: false, lineMode: config.LINE_MODE, standbyBridge: config.features.standbyBridge });
   const engineThread = startEngineThreads(
     config.HUNT_THREADS,
     {
@@ -86,6 +86,7 @@ export async function runServe(config: Config): Promise<void> {
             : false,
         // Demo: the simulated IRS line's recordings, labelled as an engineer labels the real line's.
         ...(config.demoMode ? { knownPrompts: labelledLineRecordings() } : {}),
+        ...(config.features.detectionOff.length ? { strategiesOff: config.features.detectionOff } : {}),
       },
     },
     // A dead engine thread means no hunt progresses here: exit, so the platform restarts the instance (another

@@ -71,6 +71,7 @@ const listening =
         log: log.child({ part: 'detection' }),
         clips: input.detection.clips,
         ...(input.detection.knownPrompts?.length ? { knownPrompts: knownPromptsFrom(input.detection.knownPrompts) } : {}),
+        ...(input.detection.strategiesOff?.length ? { strategiesOff: input.detection.strategiesOff } : {}),
       })
     : undefined;
 listening?.start();

@@ -17,6 +17,7 @@ import type { HuntEngineOptions } from './hunt-engine.ts';
 import type { SipCodec } from '../telephony/softphone/sip-device.ts';
 import type { LabelledRecording } from '../simulator/line/audio/labelled-recordings.ts';
 import type { MetricObjectWithValues, MetricValue } from 'prom-client';
+import type { DetectionStrategy } from '../feature-flags.ts';
 
 /** Plain data, cloned into the thread (credentials never leave memory). */
 export interface EngineThreadInput {
@@ -34,6 +35,8 @@ export interface EngineThreadInput {
     clips: { beforeMs: number; afterMs: number; retentionSeconds: number } | false;
     /** Known recordings by fingerprint: the IRS voice-check prompts escalate, other recordings are not a person. */
     knownPrompts?: LabelledRecording[];
+    /** FEATURES detection.<strategy>=off. */
+    strategiesOff?: DetectionStrategy[];
   };
   /** Register softphone devices ahead of the first job (default true). */
   warmUpDevices?: boolean;

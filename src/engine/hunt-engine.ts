@@ -30,6 +30,8 @@ export interface HuntEngineOptions {
   stalledIntervalMs?: number;
   /** How lines are placed; in softphone mode jobs dial only from "Existing Phone" devices. */
   lineMode?: 'softphone' | 'call-out';
+  /** FEATURES standby-bridge (default true): false refuses hunts that ask for it. */
+  standbyBridge?: boolean;
   /** Set false to run only the API side (commands) without owning hunts. */
   runWorkers?: boolean;
   onDecision?: (jobId: string, callId: string) => void;
@@ -52,7 +54,13 @@ export class HuntEngine {
     this.hunts = new Queue(QUEUES.hunts.name, { connection, prefix: QUEUES.hunts.prefix });
     this.dials = new Queue(QUEUES.dials.name, { connection, prefix: QUEUES.dials.prefix });
     this.timers = new Queue(QUEUES.timers.name, { connection, prefix: QUEUES.timers.prefix });
-    this.commands = new RedisJobCommands({ redis: options.redis, hunts: this.hunts, telephony: options.telephony, ...(options.lineMode ? { lineMode: options.lineMode } : {}) });
+    this.commands = new RedisJobCommands({
+      redis: options.redis,
+      hunts: this.hunts,
+      telephony: options.telephony,
+      ...(options.lineMode ? { lineMode: options.lineMode } : {}),
+      ...(options.standbyBridge === false ? { standbyBridge: false } : {}),
+    });
   }
 
   /** Dials and timers as BullMQ jobs: delayed, de-duplicated by id, run by whichever instance is free. */

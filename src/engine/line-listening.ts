@@ -7,6 +7,7 @@
  * operator alert, never answered by us. Every decision is recorded with its evidence, and the audio around it
  * when clips are on. Audio never leaves the thread that receives it; only decisions cross Redis.
  */
+import type { DetectionStrategy } from '../feature-flags.ts';
 import { metrics } from '../observability/metrics.ts';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -32,6 +33,8 @@ export interface LineListeningOptions {
   /** The audio around each decision, kept `retentionSeconds`; false where consent rules forbid recording. */
   clips: (ClipSettings & { retentionSeconds: number }) | false;
   knownPrompts?: KnownPromptLibrary;
+  /** FEATURES detection.<strategy>=off: these strategies weigh 0 on every line, whatever the settings say. */
+  strategiesOff?: DetectionStrategy[];
   /** A line with no frame for this long has ended (default 3 s). */
   idleMs?: number;
   /** How often the loop libraries in use are saved (default 60 s). */
@@ -87,6 +90,13 @@ type LineSlot = ListenedLine | { ignoredSince: number } | 'resolving';
 const MAP_WAIT_MS = 5_000;
 const MAP_RETRY_MS = 200;
 const FINAL = new Set(['completed', 'cancelled', 'failed']);
+/** The settings with the switched-off strategies at weight 0 (unchanged when none is off). */
+export function withStrategiesOff<T extends { weights?: Partial<Record<DetectionStrategy, number>> }>(config: T | undefined, off: DetectionStrategy[] | undefined): T | undefined {
+  if (!off?.length) return config;
+  const zeroed = Object.fromEntries(off.map((strategy) => [strategy, 0]));
+  return { ...(config ?? ({} as T)), weights: { ...config?.weights, ...zeroed } };
+}
+
 /** After an operator stops talking, their voice may still come back as a network echo for a moment. */
 const ECHO_TAIL_MS = 500;
 
@@ -210,7 +220,8 @@ export class LineListening {
     const destination = record.spec.destination;
     const [live, shadow, library] = await Promise.all([this.settings.get(destination.id), this.settings.get(destination.id, 'shadow'), this.library(destination.id)]);
     const knownPrompts = this.options.knownPrompts;
-    const liveDetector = createLineDetector({ ...(live ? { config: live.config } : {}), loopLibrary: library, ...(knownPrompts ? { knownPrompts } : {}) });
+    const liveConfig = withStrategiesOff(live?.config, this.options.strategiesOff);
+    const liveDetector = createLineDetector({ ...(liveConfig ? { config: liveConfig } : {}), loopLibrary: library, ...(knownPrompts ? { knownPrompts } : {}) });
     const line: ListenedLine = {
       jobId,
       callId,

@@ -28,6 +28,8 @@ export interface RedisJobCommandsDeps {
   telephony: Telephony;
   /** Softphone lines register as SIP devices: only "Existing Phone" (OtherPhone) devices can (research §2). */
   lineMode?: 'softphone' | 'call-out';
+  /** FEATURES standby-bridge: false refuses hunts that ask for the standby bridge. */
+  standbyBridge?: boolean;
   now?: () => number;
 }
 
@@ -46,6 +48,9 @@ export class RedisJobCommands implements JobCommands {
     const { redis } = this.deps;
     if (!Number.isInteger(request.lines) || request.lines < 1 || request.lines > MAX_LINES) {
       throw new JobRequestError(400, `lines must be a whole number from 1 to ${MAX_LINES}`, 'lines');
+    }
+    if (request.handoff === 'standby-bridge' && this.deps.standbyBridge === false) {
+      throw new JobRequestError(422, 'the standby bridge is switched off on this deployment (FEATURES standby-bridge=off): hand off by transfer', 'handoff');
     }
     const destination = await this.destination(request.destinationId);
     const checked = await this.checkedTarget(request.target);
