@@ -103,7 +103,7 @@ export function UsersPage(props: { model: UsersModel }) {
                     </button>
                   </form>
                   <form method="post" action={`/users/${u.username}/logout`} class="inline">
-                    <button type="submit" aria-label={`Log ${u.username} out everywhere`}>
+                    <button type="submit" aria-label={`Log out everywhere: ${u.username}`}>
                       Log out everywhere
                     </button>
                   </form>
