@@ -69,7 +69,7 @@ describe('the operator dashboard in demo mode', () => {
     // Server-side validation with the API's schema, the error next to the field.
     await page.fill('#lines', '0');
     await page.fill('#deadlineMinutes', '9999');
-    await page.click('button[type=submit]');
+    await page.click('form[action="/hunts"] button[type=submit]');
     await expect.poll(() => page.locator('#lines-error').innerText()).toBe('Lines must be at least 1');
     expect(await page.getAttribute('#lines', 'aria-invalid')).toBe('true');
     expect(await page.getAttribute('#lines', 'aria-describedby')).toContain('lines-error');
@@ -79,7 +79,7 @@ describe('the operator dashboard in demo mode', () => {
 
     await page.fill('#lines', '2');
     await page.fill('#deadlineMinutes', '30');
-    await page.click('button[type=submit]');
+    await page.click('form[action="/hunts"] button[type=submit]');
     await page.waitForURL(/\/jobs\/job-[a-z0-9-]+$/);
     jobUrl = page.url();
     await expect.poll(() => page.locator('#live-status').innerText(), { timeout: 10_000 }).toContain('Live');
@@ -133,7 +133,7 @@ describe('the operator dashboard in demo mode', () => {
     await page.fill('#q', jobId.slice(-6));
     await expect.poll(() => page.locator('#jobs-table tbody tr').count()).toBe(1);
     const csv = await (await page.request.get(`${app.url}/jobs.csv?q=${jobId}`)).text();
-    expect(csv.split('\r\n')[0]).toBe('job_id,started_at_utc,destination,status,outcome,time_to_agent_seconds,lines,dials,started_by');
+    expect(csv.split('\r\n')[0]).toBe('job_id,started_at_utc,destination,status,outcome,time_to_agent_seconds,lines,dials,started_by,target,queue,pool,answered,courtesy_disconnects,hold_drops,confirmed_by');
     expect(csv).toContain(`"${jobId}"`);
     expect(csv).toContain('"transferred"');
     await page.close();
@@ -268,7 +268,7 @@ describe('a 70-line hunt watched through two app instances', () => {
     await a.goto(`${app.url}/hunts/new`);
     await expect.poll(() => a.locator('#lines-hint').innerText()).toMatch(/^(7\d|[89]\d) extensions are free/);
     await a.fill('#lines', '70');
-    await a.click('button[type=submit]');
+    await a.click('form[action="/hunts"] button[type=submit]');
     await a.waitForURL(/\/jobs\/job-/);
     const path = new URL(a.url()).pathname;
     await expect.poll(() => a.locator('tr.line').count(), { timeout: 30_000 }).toBe(70);
