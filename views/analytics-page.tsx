@@ -122,7 +122,7 @@ export function AnalyticsPage(props: { model: AnalyticsModel }) {
         />
         <ChartFigure
           id="chart-courtesy"
-          title="Courtesy-disconnect rate by hour (share of answered dials the IRS hung up after its IVR)"
+          title="Courtesy-disconnect rate by hour (share of answered dials the IRS hung up before its hold queue)"
           spec={{ kind: 'line', labels: hours, series: [{ label: 'Courtesy disconnects', data: a.courtesy.byHour.map((r) => (r === null ? null : Math.round(r * 1000) / 10)) }], x: 'Hour started', y: '% of answered dials', percent: true }}
           table={
             <table>

@@ -3,9 +3,10 @@
  * record (spec, status, outcome) and its history stream (every state change of every line, with times and end
  * reasons). An ended hunt's summary never changes, so it is computed once and kept in `hh:job-summaries`.
  *
- * Courtesy disconnects: the IRS hangs up right after its IVR when the queue is full ("due to high call volume");
- * on our side that is a line the far end hung up while it was still in the IVR, before it ever held. A far-end
- * hang-up while holding is a hold drop.
+ * Courtesy disconnects: when its queue is full the IRS answers, plays "due to high call volume…" and hangs up
+ * before the hold queue; on our side that is a line the far end hung up while it was still in the IVR phase,
+ * before it ever held (the after-hours "closed" message ends the same way). A far-end hang-up while holding is a
+ * hold drop.
  */
 import type { Redis } from 'ioredis';
 import { globalKeys } from '../store/redis-keys.ts';
