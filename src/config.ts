@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { DEMO_CREDENTIALS } from './simulator/sim-options.ts';
 import { parseFeatureFlags } from './feature-flags.ts';
+import { logoFileProblem } from './web/branding.ts';
 import type { FeatureFlags } from './feature-flags.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -32,6 +33,10 @@ const schema = z.object({
    * METRICS_TOKEN); development allows demo mode and defaults.
    */
   APP_ENV: z.enum(['development', 'staging', 'production'], { error: 'must be development, staging or production' }).default('development'),
+  /** The firm's name on every dashboard page. */
+  FIRM_NAME: z.string().trim().max(80, 'must be at most 80 characters').optional().transform((v) => (v === '' ? undefined : v)),
+  /** The firm's logo on every dashboard page: a PNG, JPEG or WebP file of at most 256 KB. */
+  FIRM_LOGO_FILE: optionalText.refine((v) => v === undefined || logoFileProblem(v) === undefined, { error: (issue) => logoFileProblem(String(issue.input)) ?? 'unusable logo file' }),
   /** Feature flags, e.g. `standby-bridge=off,detection.keywords=off` (src/feature-flags.ts). */
   FEATURES: optionalText,
   /** Sentry DSN: error and fatal log lines are sent there (off when unset). */

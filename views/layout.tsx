@@ -7,6 +7,7 @@ import type { Child } from 'hono/jsx';
 import { currentViewer } from '../src/web/auth/auth-context.ts';
 import { roleAllows } from '../src/web/auth/roles.ts';
 import type { Role } from '../src/web/auth/roles.ts';
+import { LOGO_PATH, branding } from '../src/web/branding.ts';
 
 export type NavSection = 'home' | 'new' | 'jobs' | 'analytics' | 'extensions' | 'queues' | 'destinations' | 'settings' | 'users' | 'audit' | 'account';
 
@@ -25,13 +26,14 @@ const NAV: { id: NavSection; href: string; label: string; role?: Role }[] = [
 
 export function Layout(props: { title: string; section?: NavSection; children: Child }) {
   const viewer = currentViewer();
+  const firm = branding();
   const nav = viewer ? NAV.filter((item) => !item.role || roleAllows(viewer.role, item.role)) : [];
   return (
     <html lang="en">
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>{`${props.title} · IRS Hold Hunter`}</title>
+        <title>{`${props.title} · ${firm.firmName ? `${firm.firmName} · ` : ''}IRS Hold Hunter`}</title>
         {/* htmx would otherwise inject an inline <style> (blocked by the strict CSP a later issue adds). */}
         <meta name="htmx-config" content='{"includeIndicatorStyles":false}' />
         {viewer?.csrfToken ? <meta name="csrf-token" content={viewer.csrfToken} /> : null}
@@ -44,7 +46,8 @@ export function Layout(props: { title: string; section?: NavSection; children: C
       <body hx-headers={viewer?.csrfToken ? JSON.stringify({ 'X-CSRF-Token': viewer.csrfToken }) : undefined}>
         <a class="skip" href="#main">Skip to content</a>
         <header class="top">
-          <strong>IRS Hold Hunter</strong>
+          {firm.logo ? <img class="firm-logo" src={LOGO_PATH} alt="" height="28" /> : null}
+          <strong>{firm.firmName ? `${firm.firmName} · IRS Hold Hunter` : 'IRS Hold Hunter'}</strong>
           {nav.length > 0 ? (
             <nav aria-label="Main">
               <ul>

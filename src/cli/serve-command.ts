@@ -33,6 +33,7 @@ import { instanceOps } from '../observability/instance-ops.ts';
 import { watchEventLoop } from '../observability/metrics.ts';
 import { startErrorTracking } from '../observability/error-tracking.ts';
 import { DAY_MS, RetentionKeeper } from '../store/data-retention.ts';
+import { loadBranding, setBranding } from '../web/branding.ts';
 
 export async function runServe(config: Config): Promise<void> {
   // With SENTRY_DSN, error lines also go to Sentry (redacted as in the logs); without it Sentry is never loaded.
@@ -53,6 +54,7 @@ export async function runServe(config: Config): Promise<void> {
     };
   }
 
+  setBranding(loadBranding({ ...(config.FIRM_NAME ? { firmName: config.FIRM_NAME } : {}), ...(config.FIRM_LOGO_FILE ? { logoFile: config.FIRM_LOGO_FILE } : {}) }));
   const redis = createRedis(config.REDIS_URL, { name: 'hold-hunter', logger: log });
   const verificationToken = config.RC_WEBHOOK_TOKEN ?? randomBytes(24).toString('base64url');
   const apiToken = config.API_TOKEN ?? (config.demoMode ? randomBytes(18).toString('base64url') : undefined);

@@ -20,6 +20,7 @@ import { loadStaticAssets } from './static-assets.ts';
 import { WEBHOOK_PATH, webhookRoutes } from './webhook-receiver.ts';
 import { observeWebhooks, opsRoutes } from './ops-routes.ts';
 import { apiDocsRoutes } from './api-docs.tsx';
+import { brandingRoutes } from './branding.ts';
 import type { OpsDeps } from './ops-routes.ts';
 import type { DashboardVariables } from './dashboard-auth.ts';
 import { installAuth } from './auth/install-auth.ts';
@@ -60,6 +61,7 @@ export function createApp(deps: AppDeps): Hono {
 
   // /healthz, /readyz, /metrics: for the platform and monitoring (ops-routes.ts).
   app.route('/', opsRoutes(deps.ops));
+  app.route('/', brandingRoutes());
 
   app.get('/static/:file', (c) => {
     const asset = assets[c.req.param('file')];

@@ -14,7 +14,7 @@ import { securedApp } from './auth-fixture.ts';
 import type { SecuredApp } from './auth-fixture.ts';
 
 /** Routes anyone may call: health, assets, login and first-admin setup; the webhook checks its own token. */
-const PUBLIC = new Set(['GET /healthz', 'GET /readyz', 'GET /static/:file', 'GET /favicon.ico', 'GET /login', 'POST /login', 'GET /setup', 'POST /setup', 'POST /webhooks/ringcentral']);
+const PUBLIC = new Set(['GET /healthz', 'GET /readyz', 'GET /static/:file', 'GET /favicon.ico', 'GET /firm-logo', 'GET /login', 'POST /login', 'GET /setup', 'POST /setup', 'POST /webhooks/ringcentral']);
 
 let s: SecuredApp;
 

@@ -41,6 +41,7 @@ export const ROUTE_POLICY: Record<string, RoutePolicy> = {
   'GET /docs': { access: 'viewer' },
   'GET /static/:file': open,
   'GET /favicon.ico': open,
+  'GET /firm-logo': open,
   'GET /login': open,
   'POST /login': { access: 'public', audit: 'login' },
   'GET /setup': open,
