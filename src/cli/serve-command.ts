@@ -115,7 +115,7 @@ export async function runServe(config: Config): Promise<void> {
     budgetCredentials: account.budgetCredentials,
   });
   const app = createApp({
-    ops: { ...ops, ...(config.METRICS_TOKEN ? { metricsToken: config.METRICS_TOKEN } : {}), metricsOpenWithoutToken: config.demoMode },
+    ops: { ...ops, ...(config.METRICS_TOKEN ? { metricsToken: config.METRICS_TOKEN } : {}) },
     connectionStatus: connectionProbe({ mode: config.demoMode ? 'demo' : 'live', server: credentials.server, ...(simulator ? { simulatorUrl: simulator.url } : {}) }, connect),
     webhooks: { redis, verificationToken, log: log.child({ part: 'webhooks' }) },
     jobs: engine.commands,
