@@ -25,6 +25,7 @@ import { readPresence } from '../../src/engine/extension-presence.ts';
 import { readExtensions } from '../../src/engine/extension-directory.ts';
 import { listPools } from '../../src/engine/extension-pools.ts';
 import { readJob } from '../../src/engine/job-records.ts';
+import { readSummaries } from '../../src/engine/hunt-summary.ts';
 
 let own: OwnRedis;
 let app: SpawnedApp;
@@ -224,6 +225,12 @@ describe('a hunt from a pool, listened to live', () => {
     page.once('dialog', (dialog) => void dialog.accept());
     await page.click('#cancel-job');
     await expect.poll(() => page.locator('#job-status').innerText(), { timeout: 60_000 }).toBe('Cancelled');
+    // The history's summary of the real hunt, from the engine's own history stream.
+    const summary = (await readSummaries(own.redis)).find((s) => s.id === poolJobId);
+    expect(summary).toMatchObject({ outcome: 'cancelled', createdBy: admin.username, lines: 2, pool: 'Front desk team' });
+    expect(summary?.dials).toBeGreaterThanOrEqual(2);
+    expect(summary?.answered).toBeGreaterThanOrEqual(1);
+    expect(summary?.timeToAgentMs).toBeUndefined();
     await page.close();
   }, 120_000);
 });
