@@ -101,7 +101,7 @@ if (warmUpTimer) void registerDevices().catch((error: unknown) => log.warn({ err
 port.on('message', (message: { kind: string; id?: number }) => {
   if (message.kind !== 'report' || message.id === undefined) return;
   const id = message.id;
-  void registry.getMetricsAsJSON().then((metricsJson) => post({ kind: 'report', id, report: { workers: engine.workersRunning(), metrics: metricsJson } }));
+  void registry.getMetricsAsJSON().then((metricsJson) => post({ kind: 'report', id, report: { workers: engine.workersRunning(), auth: account.authHealth(), metrics: metricsJson } }));
 });
 
 port.on('message', (message: { kind: string }) => {

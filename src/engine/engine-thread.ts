@@ -54,6 +54,8 @@ export type EngineThreadMessage =
 /** What the thread tells the web thread on request: its workers (for /readyz) and its metrics (for /metrics). */
 export interface EngineThreadReport {
   workers: Record<string, boolean>;
+  /** The thread's own RingCentral logins (it dials and hands off through them). */
+  auth?: { ok: boolean; error?: string };
   metrics: MetricObjectWithValues<MetricValue<string>>[];
 }
 

@@ -32,10 +32,12 @@ export function instanceOps(deps: InstanceOpsDeps): { readiness: () => Promise<R
     { name: 'redis', run: () => pingRedis(deps.redis) },
     {
       name: 'ringcentral',
-      run: () => {
-        const health = deps.authHealth();
-        metrics.ringCentralAuthOk.set(health.ok ? 1 : 0);
-        return Promise.resolve(health.ok ? undefined : `RingCentral login failing: ${health.error ?? 'unknown'}`);
+      // The web thread's logins (subscription, directory) and each engine thread's (dials, hand-offs).
+      run: async () => {
+        const threads = await deps.engine.report().catch(() => []);
+        const failing = [deps.authHealth(), ...threads.map((t) => t.auth ?? { ok: true })].filter((h) => !h.ok);
+        metrics.ringCentralAuthOk.set(failing.length === 0 ? 1 : 0);
+        return failing.length === 0 ? undefined : `RingCentral login failing: ${failing.map((h) => h.error ?? 'unknown').join('; ')}`;
       },
     },
     {

@@ -107,5 +107,7 @@ describe('/metrics during a demo hunt', () => {
     expect(after).toMatch(/hold_hunter_rate_budget_left\{credential="[^"]+",group="Heavy"\} \d+/);
     expect(after).toMatch(/hold_hunter_event_loop_lag_seconds\{thread="web"\}/);
     expect(after).toMatch(/hold_hunter_event_loop_lag_seconds\{thread="engine-\d+"\}/);
+    // The engine thread also reports its workers and its own RingCentral logins (for /readyz).
+    expect(await h.thread!.report()).toEqual([expect.objectContaining({ workers: { hunts: true, dials: true, timers: true }, auth: { ok: true } })]);
   }, 150_000);
 });
