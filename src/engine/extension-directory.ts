@@ -114,3 +114,31 @@ export async function syncPresenceOf(telephony: Telephony, redis: Redis, log: Lo
     log.warn({ err: error, extensionId }, 'presence read failed; keeping the previous one');
   }
 }
+
+/** How often presence is re-read between directory syncs (one instance per round, see keepPresenceFresh). */
+export const PRESENCE_REFRESH_MS = 5 * 60_000;
+
+/**
+ * Re-reads every extension's presence each `everyMs` until `signal` aborts, so availability stays close to the
+ * truth between syncs. With several app instances only the first to claim a round (SET NX on the round's key)
+ * reads, so the account's Light quota is spent once per round.
+ */
+export async function keepPresenceFresh(telephony: Telephony, redis: Redis, log: Logger, signal: AbortSignal, everyMs = PRESENCE_REFRESH_MS): Promise<void> {
+  while (!signal.aborted) {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, everyMs);
+      signal.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
+    });
+    if (signal.aborted) break;
+    try {
+      const round = Math.floor(Date.now() / everyMs);
+      if ((await redis.set(globalKeys.presenceRound(round), '1', 'PX', everyMs, 'NX')) !== 'OK') continue;
+      for (const extension of await readExtensions(redis)) {
+        if (signal.aborted) break;
+        await syncPresenceOf(telephony, redis, log, extension.id);
+      }
+    } catch (error) {
+      log.warn({ err: error }, 'presence refresh failed; trying again next round');
+    }
+  }
+}

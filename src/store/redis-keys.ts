@@ -63,6 +63,8 @@ export const globalKeys = {
   poolMembers: (poolId: string) => `${PREFIX}:ext:pool:${poolId}:members`,
   /** Hash: extensionId → its last read presence and what it means for hunting (kept apart so syncs never clobber it). */
   extensionPresence: `${PREFIX}:ext:presence`,
+  /** String with a TTL: which instance re-reads presence in this round (keepPresenceFresh). */
+  presenceRound: (round: number) => `${PREFIX}:ext:presence-round:${round}`,
   /** Hash: jobId → the ended job's summary from its history (computed once, read by history, queues and analytics). */
   jobSummaries: `${PREFIX}:job-summaries`,
   destinations: `${PREFIX}:destinations`,

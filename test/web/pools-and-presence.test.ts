@@ -14,7 +14,9 @@ import { availabilityOf, readPresence, writePresence } from '../../src/engine/ex
 import { RedisJobCommands } from '../../src/engine/redis-job-commands.ts';
 import { JobRequestError } from '../../src/engine/job-commands.ts';
 import { globalKeys } from '../../src/store/redis-keys.ts';
-import { readExtensions, syncDevices, syncDirectory } from '../../src/engine/extension-directory.ts';
+import { keepPresenceFresh, readExtensions, syncDevices, syncDirectory } from '../../src/engine/extension-directory.ts';
+import { DelegatingTelephony } from '../../src/telephony/delegating-telephony.ts';
+import { eventually } from '../support/eventually.ts';
 import type { Telephony } from '../../src/telephony/telephony-port.ts';
 import { InMemoryRateBudget } from '../../src/telephony/in-memory-rate-budget.ts';
 import { connectRingCentral } from '../../src/telephony/ringcentral-platform.ts';
@@ -142,6 +144,27 @@ describe('hunts from a pool, and availability from presence', () => {
       expect(kinds).toContain('available');
       expect(kinds).toContain('offline');
       for (const p of presence.values()) expect(['Available', 'Busy', 'Offline']).toContain(p.presenceStatus);
+
+      // Between syncs presence is re-read each round, by one of the app instances only.
+      const keep = extensions.slice(0, 5).map((e) => e.id);
+      await own.redis.hdel(globalKeys.extensions, ...extensions.slice(5).map((e) => e.id));
+      const reads: string[] = [];
+      class CountingTelephony extends DelegatingTelephony {
+        override presence(extensionId: string) {
+          reads.push(extensionId);
+          return super.presence(extensionId);
+        }
+      }
+      const before = new Map([...(await readPresence(own.redis))].map(([id, p]) => [id, p.at]));
+      const stop = new AbortController();
+      const loops = [0, 1].map(() => keepPresenceFresh(new CountingTelephony(telephony), own.redis, log, stop.signal, 1_000));
+      await eventually(async () => {
+        const now = await readPresence(own.redis);
+        return keep.every((id) => (now.get(id)?.at ?? 0) > (before.get(id) ?? 0));
+      }, 10_000, 'a presence refresh round');
+      stop.abort();
+      await Promise.all(loops);
+      expect(reads.sort()).toEqual([...keep].sort());
     } finally {
       await sim.close();
     }
