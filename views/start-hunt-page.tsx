@@ -53,6 +53,7 @@ export function StartHuntPage(props: { model: StartHuntModel }) {
   const maxLines = Math.max(1, Math.min(70, m.freeExtensions));
   const lines = Number.parseInt(v.lines, 10) || 1;
   const hasErrors = Object.keys(m.errors).length > 0 || m.formError;
+  const chosenPool = m.pools.find((p) => p.id === v.pool);
   return (
     <Layout title="Start a hunt" section="new">
       <h1>Start a hunt</h1>
@@ -100,7 +101,7 @@ export function StartHuntPage(props: { model: StartHuntModel }) {
           label={`Lines (1 to ${maxLines})`}
           errors={m.errors}
           hintId="lines-hint"
-          hint={`${m.freeExtensions} extension${m.freeExtensions === 1 ? ' is' : 's are'} free to dial from right now; each line needs one.`}
+          hint={`${m.freeExtensions} extension${m.freeExtensions === 1 ? ' is' : 's are'} free to dial from right now${chosenPool ? ` in the pool ${chosenPool.name}` : ''}; each line needs one.`}
         >
           <input
             id="lines"
