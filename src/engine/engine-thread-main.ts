@@ -16,11 +16,14 @@ import { LineListening, knownPromptsFrom } from './line-listening.ts';
 import { LiveListenRelay } from './live-listen-relay.ts';
 import { TalkThrough } from './talk-through.ts';
 import { metrics, observeHunts, registry, watchEventLoop } from '../observability/metrics.ts';
+import { startErrorTracking } from '../observability/error-tracking.ts';
+import pino from 'pino';
 
 const port = parentPort;
 if (!port) throw new Error('engine-thread-main runs only as a worker thread');
 const input = workerData as EngineThreadInput;
-const log = createLogger(input.logLevel).child({ thread: 'engine' });
+const tracking = input.errorTracking ? startErrorTracking(input.errorTracking) : undefined;
+const log = createLogger(input.logLevel, tracking ? pino.multistream([{ stream: process.stdout }, { level: 'error', stream: tracking.stream }]) : undefined).child({ thread: 'engine' });
 const redis = createRedis(input.redisUrl, { name: 'hold-hunter-engine', logger: log });
 const budget = new RedisRateBudget(redis, input.rateLimits ? { policies: { defaults: { ...RINGCENTRAL_DEFAULT_POLICY, limits: { ...RINGCENTRAL_DEFAULT_POLICY.limits, ...input.rateLimits } } } } : {});
 const account = ringCentralAccount(input.credentials, budget, log);
@@ -116,6 +119,7 @@ port.on('message', (message: { kind: string }) => {
     })
     .then(() => softphone?.close())
     .then(() => closeRedis(redis))
+    .then(() => tracking?.flush())
     .catch((error: unknown) => log.error({ err: error }, 'engine thread close failed'))
     .finally(() => post({ kind: 'closed' }));
 });

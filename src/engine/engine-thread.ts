@@ -38,6 +38,8 @@ export interface EngineThreadInput {
     /** FEATURES detection.<strategy>=off. */
     strategiesOff?: DetectionStrategy[];
   };
+  /** SENTRY_DSN: the thread's error lines go to Sentry too (the thread has a logger of its own). */
+  errorTracking?: { dsn: string; environment: string };
   /** Register softphone devices ahead of the first job (default true). */
   warmUpDevices?: boolean;
   /** Post `decision` / `transfer-sent` messages (bench:transfer). */
