@@ -25,7 +25,7 @@ import { closeRedis, createRedis } from '../store/redis-client.ts';
 import { RedisExtensionPool } from '../store/redis-extension-pool.ts';
 import { HuntEngine } from '../engine/hunt-engine.ts';
 import { startEngineThreads } from '../engine/engine-thread.ts';
-import { syncDevices, syncDirectory } from '../engine/extension-directory.ts';
+import { keepPresenceFresh, syncDevices, syncDirectory } from '../engine/extension-directory.ts';
 import { WEBHOOK_PATH } from '../web/webhook-receiver.ts';
 import { WebhookSubscriptionKeeper } from '../web/webhook-subscription-keeper.ts';
 import { JobLiveFeed } from '../web/job-live-feed.ts';
@@ -156,6 +156,8 @@ export async function runServe(config: Config): Promise<void> {
     keeper.start();
     retention.start();
     void refreshDirectory(telephony, redis, log, sync.signal);
+    // Availability between syncs: presence re-read every 5 minutes (one instance per round).
+    void keepPresenceFresh(telephony, redis, log.child({ part: 'presence' }), sync.signal);
   });
 
   onShutdown(log, async () => {
