@@ -18,6 +18,8 @@ import { startPrivateRedis } from '../support/private-redis.ts';
 import { BOOTSTRAP_TOKEN, WEBHOOK_TOKEN, securedApp } from './auth-fixture.ts';
 import type { SecuredApp } from './auth-fixture.ts';
 import { notification, runTag, scanKeys } from './web-fixtures.ts';
+import { FakeJobCommands } from './fake-job-commands.ts';
+import { JobLiveFeed } from '../../src/web/job-live-feed.ts';
 
 let s: SecuredApp;
 const extraUsers: TestUser[] = [];
@@ -291,6 +293,28 @@ describe('sessions', () => {
     }
     await new Promise((r) => setTimeout(r, 1_250 - (Date.now() - started)));
     expect((await request('/account', { headers: busy.headers })).status).toBe(303);
+  });
+
+  it('stay alive while a live board streams, however long nobody clicks', async () => {
+    const jobs = new FakeJobCommands();
+    const feed = new JobLiveFeed(s.redis);
+    try {
+      const app = createApp({ connectionStatus: () => Promise.resolve({ mode: 'demo', server: 'sim', connected: true }), jobs, dashboard: { redis: s.redis, feed, lineMode: 'softphone', heartbeatMs: 300 }, auth: { redis: s.redis, sessionLimits: { idleMs: 1_500, absoluteMs: 60_000 } } });
+      const request = requesterFor(app);
+      const job = await jobs.create({ lines: 1 }, 'seed');
+      const watcher = await signIn(request, await newUser('viewer'));
+      const idle = await signIn(request, await newUser('viewer'));
+      const stream = await request(`/jobs/${job.id}/events`, { headers: watcher.headers });
+      expect(stream.headers.get('content-type')).toContain('text/event-stream');
+      const reader = stream.body?.getReader();
+      const until = Date.now() + 2_600;
+      while (Date.now() < until) await Promise.race([reader?.read(), new Promise((r) => setTimeout(r, 200))]);
+      await reader?.cancel();
+      expect((await request('/account', { headers: watcher.headers })).status).toBe(200);
+      expect((await request('/account', { headers: idle.headers })).status).toBe(303);
+    } finally {
+      await feed.close();
+    }
   });
 
   it('apply a role change at once', async () => {

@@ -18,7 +18,7 @@ import { TOKEN_SCOPES } from './api-token-store.ts';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
 
-type Identified = { principal: Principal; csrfToken?: string } | { refused: 'bad-token' } | undefined;
+type Identified = { principal: Principal; csrfToken?: string; sessionId?: string } | { refused: 'bad-token' } | undefined;
 
 export function authGate(auth: AuthServices): MiddlewareHandler<{ Variables: AuthVariables }> {
   const { apiToken, metricsToken } = auth.options;
@@ -43,7 +43,7 @@ export function authGate(auth: AuthServices): MiddlewareHandler<{ Variables: Aut
     const session = await auth.sessions.touch(id);
     const user = session ? await auth.users.get(session.username) : undefined;
     if (!session || !user) return undefined;
-    return { principal: { username: user.username, role: user.role, via: 'session' }, csrfToken: session.csrfToken };
+    return { principal: { username: user.username, role: user.role, via: 'session' }, csrfToken: session.csrfToken, sessionId: session.id };
   };
 
   return async (c, next) => {
@@ -111,14 +111,43 @@ export function authGate(auth: AuthServices): MiddlewareHandler<{ Variables: Aut
     if (csrfToken) c.set('csrfToken', csrfToken);
     await next();
 
+    if (found && 'sessionId' in found && found.sessionId && (c.res.headers.get('content-type') ?? '').startsWith('text/event-stream')) {
+      keepAliveWhileStreaming(c, found.sessionId);
+    }
     if (csrfToken && (c.res.headers.get('content-type') ?? '').startsWith('text/html')) {
       const html = await c.res.text();
       const headers = new Headers(c.res.headers);
       headers.delete('content-length');
-      c.res = new Response(addCsrfFields(html, csrfToken), { status: c.res.status, headers });
+      const status = c.res.status;
+      // Cleared first: Hono's setter would copy the old headers (a stale Content-Length) onto the new response.
+      c.res = undefined;
+      c.res = new Response(addCsrfFields(html, csrfToken), { status, headers });
     }
     return auditAfter(c, policy, principal, ip);
   };
+
+  /**
+   * A live board is watched for hours without a click (a hunt can hold two hours): while its event stream is open
+   * the session counts as in use, so the operator's "Confirm" at the agent's pickup does not meet a login page.
+   * The absolute expiry still applies (touch fails after it, and the refresh stops).
+   */
+  function keepAliveWhileStreaming(c: Context, sessionId: string): void {
+    const body = c.res.body;
+    if (!body) return;
+    const every = Math.max(1_000, Math.floor(auth.sessions.limits.idleMs / 3));
+    const stop = () => clearInterval(timer);
+    const timer = setInterval(() => {
+      auth.sessions.touch(sessionId).then(
+        (session) => session ?? stop(),
+        () => undefined,
+      );
+    }, every);
+    timer.unref();
+    c.req.raw.signal.addEventListener('abort', stop, { once: true });
+    const { status, headers } = c.res;
+    c.res = undefined;
+    c.res = new Response(body.pipeThrough(new TransformStream({ flush: stop })), { status, headers });
+  }
 
   async function auditAfter(c: Context, policy: MatchedPolicy, principal: Principal | undefined, ip = auth.clientIp(c)): Promise<void> {
     // Successful changes by a known caller; public routes (login, setup) write their own entries.
