@@ -86,7 +86,7 @@ export function createApp(deps: AppDeps): Hono {
     }
     if (deps.dashboard) {
       // Extensions with named pools, and analytics: they read the dashboard's Redis (pool-api.ts, analytics-api.ts).
-      app.route('/api/v1', poolApi({ redis: deps.dashboard.redis, jobs: deps.jobs, lineMode: deps.dashboard.lineMode }));
+      app.route('/api/v1', poolApi({ redis: deps.dashboard.redis, jobs: deps.jobs, lineMode: deps.dashboard.lineMode, ...(deps.dashboard.syncDirectory ? { syncDirectory: deps.dashboard.syncDirectory } : {}) }));
       app.route('/api/v1', analyticsApi({ redis: deps.dashboard.redis }));
     }
     // Mount further API parts above this line: anything else under the API answers 404 in the API's shape.

@@ -1,6 +1,6 @@
 /**
- * Extensions and named pools in the JSON API (`/api/v1`, behind `apiAuth`): list extensions with availability,
- * tags, pools and reservations; enable/disable and tag them in bulk; create, rename and delete pools and change
+ * Extensions and named pools in the JSON API (`/api/v1`, behind the auth gate): list extensions with availability,
+ * tags, pools and reservations; sync them from RingCentral; enable/disable and tag them in bulk; create, rename and delete pools and change
  * their members in bulk. A hunt started with `pool` dials only from that pool (`RedisJobCommands`).
  */
 import { Hono } from 'hono';
@@ -44,6 +44,8 @@ export interface PoolApiDeps {
   redis: Redis;
   jobs: JobCommands;
   lineMode: LineMode;
+  /** Pulls users and queues from RingCentral (devices and presence follow in the background); absent = 503. */
+  syncDirectory?: () => Promise<{ extensions: number; queues: number }>;
 }
 
 export function poolApi(deps: PoolApiDeps): Hono<{ Variables: ApiVariables }> {
@@ -70,6 +72,11 @@ export function poolApi(deps: PoolApiDeps): Hono<{ Variables: ApiVariables }> {
     if (enabled !== undefined) result.enabledChanged = await setExtensionsEnabled(redis, ids, enabled);
     if (addTags || removeTags) result.tagsChanged = await changeTags(redis, ids, { ...(addTags ? { add: addTags } : {}), ...(removeTags ? { remove: removeTags } : {}) });
     return c.json(result);
+  });
+
+  api.post('/extensions/sync', async (c) => {
+    if (!deps.syncDirectory) return apiError(c, 503, 'unavailable', 'Directory sync is not available on this instance.');
+    return c.json(await deps.syncDirectory());
   });
 
   api.get('/pools', async (c) => c.json({ pools: await listPools(redis) }));

@@ -192,6 +192,11 @@ describe('the pool and extension API', () => {
     const list = (await (await json('GET', '/extensions')).json()) as { extensions: { id: string; tags?: string[]; enabled: boolean; pools: { name: string }[] }[] };
     expect(list.extensions.find((e) => e.id === '12')).toMatchObject({ tags: ['spanish'], enabled: false, pools: [{ name: 'Night shift' }] });
 
+    // This app was built without a RingCentral connection: sync says so rather than pretending.
+    const sync = await json('POST', '/extensions/sync');
+    expect(sync.status).toBe(503);
+    expect(((await sync.json()) as { error: { code: string } }).error.code).toBe('unavailable');
+
     expect((await json('DELETE', `/pools/${pool.id}`)).status).toBe(204);
     expect((await json('DELETE', `/pools/${pool.id}`)).status).toBe(404);
   });

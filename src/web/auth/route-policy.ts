@@ -132,6 +132,7 @@ export const ROUTE_POLICY: Record<string, RoutePolicy> = {
   'GET /api/v1/settings/detection/:destinationId/shadow-report': viewer(),
   'GET /api/v1/extensions': viewer(),
   'POST /api/v1/extensions/bulk': admin('extension.bulk'),
+  'POST /api/v1/extensions/sync': admin('directory.sync'),
   'GET /api/v1/pools': viewer(),
   'POST /api/v1/pools': admin('pool.create'),
   'GET /api/v1/pools/:id': viewer(),
