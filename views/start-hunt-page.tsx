@@ -47,6 +47,20 @@ export function DialEstimateNote(props: { lines: number; estimate: DialEstimate 
   );
 }
 
+/** The lines field's hint: how many extensions could dial now (in the chosen pool, if any). */
+export function freeLinesText(free: number, poolName?: string): string {
+  return `${free} extension${free === 1 ? ' is' : 's are'} free to dial from right now${poolName ? ` in the pool ${poolName}` : ''}; each line needs one.`;
+}
+
+/** The same hint as a fragment: the pool select swaps it in (GET /hunts/free). */
+export function FreeLinesHint(props: { free: number; poolName?: string | undefined }) {
+  return (
+    <p class="hint" id="lines-hint">
+      {freeLinesText(props.free, props.poolName)}
+    </p>
+  );
+}
+
 export function StartHuntPage(props: { model: StartHuntModel }) {
   const m = props.model;
   const v = m.values;
@@ -101,7 +115,7 @@ export function StartHuntPage(props: { model: StartHuntModel }) {
           label={`Lines (1 to ${maxLines})`}
           errors={m.errors}
           hintId="lines-hint"
-          hint={`${m.freeExtensions} extension${m.freeExtensions === 1 ? ' is' : 's are'} free to dial from right now${chosenPool ? ` in the pool ${chosenPool.name}` : ''}; each line needs one.`}
+          hint={freeLinesText(m.freeExtensions, chosenPool?.name)}
         >
           <input
             id="lines"
@@ -123,7 +137,7 @@ export function StartHuntPage(props: { model: StartHuntModel }) {
         <fieldset class="field">
           <legend>Dial from</legend>
           <Field name="pool" label="Pool" errors={m.errors} hintId="pool-hint" hint="A named pool, or any free extension enabled for hunting; or pick extensions by hand below (not both).">
-            <select id="pool" name="pool" {...invalidAttrs('pool', m.errors, 'pool-hint')}>
+            <select id="pool" name="pool" hx-get="/hunts/free" hx-trigger="change" hx-target="#lines-hint" hx-swap="outerHTML" {...invalidAttrs('pool', m.errors, 'pool-hint')}>
               <option value="" selected={v.pool === ''}>Any free extension</option>
               {m.pools.map((p) => (
                 <option value={p.id} selected={v.pool === p.id}>{`${p.name} (${p.free} free now)`}</option>

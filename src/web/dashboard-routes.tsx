@@ -18,7 +18,7 @@ import { readHistory } from '../engine/job-history.ts';
 import { readDetections } from '../engine/detection-records.ts';
 import { globalKeys } from '../store/redis-keys.ts';
 import type { TransferTarget } from '../telephony/telephony-port.ts';
-import { DEFAULT_VALUES, DialEstimateNote, StartHuntPage } from '../../views/start-hunt-page.tsx';
+import { DEFAULT_VALUES, DialEstimateNote, FreeLinesHint, StartHuntPage } from '../../views/start-hunt-page.tsx';
 import type { StartHuntValues } from '../../views/start-hunt-page.tsx';
 import type { FieldErrors } from '../../views/form-field.tsx';
 import { JobBoardPage } from '../../views/job-board-page.tsx';
@@ -86,25 +86,15 @@ export function dashboardRoutes(deps: DashboardDeps): Hono<Env> {
 
   // ---- Start a hunt -------------------------------------------------------------------------------------
   const formPage = async (c: Context<Env>, values: StartHuntValues, errors: FieldErrors, formError?: string, status: 200 | 409 | 422 = 200) => {
-    const [destinations, queues, extensions, reservations, settings, presence, pools] = await Promise.all([
+    const [destinations, queues, settings, dial] = await Promise.all([
       listDestinations(redis),
       readQueues(redis),
-      readExtensions(redis),
-      redis.hgetall(globalKeys.extensionReservations),
       redis.hmget(globalKeys.settings, 'savedNumbers', 'defaultTarget'),
-      readPresence(redis),
-      listPools(redis),
+      dialChoices(),
     ]);
-    const usable = extensions.filter((e) => usableExtension(e, deps.lineMode)).map((e) => {
-      const held = reservations[e.id]?.split(' ')[0];
-      const p = presence.get(e.id);
-      return { ...e, ...(held ? { heldBy: held } : {}), ...(isAvailable(p) || !p ? {} : { away: AVAILABILITY_WORDS[p.availability].toLowerCase() }) };
-    });
-    // What RedisJobCommands would reserve from: free and available (in the chosen pool, if one is).
-    const dialable = new Set(usable.filter((e) => !e.heldBy && !e.away).map((e) => e.id));
-    const poolChoices = pools.map((p) => ({ id: p.id, name: p.name, free: p.extensionIds.filter((id) => dialable.has(id)).length }));
+    const { usable, poolChoices } = dial;
     const chosenPool = poolChoices.find((p) => p.id === values.pool);
-    const freeExtensions = chosenPool ? chosenPool.free : dialable.size;
+    const freeExtensions = chosenPool ? chosenPool.free : dial.free;
     const sortedQueues = [...queues].sort((a, b) => a.extensionNumber.localeCompare(b.extensionNumber, 'en', { numeric: true }));
     const defaultTarget = settings[1] ? (JSON.parse(settings[1]) as TransferTarget) : sortedQueues[0] ? ({ kind: 'queue', extensionNumber: sortedQueues[0].extensionNumber } as const) : undefined;
     const lines = Number.parseInt(values.lines, 10) || 1;
@@ -129,6 +119,26 @@ export function dashboardRoutes(deps: DashboardDeps): Hono<Env> {
       status,
     );
   };
+
+  /** What a hunt could dial from now: usable extensions (with who holds each, or why it is away) and the pools. */
+  const dialChoices = async () => {
+    const [extensions, reservations, presence, pools] = await Promise.all([readExtensions(redis), redis.hgetall(globalKeys.extensionReservations), readPresence(redis), listPools(redis)]);
+    const usable = extensions.filter((e) => usableExtension(e, deps.lineMode)).map((e) => {
+      const held = reservations[e.id]?.split(' ')[0];
+      const p = presence.get(e.id);
+      return { ...e, ...(held ? { heldBy: held } : {}), ...(isAvailable(p) || !p ? {} : { away: AVAILABILITY_WORDS[p.availability].toLowerCase() }) };
+    });
+    // What RedisJobCommands would reserve from: free and available (in the chosen pool, if one is).
+    const dialable = new Set(usable.filter((e) => !e.heldBy && !e.away).map((e) => e.id));
+    const poolChoices = pools.map((p) => ({ id: p.id, name: p.name, free: p.extensionIds.filter((id) => dialable.has(id)).length }));
+    return { usable, poolChoices, free: dialable.size };
+  };
+
+  app.get('/hunts/free', async (c) => {
+    const { poolChoices, free } = await dialChoices();
+    const pool = poolChoices.find((p) => p.id === c.req.query('pool'));
+    return c.html(<FreeLinesHint free={pool ? pool.free : free} poolName={pool?.name} />);
+  });
 
   app.get('/hunts/new', (c) => formPage(c, { ...DEFAULT_VALUES, pool: c.req.query('pool') ?? '' }, {}));
 

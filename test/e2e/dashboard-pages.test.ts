@@ -164,7 +164,12 @@ describe('a hunt from a pool, listened to live', () => {
     await page.goto(`${app.url}/pools`);
     await page.click(`#hunt-${pool.id}`);
     await expect.poll(() => page.locator('#pool option:checked').innerText()).toBe('Front desk team (4 free now)');
-    expect(await page.locator('#lines-hint').innerText()).toMatch(/^4 extensions are free/);
+    expect(await page.locator('#lines-hint').innerText()).toBe('4 extensions are free to dial from right now in the pool Front desk team; each line needs one.');
+    // Choosing another pool (or none) updates the hint at once (htmx GET /hunts/free).
+    await page.selectOption('#pool', '');
+    await expect.poll(() => page.locator('#lines-hint').innerText()).toMatch(/^\d+ extensions are free to dial from right now; each line needs one\.$/);
+    await page.selectOption('#pool', pool.id);
+    await expect.poll(() => page.locator('#lines-hint').innerText()).toContain('in the pool Front desk team');
     await page.fill('#lines', '5');
     await page.click('button[type=submit].primary');
     await expect.poll(() => page.locator('#lines-error').innerText()).toBe('Lines: only 4 free available extensions in pool "Front desk team" for 5 lines');

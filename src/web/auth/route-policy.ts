@@ -73,6 +73,7 @@ export const ROUTE_POLICY: Record<string, RoutePolicy> = {
   // ---- Dashboard: running hunts
   'GET /hunts/new': operator(),
   'GET /hunts/estimate': operator(),
+  'GET /hunts/free': operator(),
   'POST /hunts': operator('job.start'),
   'POST /jobs/:id/cancel': operator('job.cancel'),
   'POST /jobs/:id/calls/:callId/:command': operator('line.command'),
