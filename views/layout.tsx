@@ -43,7 +43,8 @@ export function Layout(props: { title: string; section?: NavSection; children: C
         <script src="/static/dashboard.js" defer></script>
         <script src="/static/talk.js" defer></script>
       </head>
-      <body hx-headers={viewer?.csrfToken ? JSON.stringify({ 'X-CSRF-Token': viewer.csrfToken }) : undefined}>
+      {/* data-role: app.css hides controls the role may not use (the server refuses them regardless). */}
+      <body hx-headers={viewer?.csrfToken ? JSON.stringify({ 'X-CSRF-Token': viewer.csrfToken }) : undefined} data-role={viewer?.role}>
         <a class="skip" href="#main">Skip to content</a>
         <header class="top">
           {firm.logo ? <img class="firm-logo" src={LOGO_PATH} alt="" height="28" /> : null}

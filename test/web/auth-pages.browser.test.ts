@@ -25,17 +25,23 @@ let server: ReturnType<typeof serve>;
 let url = '';
 let browser: Browser;
 let admin: TestUser;
+const jobs = new FakeJobCommands();
+let jobId = '';
 const added = `added-${runTag()}`;
 
 beforeAll(async () => {
   redis = new Redis(REDIS_URL);
   feed = new JobLiveFeed(redis);
   admin = await createTestUser(redis, 'admin');
-  const app = createApp({ connectionStatus: () => Promise.resolve({ mode: 'demo', server: 'sim', connected: true }), jobs: new FakeJobCommands(), dashboard: { redis, feed, lineMode: 'softphone' } });
+  const app = createApp({ connectionStatus: () => Promise.resolve({ mode: 'demo', server: 'sim', connected: true }), jobs, dashboard: { redis, feed, lineMode: 'softphone' } });
   const address = await new Promise<AddressInfo>((resolve) => {
     server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, resolve);
   });
   url = `http://127.0.0.1:${address.port}`;
+  const job = await jobs.create({ lines: 1 }, 'seed');
+  job.status = 'hunting';
+  job.calls.push({ callId: 'call-1', status: 'holding', attempt: 1, since: { dialing: Date.now() - 60_000, holding: Date.now() - 30_000 } });
+  jobId = job.id;
   browser = await launchChromium(chromium);
 }, 60_000);
 
@@ -125,5 +131,28 @@ describe('sign-in and administration pages', () => {
     }
     expect(csp).toEqual([]);
     await page.close();
+  }, 60_000);
+
+  it('offers each role only the controls it may use', async () => {
+    const visible = async (role: 'viewer' | 'operator' | 'admin') => {
+      const user = await createTestUser(redis, role);
+      try {
+        const page = await browser.newPage();
+        await signInBrowser(page, url, user);
+        await page.goto(`${url}/jobs/${jobId}`);
+        const cancel = await page.locator('#cancel-job').isVisible();
+        const start = await page.goto(`${url}/jobs`).then(() => page.locator('a[href="/hunts/new"]').first().isVisible());
+        await page.goto(`${url}/extensions`);
+        const sync = await page.locator('#sync-extensions').isVisible();
+        const table = await page.locator('#main table').first().isVisible();
+        await page.close();
+        return { cancel, start, sync, table };
+      } finally {
+        await user.remove();
+      }
+    };
+    expect(await visible('viewer')).toEqual({ cancel: false, start: false, sync: false, table: true });
+    expect(await visible('operator')).toEqual({ cancel: true, start: true, sync: false, table: true });
+    expect(await visible('admin')).toEqual({ cancel: true, start: true, sync: true, table: true });
   }, 60_000);
 });
