@@ -124,7 +124,7 @@ describe('sign-in and administration pages', () => {
     const page = await browser.newPage();
     const csp = cspWatch(page);
     await signInBrowser(page, url, admin);
-    for (const path of ['/', '/hunts/new', '/jobs', '/extensions', '/queues', '/destinations', '/settings/detection', '/users', '/account', '/audit']) {
+    for (const path of ['/', '/hunts/new', '/jobs', '/analytics', '/extensions', '/pools', '/queues', '/destinations', '/settings/detection', '/users', '/account', '/audit', '/docs']) {
       const response = await page.goto(`${url}${path}`);
       expect(response?.status(), path).toBe(200);
       await page.waitForLoadState('networkidle');
