@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { spawnApp } from '../support/spawn-app.ts';
 import type { SpawnedApp } from '../support/spawn-app.ts';
 import { launchChromium } from '../support/chromium.ts';
@@ -15,11 +15,14 @@ import { eventually } from '../support/eventually.ts';
 import { axeViolations, screenshot, simulatorUrl, syncDirectoryFrom } from '../support/dashboard-browser.ts';
 import { createTestUser, signedInPage } from '../support/auth-session.ts';
 import type { TestUser } from '../support/auth-session.ts';
+import { startOwnRedis } from '../support/own-redis-server.ts';
+import type { OwnRedis } from '../support/own-redis-server.ts';
 
-/** Redis db 4 is this suite's (see the brief of issue 6); it is flushed first. */
-const REDIS_URL = 'redis://127.0.0.1:6379/4';
+// A Redis of this suite's own: the two app instances below share it, and no other test file can touch its keys.
+let own: OwnRedis;
+let REDIS_URL = '';
 // One SESSION_SECRET for both instances: a session signed in on one is valid on the other.
-const ENV = { REDIS_URL, SIM_SCENARIO: 'fast-agent', API_TOKEN: 'dashboard-test-token', SESSION_SECRET: 'dashboard-test-session-secret-0123456789abcdef' };
+const env = () => ({ REDIS_URL, SIM_SCENARIO: 'fast-agent', API_TOKEN: 'dashboard-test-token', SESSION_SECRET: 'dashboard-test-session-secret-0123456789abcdef' });
 
 let app: SpawnedApp;
 let browser: Browser;
@@ -29,10 +32,11 @@ let user: TestUser;
 const spawned: SpawnedApp[] = [];
 
 beforeAll(async () => {
-  redis = new Redis(REDIS_URL);
-  await redis.flushdb();
+  own = await startOwnRedis();
+  REDIS_URL = own.url;
+  redis = own.redis;
   user = await createTestUser(redis, 'admin');
-  app = await spawnApp(ENV, 30_000);
+  app = await spawnApp(env(), 30_000);
   spawned.push(app);
   // Wait for the app's own first directory pass, then fill in every device at once (the app's pass is paced).
   await eventually(async () => (await redis.hlen('hh:extensions')) > 0, 20_000, 'the first directory sync');
@@ -43,7 +47,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await Promise.all(spawned.map((a) => a.stop()));
-  redis?.disconnect();
+  await own?.stop();
 }, 90_000);
 
 async function expectAccessible(page: Page): Promise<void> {
@@ -274,7 +278,7 @@ describe('a 70-line hunt watched through two app instances', () => {
     await expect.poll(() => a.locator('tr.line').count(), { timeout: 30_000 }).toBe(70);
 
     // A second instance on the same Redis (its own simulator; the job stays with the first instance's engine).
-    const second = await spawnApp(ENV, 30_000);
+    const second = await spawnApp(env(), 30_000);
     spawned.push(second);
     const b = await signedInPage(browser, second.url, user, { viewport: { width: 1024, height: 1000 } });
     await b.goto(`${second.url}${path}`);

@@ -5,8 +5,8 @@
  * with its advice, and the pool and extension API with its 4xx answers.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startOwnRedis } from './own-redis-server.ts';
-import type { OwnRedis } from './own-redis-server.ts';
+import { startOwnRedis } from '../support/own-redis-server.ts';
+import type { OwnRedis } from '../support/own-redis-server.ts';
 import { seedHistory } from './seed-history.ts';
 import type { SeededHunt } from './seed-history.ts';
 import { FakeJobCommands } from './fake-job-commands.ts';
