@@ -4,7 +4,7 @@
  * never carry secrets or request bodies — only the actor, the action, its target (ids from the path) and an outcome.
  */
 import type { Redis } from 'ioredis';
-import { authKeys } from './auth-keys.ts';
+import { authKeys } from '../../store/redis-keys.ts';
 
 /** Keeps roughly this many entries (older ones are trimmed). */
 export const AUDIT_MAX_ENTRIES = 100_000;

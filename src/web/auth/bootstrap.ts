@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { AuthServices } from './auth-services.ts';
-import { authKeys } from './auth-keys.ts';
+import { authKeys } from '../../store/redis-keys.ts';
 import { hashPassword, randomPassword, verifyPassword } from './password.ts';
 
 export const DEMO_ADMIN = 'demo-admin';

@@ -5,7 +5,7 @@
  * attacker can delay a user but never lock them out for good (docs/security.md).
  */
 import type { Redis } from 'ioredis';
-import { authKeys } from './auth-keys.ts';
+import { authKeys } from '../../store/redis-keys.ts';
 
 export interface ThrottleRules {
   /** Failures of one account within `windowMs` that lock it. */

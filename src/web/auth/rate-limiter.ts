@@ -3,7 +3,7 @@
  * window's key expiring with the window.
  */
 import type { Redis } from 'ioredis';
-import { authKeys } from './auth-keys.ts';
+import { authKeys } from '../../store/redis-keys.ts';
 
 export interface RateLimit {
   /** Requests allowed per window. */

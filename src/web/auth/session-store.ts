@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { authKeys } from './auth-keys.ts';
+import { authKeys } from '../../store/redis-keys.ts';
 import { sha256 } from './digest.ts';
 
 export interface SessionLimits {

@@ -12,7 +12,7 @@ import { AuditPage } from '../../../views/audit-page.tsx';
 import type { FieldErrors } from '../../../views/form-field.tsx';
 import type { AuthServices } from './auth-services.ts';
 import type { AuthVariables } from './auth-context.ts';
-import { authKeys } from './auth-keys.ts';
+import { authKeys } from '../../store/redis-keys.ts';
 import { randomPassword } from './password.ts';
 import { isRole } from './roles.ts';
 import { changePassword, createToken, removeUser, scopesFor } from './user-admin.ts';

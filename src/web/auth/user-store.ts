@@ -3,7 +3,7 @@
  * ends their sessions and (on delete) revokes their API tokens, so access stops at once.
  */
 import type { Redis } from 'ioredis';
-import { authKeys } from './auth-keys.ts';
+import { authKeys } from '../../store/redis-keys.ts';
 import { decoyHash, hashPassword, passwordProblem, verifyPassword } from './password.ts';
 import { isRole } from './roles.ts';
 import type { Role } from './roles.ts';
