@@ -121,13 +121,19 @@ export function sharedLogin(credentials: RingCentralCredentials, log?: Logger, n
   };
   return {
     connect,
-    health: () => health,
+    // Asking is what heals an idle login: a readiness probe that finds it down (or never tried) starts a login
+    // once the back-off allows, so recovery does not wait for the next hunt to need RingCentral.
+    health: () => {
+      if (!health.ok && !connection && !(lastError && now() < retryAt)) void connect().catch(() => undefined);
+      return health;
+    },
     generation: () => generation,
   };
 }
 
 export interface LoginHandle {
   connect: () => Promise<ConnectedPlatform>;
+  /** The login's state; when down and the back-off allows, also starts a new login in the background. */
   health: () => AuthHealth;
   /** Rises with every new login attempt (a request that failed across a re-login may be retried once). */
   generation: () => number;
@@ -151,8 +157,9 @@ function lazyPlatform(login: LoginHandle): ConnectedPlatform['platform'] {
         try {
           return await call();
         } catch (error) {
-          const relogged = !login.health().ok && login.generation() === before;
-          if (!relogged) throw error;
+          // Generation first: asking for health may itself start the new login.
+          const loginLost = login.generation() === before && !login.health().ok;
+          if (!loginLost) throw error;
           return call();
         }
       };
