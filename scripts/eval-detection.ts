@@ -180,12 +180,15 @@ interface LineRun {
   falseWhat?: string;
   /** Diagnostics (EVAL_DIAG): frames after onset when speech was first seen and loop audio last seen. */
   firstSpeech?: number;
+  history?: Float64Array;
   lastLoop?: number;
 }
 
 const results = { lines: 0, negativeFrames: 0, falseConfirms: [] as string[], agents: 0, hits: 0, latencies: [] as number[], misses: [] as string[], suspectedClears: 0, byKind: {} as Record<string, [number, number]> };
 const store = new InMemoryLoopLibraryStore();
 const DIAG = !!process.env.EVAL_DIAG;
+/** EVAL_ONLY=3,7: run only these destinations (0-based; a tuning aid: every session is still drawn, so the rest stay the same). */
+const ONLY = process.env.EVAL_ONLY ? process.env.EVAL_ONLY.split(',').map(Number) : undefined;
 /** EVAL_CONFIG: a partial DetectionConfig as JSON (a candidate setting, tried on --split tune). */
 const CONFIG = process.env.EVAL_CONFIG ? (JSON.parse(process.env.EVAL_CONFIG) as DetectionConfigInput) : undefined;
 /** Speech-like frames by loop-match score (bins of 0.05): hold audio vs agents. */
@@ -214,7 +217,8 @@ for (let d = 0; d < DESTINATIONS; d++) {
       });
     }
     // Lockstep: every line advances one frame per tick, as concurrent calls do.
-    let active = lines.length;
+    let active = ONLY && !ONLY.includes(d) ? 0 : lines.length;
+    let wasMature = library.mature;
     while (active > 0) {
       for (const run of lines) {
         if (run.done) continue;
@@ -243,12 +247,30 @@ for (let d = 0; d < DESTINATIONS; d++) {
             continue;
           }
           frameBuf.set(run.agent.pcm.subarray(i, i + FRAME));
-          if (process.env.EVAL_TRACE && (f - agentStart) % 10 === 0) {
-            const x = run.detector as unknown as { loop: { score: number; loopAudio: boolean }; speech: { probability: number }; confidence: number };
-            console.log(`trace +${((f - agentStart) * 0.02).toFixed(2)} loop ${x.loop.score.toFixed(2)} ${x.loop.loopAudio} speech ${x.speech.probability.toFixed(2)} conf ${x.confidence.toFixed(2)}`);
+          if (process.env.EVAL_TRACE && (f - agentStart) % 5 === 0) {
+            const x = run.detector as unknown as { loop: { score: number; fastScore: number; matched: boolean; tracking: boolean; framesSinceMatch: number; loopAudio: boolean }; speech: { probability: number }; confidence: number };
+            const l = x.loop;
+            console.log(`trace +${((f - agentStart) * 0.02).toFixed(2)} loop ${l.score.toFixed(2)}/${l.fastScore.toFixed(2)} ${l.matched ? 'M' : '-'}${l.tracking ? 'T' : '-'}${l.framesSinceMatch < 20 ? 'S' : '-'} speech ${x.speech.probability.toFixed(2)} conf ${x.confidence.toFixed(2)}`);
           }
         }
         const decisions = run.detector.pushFrame(frameBuf, tMs);
+        if (DIAG && !wasMature && library.mature) {
+          wasMature = true;
+          const x = run.detector as unknown as { loop: { matcher: { bestOffset: number }; longRepeatFrames: number; longRepeatSpeech: number } };
+          const how = `${x.loop.longRepeatFrames} frames, ${x.loop.longRepeatSpeech} speech-like`;
+          console.log(`    d${d}/${job} matured (${how}) at ${(tMs / 60000).toFixed(2)} min on line${lines.indexOf(run)}: self-repeat offset ${-x.loop.matcher.bestOffset} frames, loop ${(loopPcm.length / FRAME).toFixed(0)} frames`);
+        }
+        if (DIAG) {
+          // The last 3 s of each line (loop score, fast score, flags, speech probability, confidence), printed at a false confirmation.
+          const x = run.detector as unknown as { loop: { score: number; fastScore: number; matched: boolean; tracking: boolean; framesSinceMatch: number }; speech: { probability: number }; confidence: number };
+          const h = (run.history ??= new Float64Array(150 * 5));
+          const k = (f % 150) * 5;
+          h[k] = x.loop.score;
+          h[k + 1] = x.loop.fastScore;
+          h[k + 2] = (x.loop.matched ? 4 : 0) + (x.loop.tracking ? 2 : 0) + (x.loop.framesSinceMatch < 20 ? 1 : 0);
+          h[k + 3] = x.speech.probability;
+          h[k + 4] = x.confidence;
+        }
         if (DIAG && f >= agentStart) {
           const x = run.detector as unknown as { loop: { loopAudio: boolean }; speech: { probability: number } };
           if (x.speech.probability >= 0.5) run.firstSpeech ??= f - agentStart;
@@ -272,6 +294,14 @@ for (let d = 0; d < DESTINATIONS; d++) {
             const label = at < 0 ? 'pickup gap' : [...loop.labels].reverse().find((x) => x.at <= at);
             const lm = decision.evidence.loopMatch as { inputs: Record<string, unknown> };
             run.falseWhat = `${typeof label === 'string' ? label : `${label?.label} +${((at - (label?.at ?? 0)) / 8000).toFixed(1)} s`}; loop ${JSON.stringify(lm.inputs)}`;
+            if (DIAG && run.history) {
+              const h = run.history;
+              for (let back = 149; back >= 0; back -= 5) {
+                const k = (((f - back) % 150) + 150) % 150 * 5;
+                const flags = h[k + 2] as number;
+                run.falseWhat += `\n      -${(back * 0.02).toFixed(2)} s loop ${(h[k] as number).toFixed(2)}/${(h[k + 1] as number).toFixed(2)} ${flags & 4 ? 'M' : '-'}${flags & 2 ? 'T' : '-'}${flags & 1 ? 'S' : '-'} speech ${(h[k + 3] as number).toFixed(2)} conf ${(h[k + 4] as number).toFixed(2)}`;
+              }
+            }
           } else {
             run.outcome = 'hit';
             run.latency = (f - agentStart + 1) * 0.02;
@@ -281,6 +311,7 @@ for (let d = 0; d < DESTINATIONS; d++) {
         }
       }
     }
+    if (ONLY && !ONLY.includes(d)) continue;
     for (const [l, run] of lines.entries()) {
       results.lines++;
       results.negativeFrames += run.negativeFrames;

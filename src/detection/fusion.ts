@@ -7,6 +7,8 @@
 import type { DetectionConfig } from './config.ts';
 
 const FRAME_SECONDS = 0.02;
+/** Silent frames in a row that hold the level (a pause between words); longer silence drains it. */
+const PAUSE_FRAMES = 15;
 
 export class EvidenceIntegrator {
   /** Integrated audio confidence 0..1. */
@@ -19,10 +21,18 @@ export class EvidenceIntegrator {
     this.decay = FRAME_SECONDS / config.integration.decaySeconds;
   }
 
-  step(novelSpeech: boolean, loopAudio: boolean): void {
-    if (novelSpeech) this.level = Math.min(1, this.level + this.rise);
+  /**
+   * One frame. A silent frame is never speech (the window's speech probability lags: music that stops looks like
+   * speech for a few frames), but a short one (a pause between words) does not drain the level either.
+   */
+  step(novelSpeech: boolean, loopAudio: boolean, silent = false): void {
+    this.silentRun = silent ? this.silentRun + 1 : 0;
+    if (silent && !loopAudio && this.silentRun <= PAUSE_FRAMES) return;
+    if (novelSpeech && !silent) this.level = Math.min(1, this.level + this.rise);
     else this.level = Math.max(0, this.level - this.decay * (loopAudio ? 3 : 1));
   }
+
+  private silentRun = 0;
 
   reset(): void {
     this.level = 0;

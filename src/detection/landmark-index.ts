@@ -7,38 +7,101 @@
 /** Frames per source: 2^26 frames of 20 ms = 15.5 days. */
 export const SOURCE_SPAN = 2 ** 26;
 /** Positions kept per hash (oldest dropped): bounds memory and per-lookup cost (24: the matcher visits every one; 48 cost 22 % more CPU at equal accuracy on the tune split). */
-const MAX_POSITIONS_PER_HASH = 24;
+export const MAX_POSITIONS_PER_HASH = 24;
+/** Landmark hashes are below 2^18 + 2^11 (landmarks.ts: 8-bit f1 <= 128, 7-bit df, 4-bit dt): a direct table. */
+const HASH_SPACE = 1 << 19;
 
+/**
+ * Hash -> up to MAX_POSITIONS_PER_HASH positions, in typed arrays: a direct table from hash to bucket, and each
+ * bucket a ring of positions (oldest first from `heads[b]`). The matcher reads the arrays directly: no Map
+ * lookup and no array object per hash in the hot path.
+ */
 export class LandmarkIndex {
-  private readonly positions = new Map<number, number[]>();
+  /** Bucket of a hash, plus one (0: none). */
+  private readonly bucketOf = new Int32Array(HASH_SPACE);
+  /** Per bucket: its hash, how many positions it holds, where the oldest is. */
+  private keys = new Int32Array(256);
+  lengths = new Uint8Array(256);
+  heads = new Uint8Array(256);
+  /** Bucket b's ring is positions[b * MAX_POSITIONS_PER_HASH ...]. */
+  positions = new Float64Array(256 * MAX_POSITIONS_PER_HASH);
+  private buckets = 0;
   private total = 0;
 
   add(hash: number, position: number): void {
-    let list = this.positions.get(hash);
-    if (!list) {
-      list = [];
-      this.positions.set(hash, list);
+    if (!(hash >= 0 && hash < HASH_SPACE)) return;
+    let b = (this.bucketOf[hash] as number) - 1;
+    if (b < 0) b = this.newBucket(hash);
+    const length = this.lengths[b] as number;
+    const head = this.heads[b] as number;
+    if (length < MAX_POSITIONS_PER_HASH) {
+      let at = head + length;
+      if (at >= MAX_POSITIONS_PER_HASH) at -= MAX_POSITIONS_PER_HASH;
+      this.positions[b * MAX_POSITIONS_PER_HASH + at] = position;
+      this.lengths[b] = length + 1;
+      this.total++;
+    } else {
+      // Full: the oldest is overwritten and the next one becomes the oldest.
+      this.positions[b * MAX_POSITIONS_PER_HASH + head] = position;
+      this.heads[b] = head + 1 === MAX_POSITIONS_PER_HASH ? 0 : head + 1;
     }
-    if (list.length >= MAX_POSITIONS_PER_HASH) list.shift();
-    else this.total++;
-    list.push(position);
   }
 
-  get(hash: number): readonly number[] | undefined {
-    return this.positions.get(hash);
+  /** Bucket of `hash` (index into lengths / heads / positions), or -1. */
+  bucket(hash: number): number {
+    return hash >= 0 && hash < HASH_SPACE ? (this.bucketOf[hash] as number) - 1 : -1;
+  }
+
+  /** The positions of `hash`, oldest first (a copy). */
+  get(hash: number): number[] | undefined {
+    const b = this.bucket(hash);
+    return b < 0 ? undefined : this.list(b);
   }
 
   get size(): number {
     return this.total;
   }
 
-  entries(): IterableIterator<[number, number[]]> {
-    return this.positions.entries();
+  *entries(): IterableIterator<[number, number[]]> {
+    for (let b = 0; b < this.buckets; b++) yield [this.keys[b] as number, this.list(b)];
   }
 
   clear(): void {
-    this.positions.clear();
+    for (let b = 0; b < this.buckets; b++) this.bucketOf[this.keys[b] as number] = 0;
+    this.buckets = 0;
     this.total = 0;
+  }
+
+  private list(b: number): number[] {
+    const out: number[] = [];
+    const length = this.lengths[b] as number;
+    const head = this.heads[b] as number;
+    for (let j = 0; j < length; j++) out.push(this.positions[b * MAX_POSITIONS_PER_HASH + ((head + j) % MAX_POSITIONS_PER_HASH)] as number);
+    return out;
+  }
+
+  private newBucket(hash: number): number {
+    if (this.buckets === this.keys.length) {
+      const size = this.keys.length * 2;
+      const keys = new Int32Array(size);
+      keys.set(this.keys);
+      this.keys = keys;
+      const lengths = new Uint8Array(size);
+      lengths.set(this.lengths);
+      this.lengths = lengths;
+      const heads = new Uint8Array(size);
+      heads.set(this.heads);
+      this.heads = heads;
+      const positions = new Float64Array(size * MAX_POSITIONS_PER_HASH);
+      positions.set(this.positions);
+      this.positions = positions;
+    }
+    const b = this.buckets++;
+    this.keys[b] = hash;
+    this.lengths[b] = 0;
+    this.heads[b] = 0;
+    this.bucketOf[hash] = b + 1;
+    return b;
   }
 }
 
@@ -61,6 +124,10 @@ export class OffsetMatcher {
   bestPosition = -1;
   /** Offset of the best candidate. */
   bestOffset = 0;
+  /** Hashes of the last frame that hit the best candidate (0: nothing lines up right now). */
+  bestHits = 0;
+  /** Offset of the candidate with the best fast score. */
+  fastBestOffset = 0;
 
   private readonly offsets = new Float64Array(CANDIDATES);
   private readonly scores = new Float64Array(CANDIDATES);
@@ -134,12 +201,19 @@ export class OffsetMatcher {
         activeCount++;
       }
     }
+    const { lengths, heads, positions } = index;
     for (let i = 0; i < count; i++) {
-      const list = index.get(hashes[i] as number);
-      if (!list) continue;
+      const b = index.bucket(hashes[i] as number);
+      if (b < 0) continue;
       const q = base + (anchors[i] as number);
-      for (let j = 0; j < list.length; j++) {
-        const p = list[j] as number;
+      const length = lengths[b] as number;
+      const head = heads[b] as number;
+      const from = b * MAX_POSITIONS_PER_HASH;
+      for (let j = 0; j < length; j++) {
+        // Oldest first, as they were added (the ring starts at head).
+        let at = head + j;
+        if (at >= MAX_POSITIONS_PER_HASH) at -= MAX_POSITIONS_PER_HASH;
+        const p = positions[from + at] as number;
         const offset = p - q;
         if (offset > -minOffset && offset < minOffset) continue;
         if (anySource) {
@@ -200,12 +274,37 @@ export class OffsetMatcher {
     // recording continues from audio another line learned (another source, another offset), the new offset takes
     // over the fast score at once while the old one still leads the slow score.
     let fastBest = 0;
-    for (let c = 0; c < CANDIDATES; c++) if ((this.fastScores[c] as number) > fastBest) fastBest = this.fastScores[c] as number;
+    let fastBestAt = best;
+    for (let c = 0; c < CANDIDATES; c++) {
+      if ((this.fastScores[c] as number) > fastBest) {
+        fastBest = this.fastScores[c] as number;
+        fastBestAt = c;
+      }
+    }
+    this.fastBestOffset = offsets[fastBestAt] as number;
     this.fastScore = this.fastQueryRate > 0.5 ? Math.min(1, fastBest / this.fastQueryRate) : 0;
     this.fastOfBest = this.fastQueryRate > 0.5 ? Math.min(1, (this.fastScores[best] as number) / this.fastQueryRate) : 0;
     this.bestOffset = offsets[best] as number;
+    this.bestHits = Math.min(hits[best] as number, count);
     this.bestPosition = this.lastPosition[best] as number;
   }
+
+  /** Slow and fast score (as `score` / `fastScore`) of the candidate at `offset` (+-1 frame); 0 if none tracks it. */
+  scoresAt(offset: number): { score: number; fast: number } {
+    const out = this.at;
+    out.score = 0;
+    out.fast = 0;
+    for (let c = 0; c < CANDIDATES; c++) {
+      const d = (this.offsets[c] as number) - offset;
+      if (d < -1 || d > 1 || (this.scores[c] as number) <= 0) continue;
+      out.score = Math.max(out.score, this.queryRate > 0.5 ? Math.min(1, (this.scores[c] as number) / this.queryRate) : 0);
+      out.fast = Math.max(out.fast, this.fastQueryRate > 0.5 ? Math.min(1, (this.fastScores[c] as number) / this.fastQueryRate) : 0);
+    }
+    return out;
+  }
+
+  private readonly at = { score: 0, fast: 0 };
+
 
   reset(): void {
     this.scores.fill(0);

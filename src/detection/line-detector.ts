@@ -92,7 +92,7 @@ export class LineDetectorImpl implements LineDetector {
 
     const loopAudio = this.loop.loopAudio || this.known.recorded;
     const gate = this.progress.gate(tMs);
-    this.integrator.step(speechLike && !loopAudio && gate > 0, loopAudio);
+    this.integrator.step(speechLike && !loopAudio && gate > 0, loopAudio, this.stream.frame.rms < this.config.speech.silenceRms);
     return this.decide(tMs, gate);
   }
 

@@ -82,6 +82,27 @@ describe('line detector', () => {
     expect(confirmed!.evidence).toHaveProperty('thresholds');
   });
 
+  it("does not teach the shared library an agent's first words, heard before the line was suspected", () => {
+    const library = new LoopLibrary();
+    const first = createLineDetector({ loopLibrary: library });
+    const hold = stream(first, concat(loop, loop, loop));
+    expect(library.mature).toBe(true);
+    const greeting = pcmOf('agent-patel-greeting');
+    const heard = stream(first, concat(silence(0.4), greeting), hold.endMs);
+    expect(heard.decisions.some((d) => d.event === 'confirmed')).toBe(true);
+    // Another line of the destination hears the same words (the same agent saying the same sentence, a recorded
+    // greeting): they are not loop audio to it.
+    const second = createLineDetector({ loopLibrary: library });
+    const entered = stream(second, loop.subarray(0, 30 * 8000));
+    const { decisions } = stream(second, concat(silence(0.4), greeting), entered.endMs);
+    const confirmed = decisions.find((d) => d.event === 'confirmed');
+    expect(confirmed).toBeDefined();
+    // As soon as on the first line (had the first line learned its first half second, the second would have taken
+    // it for loop audio and confirmed about 0.7 s later).
+    const firstLatency = heard.decisions.find((d) => d.event === 'confirmed')!.t - hold.endMs / 1000;
+    expect(confirmed!.t - entered.endMs / 1000).toBeLessThan(firstLatency + 0.3);
+  });
+
   it('shares the library: a second line knows the loop from the first', () => {
     const library = new LoopLibrary();
     stream(createLineDetector({ loopLibrary: library }), concat(loop, loop, loop));

@@ -26,16 +26,42 @@ const LEARN_PHASES = [0, 40, 80, 120] as const;
  */
 const PRIME_FRAMES = 14;
 
-/** Frames of audio kept aside while suspected (hashes, positions); beyond this the oldest are dropped. */
+/** Hashes of audio kept aside (waiting to be learned, or while suspected); beyond this new ones are dropped. */
 const PENDING_LIMIT = 30 * 50 * 36;
-/** Sustained self-repeat of speech (frames) that marks the library mature. */
-const MATURE_AFTER_FRAMES = 150;
+/**
+ * Unmatched audio joins the library only this many frames after it was heard. A line becomes suspected some
+ * 0.3-1 s into a voice; without the delay the first words of an agent's greeting would already be in the shared
+ * library by then, and another line hearing the same words (a recorded greeting, an agent who says the same
+ * sentence) would take them for loop audio. Audio still waiting when the line is suspected is kept aside with
+ * the rest: learned if the suspicion clears, dropped if it is confirmed.
+ */
+const LEARN_DELAY_FRAMES = 100;
+/**
+ * Maturity: this line's own audio heard again at one offset (a self-repeat run: matched frames, pauses up to
+ * REPEAT_GAP_FRAMES allowed) for at least `frames`, of which at least `speech` speech-like. 5 s with 3 s of
+ * speech: an announcement and what follows it came round (one recording played twice in the loop, e.g. the same
+ * Asterisk prompt in two announcements, repeats alone and stays under 5 s). 10 s with 1 s of speech: a loop whose
+ * announcements the speech model calls speech only here and there (a low synthetic voice: 10-35 % of frames).
+ * Never without speech: a loop that plays the same music twice (or a track with repeated bars) must not fake it.
+ */
+const MATURE_RULES = [
+  { frames: 250, speech: 150 },
+  { frames: 500, speech: 50 },
+] as const;
+/** A self-repeat run at one offset survives this many frames without a self match (silences, weak passages). */
+const REPEAT_GAP_FRAMES = 150;
 /** After a match, this many frames still count as loop audio: a recording does not turn into a person mid-sentence. */
 const TAINT_FRAMES = 20;
 /** Share of the match threshold the fast score must reach too. */
 const FAST_SHARE = 0.5;
 /** A tracked match (see `tracking`) holds while both its scores stay at or above this. */
 const SUSTAIN_SCORE = 0.08;
+
+/** Ring slot of line frame `frame` in the PCM history (frames before the first map to never-written, silent slots). */
+function ringSlot(frame: number): number {
+  const n = PRIME_FRAMES + 1;
+  return ((frame % n) + n) % n;
+}
 
 export class LoopMatchStrategy {
   private readonly matcher = new OffsetMatcher();
@@ -46,13 +72,16 @@ export class LoopMatchStrategy {
   private readonly sharedSource: boolean;
   private readonly base: number;
   private readonly minRepeatFrames: number;
-  // Grown on demand (most lines are never suspected): up to PENDING_LIMIT entries.
+  // A queue of audio not yet learned (hash, position, line frame heard): entries [pendingHead, pendingEnd).
+  // Grown on demand up to PENDING_LIMIT entries.
   private pendingHashes = new Int32Array(0);
   private pendingPositions = new Float64Array(0);
-  private pendingCount = 0;
+  private pendingFrames = new Int32Array(0);
+  private pendingHead = 0;
+  private pendingEnd = 0;
   /** Made on first learning (a shadow or a non-learning detector never needs them). */
   private phaseStreams: FingerprintStream[] | undefined;
-  /** The line's last PRIME_FRAMES + 1 frames of PCM (oldest first), kept while the line learns at all. */
+  /** The line's last PRIME_FRAMES + 1 frames of PCM, a ring (frame f in slot f mod PRIME_FRAMES + 1), kept while the line learns at all. */
   private readonly history = new Int16Array((PRIME_FRAMES + 1) * 160);
   /** Line frame index at which the phase streams were last fed. */
   private phasesFedAt = -2;
@@ -101,37 +130,72 @@ export class LoopMatchStrategy {
    */
   update(pcm: Int16Array, hasher: LandmarkHasher, mode: 'learn' | 'hold' | 'ignore', speechLike: boolean): void {
     const { hashes, anchors, count } = hasher;
-    if (this.learn) {
-      this.history.copyWithin(0, 160);
-      this.history.set(pcm.subarray(0, 160), PRIME_FRAMES * 160);
-    }
+    if (this.learn) this.history.set(pcm.subarray(0, 160), ringSlot(hasher.frameIndex) * 160);
     // A detector that does not learn may be a second detector on a learning line (a shadow made without
     // `shadowOf`): that line learns each frame just before this one sees it, under another source number. So it
     // ignores any source's audio from (nearly) the same moment of the stream, as a line ignores its own.
     this.matcher.update(this.library.index, hashes, anchors, count, this.base, this.minRepeatFrames, !this.learn && !this.sharedSource);
     this.selfRepeat = this.matched && sourceOf(this.matcher.bestPosition) === this.source;
-    // Recorded speech heard again on this very line, for a sustained second: the loop has come round.
-    this.repeatRun = this.matched && speechLike && this.selfRepeat ? this.repeatRun + 1 : 0;
-    if (this.repeatRun >= MATURE_AFTER_FRAMES) this.library.markMature();
+    this.trackSelfRepeat(speechLike);
     // Only matched speech taints what follows (an announcement's unheard tail); after matched music, novel
-    // speech counts at once (that is what a pickup sounds like).
-    if (this.matched && speechLike) this.framesSinceMatch = 0;
+    // speech counts at once (that is what a pickup sounds like). And only speech that lines up right now: a match
+    // the slow score carries over a pause into a voice that does not line up must not taint its first words.
+    if (this.matched && speechLike && this.matcher.bestHits > 0) this.framesSinceMatch = 0;
     else this.framesSinceMatch++;
     // A loop that was matched stays loop audio while it keeps lining up at the same offset, even weakly (a sung
-    // line over the music, a noisy passage): a pickup breaks the offset within a few frames.
-    if (this.matched) this.tracking = true;
-    else if (this.matcher.fastScore < SUSTAIN_SCORE || this.matcher.score < SUSTAIN_SCORE) this.tracking = false;
-    if (!this.learn || mode === 'ignore' || this.matched || this.tracking) return;
+    // line over the music, a noisy passage): a pickup breaks the offset within a few frames. A weak passage may
+    // dip below that for a moment; when the same offset lines up again (fast score at FAST_SHARE of the match
+    // threshold) it is tracked again. A voice does not line up with the loop's offset, however long it speaks.
+    if (this.matched) {
+      this.tracking = true;
+      this.trackedOffset = this.matcher.fastOfBest >= this.matchThreshold * FAST_SHARE ? this.matcher.bestOffset : this.matcher.fastBestOffset;
+      this.hasTracked = true;
+    } else if (this.matcher.fastScore >= this.matchThreshold) {
+      // Another offset lines up firmly over the last ~0.1 s while the slow score still builds: the recording
+      // continues from audio another line learned (the music bed after an announcement, under a sung line).
+      this.tracking = true;
+      this.trackedOffset = this.matcher.fastBestOffset;
+      this.hasTracked = true;
+    } else if (this.hasTracked) {
+      const at = this.matcher.scoresAt(this.trackedOffset);
+      if (at.fast < SUSTAIN_SCORE || at.score < SUSTAIN_SCORE) this.tracking = false;
+      else if (at.fast >= this.matchThreshold * FAST_SHARE) this.tracking = true;
+    }
+    if (!this.learn || mode === 'ignore') return;
+    if (mode === 'learn') this.release(hasher.frameIndex - LEARN_DELAY_FRAMES);
+    if (this.matched || this.tracking) return;
     this.feedPhases(hasher.frameIndex);
-    this.keep(hasher, mode, 0);
+    this.keep(hasher, 0, hasher.frameIndex);
     // A phase stream is fed only while learning, so its frame count lags the line's: shift its anchors onto the
     // line's frame count (otherwise the line would meet its own fresh audio at a bogus offset, as a "repeat").
-    for (const stream of this.phaseStreams ?? []) this.keep(stream.hasher, mode, hasher.frameIndex - stream.hasher.frameIndex);
+    for (const stream of this.phaseStreams ?? []) this.keep(stream.hasher, hasher.frameIndex - stream.hasher.frameIndex, hasher.frameIndex);
   }
 
-  private repeatRun = 0;
-  /** Matched, and still lining up (fast score >= SUSTAIN_SCORE) since. */
+  /** Offset (frames) of the current self-repeat run, frames (and speech-like frames) matched at it, frames since its last match. */
+  private longRepeatOffset = 0;
+  private longRepeatFrames = 0;
+  private longRepeatSpeech = 0;
+  private longRepeatGap = Number.POSITIVE_INFINITY;
+
+  /** This line's own audio heard again at one offset for long, with speech in it: the loop has come round. */
+  private trackSelfRepeat(speechLike: boolean): void {
+    if (this.matched && this.selfRepeat) {
+      const offset = this.matcher.bestOffset;
+      const d = offset - this.longRepeatOffset;
+      if (this.longRepeatGap > REPEAT_GAP_FRAMES || d < -1 || d > 1) this.longRepeatFrames = this.longRepeatSpeech = 0;
+      this.longRepeatOffset = offset;
+      this.longRepeatGap = 0;
+      this.longRepeatFrames++;
+      if (speechLike) this.longRepeatSpeech++;
+      for (const rule of MATURE_RULES) {
+        if (this.longRepeatFrames >= rule.frames && this.longRepeatSpeech >= rule.speech) this.library.markMature();
+      }
+    } else this.longRepeatGap++;
+  }
+  /** Matched, and still lining up at the matched offset (both scores >= SUSTAIN_SCORE) since. */
   private tracking = false;
+  private trackedOffset = 0;
+  private hasTracked = false;
   private framesSinceMatch = Number.POSITIVE_INFINITY;
 
   /** Matched now or moments ago: treat as loop audio. */
@@ -145,51 +209,78 @@ export class LoopMatchStrategy {
     this.phasesFedAt = frameIndex;
     if (resume) this.phaseStreams = LEARN_PHASES.slice(1).map(() => new FingerprintStream(this.silenceRms, true));
     const streams = this.phaseStreams as FingerprintStream[];
-    // History slot j holds frame (frameIndex - PRIME_FRAMES + j); slot 0 only lends its tail to slot 1.
+    // Step j feeds frame (frameIndex - PRIME_FRAMES + j); frame (frameIndex - PRIME_FRAMES) only lends its tail.
     const first = resume ? Math.max(1, PRIME_FRAMES - frameIndex) : PRIME_FRAMES;
-    for (let slot = first; slot <= PRIME_FRAMES; slot++) {
+    const history = this.history;
+    for (let j = first; j <= PRIME_FRAMES; j++) {
+      const at = ringSlot(frameIndex - PRIME_FRAMES + j) * 160;
+      const before = ringSlot(frameIndex - PRIME_FRAMES + j - 1) * 160;
       for (let k = 0; k < streams.length; k++) {
+        // The last d samples of the frame before, then the first 160 - d of this one.
         const d = LEARN_PHASES[k + 1] as number;
-        this.phaseFrame.set(this.history.subarray(slot * 160 - d, (slot + 1) * 160 - d));
+        this.phaseFrame.set(history.subarray(before + 160 - d, before + 160));
+        this.phaseFrame.set(history.subarray(at, at + 160 - d), d);
         (streams[k] as FingerprintStream).push(this.phaseFrame);
       }
     }
   }
 
-  private keep(hasher: LandmarkHasher, mode: 'learn' | 'hold', shift: number): void {
+  /** Queues this frame's hashes to be learned (after LEARN_DELAY_FRAMES, or when a suspicion clears). */
+  private keep(hasher: LandmarkHasher, shift: number, frameIndex: number): void {
     const { hashes, anchors, count } = hasher;
     for (let i = 0; i < count; i++) {
-      const position = this.base + shift + (anchors[i] as number);
-      if (mode === 'learn') this.library.learn(hashes[i] as number, position);
-      else if (this.pendingCount < PENDING_LIMIT) {
-        if (this.pendingCount === this.pendingHashes.length) this.growPending();
-        this.pendingHashes[this.pendingCount] = hashes[i] as number;
-        this.pendingPositions[this.pendingCount] = position;
-        this.pendingCount++;
-      }
+      if (this.pendingEnd === this.pendingHashes.length && !this.makeRoom()) return;
+      this.pendingHashes[this.pendingEnd] = hashes[i] as number;
+      this.pendingPositions[this.pendingEnd] = this.base + shift + (anchors[i] as number);
+      this.pendingFrames[this.pendingEnd] = frameIndex;
+      this.pendingEnd++;
     }
   }
 
-  private growPending(): void {
-    const size = Math.min(PENDING_LIMIT, Math.max(1024, this.pendingHashes.length * 2));
-    const hashes = new Int32Array(size);
-    hashes.set(this.pendingHashes);
-    const positions = new Float64Array(size);
-    positions.set(this.pendingPositions);
-    this.pendingHashes = hashes;
-    this.pendingPositions = positions;
+  /** Room for one more entry at the end: moves the queue to the front, or grows it; false when full. */
+  private makeRoom(): boolean {
+    const live = this.pendingEnd - this.pendingHead;
+    if (live >= PENDING_LIMIT) return false;
+    if (this.pendingHead > 0 && this.pendingHead >= live) {
+      this.pendingHashes.copyWithin(0, this.pendingHead, this.pendingEnd);
+      this.pendingPositions.copyWithin(0, this.pendingHead, this.pendingEnd);
+      this.pendingFrames.copyWithin(0, this.pendingHead, this.pendingEnd);
+    } else {
+      const size = Math.min(PENDING_LIMIT, Math.max(1024, this.pendingHashes.length * 2));
+      const hashes = new Int32Array(size);
+      hashes.set(this.pendingHashes.subarray(this.pendingHead, this.pendingEnd));
+      const positions = new Float64Array(size);
+      positions.set(this.pendingPositions.subarray(this.pendingHead, this.pendingEnd));
+      const frames = new Int32Array(size);
+      frames.set(this.pendingFrames.subarray(this.pendingHead, this.pendingEnd));
+      this.pendingHashes = hashes;
+      this.pendingPositions = positions;
+      this.pendingFrames = frames;
+    }
+    this.pendingHead = 0;
+    this.pendingEnd = live;
+    return true;
+  }
+
+  /** Learns the queued audio heard at or before line frame `frame`. */
+  private release(frame: number): void {
+    let i = this.pendingHead;
+    const end = this.pendingEnd;
+    while (i < end && (this.pendingFrames[i] as number) <= frame) {
+      this.library.learn(this.pendingHashes[i] as number, this.pendingPositions[i] as number);
+      i++;
+    }
+    if (i === end) this.pendingHead = this.pendingEnd = 0;
+    else this.pendingHead = i;
   }
 
   /** The suspicion cleared: what was kept aside was loop audio after all. */
   commitPending(): void {
-    for (let i = 0; i < this.pendingCount; i++) {
-      this.library.learn(this.pendingHashes[i] as number, this.pendingPositions[i] as number);
-    }
-    this.pendingCount = 0;
+    this.release(Number.POSITIVE_INFINITY);
   }
 
   dropPending(): void {
-    this.pendingCount = 0;
+    this.pendingHead = this.pendingEnd = 0;
   }
 
   evidence(): StrategyEvidence {
