@@ -323,7 +323,9 @@ describe('sessions', () => {
     const session = await signIn(s.request, user);
     expect((await s.request('/hunts/new', { headers: session.headers })).status).toBe(200);
     expect((await s.request(`/users/${user.username}/role`, form(s.sessions.admin.headers, { role: 'viewer' }))).status).toBe(303);
-    expect((await s.request('/hunts/new', { headers: session.headers })).status).toBe(403);
+    const refused = await s.request('/hunts/new', { headers: session.headers });
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).toMatch(/<h1>Not allowed<\/h1><p>Your role \(viewer\) may not do this: it needs operator.<\/p>/);
   });
 });
 

@@ -14,6 +14,7 @@ import { addCsrfFields, csrfTokensMatch, presentedCsrfToken } from './csrf.ts';
 import { roleAllows, weakerRole } from './roles.ts';
 import type { MatchedPolicy } from './route-policy.ts';
 import { TOKEN_SCOPES } from './api-token-store.ts';
+import { forbiddenPage } from './forbidden.tsx';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
@@ -81,7 +82,13 @@ export function authGate(auth: AuthServices): MiddlewareHandler<{ Variables: Aut
       auth.log.warn({ method, path, user: principal.username, role: principal.role, needs: policy.access }, 'request refused: role');
       const need = policy.access === 'metrics' ? 'admin (or METRICS_TOKEN)' : policy.access;
       const message = `Your role (${principal.role}) may not do this: it needs ${need}.`;
-      return isApi ? c.json(apiErrorBody('forbidden', message), 403) : c.text(message, 403);
+      if (isApi) return c.json(apiErrorBody('forbidden', message), 403);
+      // A page opened in the browser gets a page (with the user's nav); htmx and form posts get the text.
+      if (method === 'GET' && !c.req.header('HX-Request') && principal.via === 'session') {
+        c.set('auth', principal);
+        return c.html(forbiddenPage(message), 403);
+      }
+      return c.text(message, 403);
     }
 
     const csrfToken = found && 'csrfToken' in found ? found.csrfToken : undefined;

@@ -57,23 +57,25 @@ export class UserStore {
     const passwordHash = await hashPassword(input.password);
     const user: User = { username: input.username, role: input.role, createdAt: Date.now(), createdBy: input.createdBy };
     const key = authKeys.user(input.username);
-    // HSETNX on the hash's creation field claims the name; the rest follows in the same script.
+    // The users set is the claim (atomic with the first-admin check); the record follows. One key per step, so the
+    // same code runs on a Redis Cluster (the set and the record are in different slots). A record that failed to
+    // be written gives its name back; `list` skips a name without a record.
     const created = (await this.redis.eval(
-      `if ARGV[6] == '1' and redis.call('SCARD', KEYS[2]) > 0 then return -1 end
-       if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-       redis.call('HSET', KEYS[1], 'role', ARGV[2], 'passwordHash', ARGV[3], 'createdAt', ARGV[4], 'createdBy', ARGV[5])
-       redis.call('SADD', KEYS[2], ARGV[1])
-       return 1`,
-      2,
-      key,
+      `if ARGV[2] == '1' and redis.call('SCARD', KEYS[1]) > 0 then return -1 end
+       return redis.call('SADD', KEYS[1], ARGV[1])`,
+      1,
       authKeys.users,
       input.username,
-      user.role,
-      passwordHash,
-      String(user.createdAt),
-      user.createdBy,
       options.onlyIfNoUsers ? '1' : '0',
     )) as number;
+    if (created === 1) {
+      await this.redis
+        .hset(key, 'role', user.role, 'passwordHash', passwordHash, 'createdAt', String(user.createdAt), 'createdBy', user.createdBy)
+        .catch(async (error: unknown) => {
+          await this.redis.srem(authKeys.users, input.username).catch(() => undefined);
+          throw error;
+        });
+    }
     if (created === -1) throw new UserError(409, 'The first admin exists already: log in, or ask an admin for an account.');
     if (created === 0) throw new UserError(409, `User ${input.username} exists already.`, 'username');
     return user;
