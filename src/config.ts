@@ -46,7 +46,7 @@ const schema = z.object({
     .string()
     .trim()
     .default('redis://127.0.0.1:6379')
-    .refine((v) => /^rediss?:\/\//.test(v), 'must start with redis:// or rediss://'),
+    .refine((v) => /^rediss?(\+cluster)?:\/\//.test(v), 'must start with redis://, rediss://, redis+cluster:// or rediss+cluster://'),
   PUBLIC_URL: url('where RingCentral and browsers reach this app'),
   RC_SERVER_URL: url('RingCentral API server, e.g. https://platform.ringcentral.com'),
   RC_CLIENT_ID: optionalText,

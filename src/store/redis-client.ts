@@ -5,10 +5,14 @@
  *   rather than hang; commands issued while connecting still queue briefly (offline queue).
  * - `blocking`: BullMQ workers / QueueEvents and XREAD BLOCK consumers. BullMQ requires
  *   `maxRetriesPerRequest: null` so a blocking command waits through reconnects instead of failing the worker.
+ *
+ * A `redis+cluster://host:port,host:port` URL (`rediss+cluster://` with TLS) connects to a Redis Cluster instead
+ * (src/store/redis-cluster-client.ts, docs/resilience.md "Redis Cluster and managed Redis").
  */
 import { Redis } from 'ioredis';
-import type { RedisOptions } from 'ioredis';
+import type { Cluster, RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
+import { CLUSTER_URL, createCluster } from './redis-cluster-client.ts';
 
 export type RedisRole = 'command' | 'blocking';
 
@@ -30,14 +34,27 @@ export function redisOptions(role: RedisRole, name?: string): RedisOptions {
   };
 }
 
+/** Whether `url` names a Redis Cluster (its seed nodes) rather than one Redis. */
+export const isClusterUrl = (url: string): boolean => CLUSTER_URL.test(url);
+
+/**
+ * The product is typed against `Redis`. A `Cluster` has the same command methods, `multi`, `pipeline`,
+ * `duplicate`, `status`, `quit`, `disconnect` and events, which is all the product uses (no `select`, no
+ * `options.db`); BullMQ takes either. So a cluster connection is handed out under the `Redis` type rather than
+ * widening every signature in the product; `isCluster` tells the two apart where it matters.
+ */
 export function createRedis(url: string, opts: CreateRedisOptions = {}): Redis {
   const role = opts.role ?? 'command';
-  const redis = new Redis(url, redisOptions(role, opts.name));
+  const redis = isClusterUrl(url) ? (createCluster(url, redisOptions(role, opts.name)) as unknown as Redis) : new Redis(url, redisOptions(role, opts.name));
   const { logger } = opts;
   redis.on('error', (error: Error) => {
     logger?.warn({ err: error, role, name: opts.name }, 'redis connection error');
   });
   return redis;
+}
+
+export function isCluster(redis: Redis | Cluster): redis is Cluster {
+  return (redis as { isCluster?: boolean }).isCluster === true;
 }
 
 /**
