@@ -89,10 +89,10 @@ export const globalKeys = {
  * part of a key or a value: session ids and token secrets are stored as SHA-256 digests, passwords as argon2id.
  */
 export const authKeys = {
-  /** Set of every username. */
-  users: `${PREFIX}:users`,
+  /** Set of every username. (Hash tag {auth}: user creation's script touches the set and the record in one slot.) */
+  users: `${PREFIX}:{auth}:users`,
   /** Hash: one user's record (role, password hash, created by/at). */
-  user: (username: string) => `${PREFIX}:user:${username}`,
+  user: (username: string) => `${PREFIX}:{auth}:user:${username}`,
   /** Hash (with TTL = idle expiry): one session, keyed by the SHA-256 of its id. */
   session: (digest: string) => `${PREFIX}:session:${digest}`,
   /** Set: digests of one user's sessions ("log out everywhere" deletes them all). */

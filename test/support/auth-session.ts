@@ -12,6 +12,7 @@ import { SessionStore } from '../../src/web/auth/session-store.ts';
 import { ApiTokenStore } from '../../src/web/auth/api-token-store.ts';
 import type { TokenScope } from '../../src/web/auth/api-token-store.ts';
 import type { Role } from '../../src/web/auth/roles.ts';
+import { authKeys } from '../../src/store/redis-keys.ts';
 
 export interface TestUser {
   username: string;
@@ -40,8 +41,8 @@ export async function createTestUser(redis: Redis, role: Role, name?: string): P
     async remove() {
       await new SessionStore(redis).endAll(username);
       await new ApiTokenStore(redis).revokeAll(username);
-      await redis.del(`hh:user:${username}`, `hh:login-failures:account:${username}`, `hh:login-lock:account:${username}`);
-      await redis.srem('hh:users', username);
+      await redis.del(authKeys.user(username), authKeys.loginFailures('account', username), authKeys.loginLock('account', username));
+      await redis.srem(authKeys.users, username);
     },
   };
 }

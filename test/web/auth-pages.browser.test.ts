@@ -18,6 +18,7 @@ import { createTestUser, signInBrowser } from '../support/auth-session.ts';
 import type { TestUser } from '../support/auth-session.ts';
 import { FakeJobCommands } from './fake-job-commands.ts';
 import { REDIS_URL, runTag } from './web-fixtures.ts';
+import { authKeys } from '../../src/store/redis-keys.ts';
 
 let redis: Redis;
 let feed: JobLiveFeed;
@@ -49,8 +50,8 @@ afterAll(async () => {
   await browser?.close();
   await new Promise<void>((resolve) => server?.close(() => resolve()));
   await admin?.remove();
-  await redis?.del(`hh:user:${added}`, `hh:user-tokens:${added}`);
-  await redis?.srem('hh:users', added);
+  await redis?.del(authKeys.user(added), authKeys.userTokens(added));
+  await redis?.srem(authKeys.users, added);
   await feed?.close();
   redis?.disconnect();
 });

@@ -20,6 +20,7 @@ import type { SecuredApp } from './auth-fixture.ts';
 import { notification, runTag, scanKeys } from './web-fixtures.ts';
 import { FakeJobCommands } from './fake-job-commands.ts';
 import { JobLiveFeed } from '../../src/web/job-live-feed.ts';
+import { authKeys } from '../../src/store/redis-keys.ts';
 
 let s: SecuredApp;
 const extraUsers: TestUser[] = [];
@@ -82,7 +83,7 @@ describe('login', () => {
       expect(await response.text()).toContain('Wrong username or password.');
       expect(cookieOf(response)).toBeUndefined();
     }
-    const record = await s.redis.hgetall(`hh:user:${user.username}`);
+    const record = await s.redis.hgetall(authKeys.user(user.username));
     expect(record.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
     expect(JSON.stringify(record)).not.toContain(user.password);
   });
@@ -226,7 +227,7 @@ describe('API tokens', () => {
     expect(created.status).toBe(201);
     const { token, id } = (await created.json()) as { token: string; id: string };
     expect(token).toMatch(/^hh_[A-Za-z0-9]{16}_[A-Za-z0-9_-]{43}$/);
-    const stored = await s.redis.hgetall(`hh:api-token:${id}`);
+    const stored = await s.redis.hgetall(authKeys.apiToken(id));
     expect(stored).toMatchObject({ username: user.username, scope: 'operate', name: 'ci script' });
     expect(JSON.stringify(stored)).not.toContain(token.split('_')[2]);
 

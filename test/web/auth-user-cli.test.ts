@@ -1,18 +1,19 @@
 /** `hold-hunter user …` against real Redis: add with a generated or piped password, list, reset, remove. */
 import { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Redis } from 'ioredis';
 import { runUserCommand } from '../../src/cli/user-command.ts';
 import { UserStore } from '../../src/web/auth/user-store.ts';
 import { REDIS_URL, runTag } from './web-fixtures.ts';
+import { createRedis } from '../../src/store/redis-client.ts';
+import { authKeys } from '../../src/store/redis-keys.ts';
 
 const name = `cli-${runTag()}`;
-const redis = new Redis(REDIS_URL);
+const redis = createRedis(REDIS_URL);
 
 afterAll(async () => {
   // Directly: "remove" refuses the last admin, which this one may be on a fresh Redis.
-  await redis.del(`hh:user:${name}`);
-  await redis.srem('hh:users', name);
+  await redis.del(authKeys.user(name));
+  await redis.srem(authKeys.users, name);
   redis.disconnect();
 });
 
@@ -31,7 +32,7 @@ describe('hold-hunter user', () => {
     const users = new UserStore(redis);
     expect((await users.authenticate(name, password))?.role).toBe('admin');
     // The hash is argon2id; the password itself is nowhere in Redis.
-    expect(await redis.hget(`hh:user:${name}`, 'passwordHash')).toMatch(/^\$argon2id\$/);
+    expect(await redis.hget(authKeys.user(name), 'passwordHash')).toMatch(/^\$argon2id\$/);
 
     expect(await run(['add', name])).toMatchObject({ code: 1, err: `User ${name} exists already.` });
     expect((await run(['list'])).out).toContain(`${name}\tadmin`);
