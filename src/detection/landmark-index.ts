@@ -17,19 +17,20 @@ const HASH_SPACE = 1 << 19;
  * lookup and no array object per hash in the hot path.
  */
 export class LandmarkIndex {
-  /** Bucket of a hash, plus one (0: none). */
-  private readonly bucketOf = new Int32Array(HASH_SPACE);
+  /** Bucket of a hash, plus one (0: none); 2 MB, so made on the first add (most detectors' prompt indexes stay empty). */
+  private bucketOf: Int32Array | undefined;
   /** Per bucket: its hash, how many positions it holds, where the oldest is. */
-  private keys = new Int32Array(256);
-  lengths = new Uint8Array(256);
-  heads = new Uint8Array(256);
-  /** Bucket b's ring is positions[b * MAX_POSITIONS_PER_HASH ...]. */
-  positions = new Float64Array(256 * MAX_POSITIONS_PER_HASH);
+  private keys = new Int32Array(0);
+  lengths = new Uint8Array(0);
+  heads = new Uint8Array(0);
+  /** Bucket b's ring is positions[b * MAX_POSITIONS_PER_HASH ...]. Grown on demand. */
+  positions = new Float64Array(0);
   private buckets = 0;
   private total = 0;
 
   add(hash: number, position: number): void {
     if (!(hash >= 0 && hash < HASH_SPACE)) return;
+    this.bucketOf ??= new Int32Array(HASH_SPACE);
     let b = (this.bucketOf[hash] as number) - 1;
     if (b < 0) b = this.newBucket(hash);
     const length = this.lengths[b] as number;
@@ -49,7 +50,7 @@ export class LandmarkIndex {
 
   /** Bucket of `hash` (index into lengths / heads / positions), or -1. */
   bucket(hash: number): number {
-    return hash >= 0 && hash < HASH_SPACE ? (this.bucketOf[hash] as number) - 1 : -1;
+    return this.bucketOf && hash >= 0 && hash < HASH_SPACE ? (this.bucketOf[hash] as number) - 1 : -1;
   }
 
   /** The positions of `hash`, oldest first (a copy). */
@@ -67,7 +68,7 @@ export class LandmarkIndex {
   }
 
   clear(): void {
-    for (let b = 0; b < this.buckets; b++) this.bucketOf[this.keys[b] as number] = 0;
+    for (let b = 0; b < this.buckets; b++) (this.bucketOf as Int32Array)[this.keys[b] as number] = 0;
     this.buckets = 0;
     this.total = 0;
   }
@@ -82,7 +83,7 @@ export class LandmarkIndex {
 
   private newBucket(hash: number): number {
     if (this.buckets === this.keys.length) {
-      const size = this.keys.length * 2;
+      const size = Math.max(256, this.keys.length * 2);
       const keys = new Int32Array(size);
       keys.set(this.keys);
       this.keys = keys;
@@ -100,7 +101,7 @@ export class LandmarkIndex {
     this.keys[b] = hash;
     this.lengths[b] = 0;
     this.heads[b] = 0;
-    this.bucketOf[hash] = b + 1;
+    (this.bucketOf as Int32Array)[hash] = b + 1;
     return b;
   }
 }
