@@ -39,6 +39,11 @@ const schema = z.object({
   FIRM_LOGO_FILE: optionalText.refine((v) => v === undefined || logoFileProblem(v) === undefined, { error: (issue) => logoFileProblem(String(issue.input)) ?? 'unusable logo file' }),
   /** Feature flags, e.g. `standby-bridge=off,detection.keywords=off` (src/feature-flags.ts). */
   FEATURES: optionalText,
+  /**
+   * Development only: stream every hunt's statecharts (sanitized) to a Stately inspector bridge at this WebSocket
+   * URL, e.g. ws://localhost:8080 from `npm run inspect:statecharts`.
+   */
+  XSTATE_INSPECT_URL: optionalText.refine((v) => v === undefined || /^wss?:\/\/[^\s/]+/.test(v), 'must be a ws:// or wss:// URL (the statechart inspector bridge)'),
   /** Sentry DSN: error and fatal log lines are sent there (off when unset). */
   SENTRY_DSN: url('Sentry DSN, e.g. https://key@o1.ingest.sentry.io/2'),
   PORT: port(3000),
@@ -153,6 +158,7 @@ function environmentProblems(env: Env, demoMode: boolean): string[] {
   if (demoMode) problems.push(`RC_CLIENT_ID, RC_CLIENT_SECRET, RC_JWT: required with ${where} (demo mode is for development)`);
   if (env.PUBLIC_URL === undefined) problems.push(`PUBLIC_URL: required with ${where} (RingCentral posts webhooks there)`);
   else if (!env.PUBLIC_URL.startsWith('https://')) problems.push(`PUBLIC_URL: must be https:// with ${where}`);
+  if (env.XSTATE_INSPECT_URL !== undefined) problems.push(`XSTATE_INSPECT_URL: development only (it shows every hunt's state), not with ${where}`);
   const required: (keyof Env)[] = env.APP_ENV === 'production' ? ['RC_WEBHOOK_TOKEN', 'SESSION_SECRET', 'METRICS_TOKEN'] : ['RC_WEBHOOK_TOKEN', 'SESSION_SECRET'];
   for (const name of required) if (env[name] === undefined) problems.push(`${name}: required with ${where}`);
   return problems;

@@ -31,7 +31,7 @@ export const REDACTED_PATHS = [
   'RC_WEBHOOK_TOKEN',
 ];
 
-const CENSOR = '[redacted]';
+export const CENSOR = '[redacted]';
 
 /** Field names whose values are secrets wherever they appear. */
 const SECRET_KEY =
@@ -39,6 +39,11 @@ const SECRET_KEY =
 
 /** An E.164 number (+ and 7 to 15 digits) inside any text. */
 const PHONE = /\+[1-9]\d{4,12}(\d{2})(?!\d)/g;
+
+/** True for a field whose value is a secret wherever it appears (password, token, cookie, …). */
+export function isSecretField(key: string): boolean {
+  return SECRET_KEY.test(key);
+}
 
 export function maskPhoneNumbers(text: string): string {
   return text.replace(PHONE, (_whole, last: string) => `+…${last}`);
@@ -55,7 +60,7 @@ export function scrub(value: unknown, depth = 0, seen = new WeakSet<object>()): 
   const proto = Object.getPrototypeOf(value) as unknown;
   if (proto !== Object.prototype && proto !== null) return value;
   const out: Record<string, unknown> = {};
-  for (const [key, field] of Object.entries(value)) out[key] = SECRET_KEY.test(key) && field !== undefined ? CENSOR : scrub(field, depth + 1, seen);
+  for (const [key, field] of Object.entries(value)) out[key] = isSecretField(key) && field !== undefined ? CENSOR : scrub(field, depth + 1, seen);
   return out;
 }
 

@@ -80,6 +80,7 @@ export async function runServe(config: Config): Promise<void> {
       logLevel: config.LOG_LEVEL,
       lineMode: config.LINE_MODE,
       ...(config.SENTRY_DSN ? { errorTracking: { dsn: config.SENTRY_DSN, environment: config.APP_ENV } } : {}),
+      ...(config.XSTATE_INSPECT_URL ? { inspectUrl: config.XSTATE_INSPECT_URL } : {}),
       // The embedded simulator's certificate is self-signed; RingCentral's always verifies.
       sip: { codec: config.SIP_CODEC, ignoreTlsCertErrors: config.demoMode },
       detection: {

@@ -18,6 +18,7 @@ import { TalkThrough } from './talk-through.ts';
 import { metrics, observeHunts, registry, watchEventLoop } from '../observability/metrics.ts';
 import { startErrorTracking } from '../observability/error-tracking.ts';
 import pino from 'pino';
+import { startStatechartInspector } from './statechart-inspector.ts';
 
 const port = parentPort;
 if (!port) throw new Error('engine-thread-main runs only as a worker thread');
@@ -37,6 +38,9 @@ const telephony = softphone ?? account.telephony;
 const post = (message: EngineThreadMessage): void => port.postMessage(message);
 const stamp = (kind: 'decision' | 'transfer-sent') => (jobId: string, callId: string) => post({ kind, jobId, callId, at: performance.timeOrigin + performance.now(), wall: Date.now() });
 
+// Development (XSTATE_INSPECT_URL): the hunts' statecharts streamed to a Stately inspector, sanitized.
+const inspector = input.inspectUrl ? await startStatechartInspector(input.inspectUrl, log) : undefined;
+
 /** When each line was confirmed live, until its hand-off request goes out (transfer latency). */
 const decidedAt = new Map<string, number>();
 const engine = new HuntEngine({
@@ -46,6 +50,7 @@ const engine = new HuntEngine({
   pool: new RedisExtensionPool(redis),
   log,
   ...input.engine,
+  ...(inspector ? { inspect: inspector.inspect } : {}),
   onDecision: (jobId, callId) => {
     decidedAt.set(`${jobId}/${callId}`, performance.now());
     // Lines confirmed but never handed off (the operator chose another) must not pile up.
@@ -117,7 +122,10 @@ port.on('message', (message: { kind: string }) => {
       relay?.close();
       return Promise.all([talk?.close(), listening?.close()]);
     })
-    .then(() => softphone?.close())
+    .then(() => {
+      inspector?.stop();
+      return softphone?.close();
+    })
     .then(() => closeRedis(redis))
     .then(() => tracking?.flush())
     .catch((error: unknown) => log.error({ err: error }, 'engine thread close failed'))

@@ -40,6 +40,8 @@ export interface EngineThreadInput {
   };
   /** SENTRY_DSN: the thread's error lines go to Sentry too (the thread has a logger of its own). */
   errorTracking?: { dsn: string; environment: string };
+  /** XSTATE_INSPECT_URL (development): stream the hunts' statecharts to a Stately inspector there. */
+  inspectUrl?: string;
   /** Register softphone devices ahead of the first job (default true). */
   warmUpDevices?: boolean;
   /** Post `decision` / `transfer-sent` messages (bench:transfer). */

@@ -36,6 +36,8 @@ export interface HuntEngineOptions {
   runWorkers?: boolean;
   onDecision?: (jobId: string, callId: string) => void;
   onTransferSent?: (jobId: string, callId: string) => void;
+  /** Development: the hosts' actors report every transition here (see statechart-inspector.ts). */
+  inspect?: JobHostDeps['inspect'];
   /** How hosts look for lines that missed a notification (see JobHostDeps.sweep). */
   sweep?: JobHostDeps['sweep'];
 }
@@ -96,6 +98,7 @@ export class HuntEngine {
               ...(this.options.onDecision ? { onDecision: this.options.onDecision } : {}),
               ...(this.options.sweep ? { sweep: this.options.sweep } : {}),
               ...(this.options.onTransferSent ? { onTransferSent: this.options.onTransferSent } : {}),
+              ...(this.options.inspect ? { inspect: this.options.inspect } : {}),
             },
             job.data.jobId,
           );

@@ -6,6 +6,7 @@
  */
 import { metrics } from '../observability/metrics.ts';
 import type { Redis } from 'ioredis';
+import type { InspectionEvent } from 'xstate';
 import type { Logger } from 'pino';
 import { IncrementalPersister, callContext, createJobActor, isCompatible, keptIntents, pendingIntents, summarize } from '../../machines/index.ts';
 import type { JobSummaryDetail } from '../../machines/index.ts';
@@ -42,6 +43,8 @@ export interface JobHostDeps {
   sweep?: { everyMs: number; dialingStaleMs: number; recheckLiveMs: number };
   /** Instrumentation (bench:transfer): a line was confirmed live, and its hand-off request is being sent. */
   onDecision?: (jobId: string, callId: string) => void;
+  /** Development (XSTATE_INSPECT_URL): every transition of the job and call actors, already sanitized. */
+  inspect?: (event: InspectionEvent) => void;
   onTransferSent?: (jobId: string, callId: string) => void;
 }
 
@@ -101,6 +104,10 @@ export class JobHost {
     this.winnerLock = new WinnerLock(deps.redis, deps.log);
   }
 
+  private actorOptions() {
+    return this.deps.inspect ? { inspect: this.deps.inspect } : {};
+  }
+
   /** Runs the hunt until it finishes (resolves) or `stop()` is called (resolves; another owner may resume). */
   async run(): Promise<void> {
     const record = await readJob(this.deps.redis, this.jobId);
@@ -116,7 +123,7 @@ export class JobHost {
     }
     const restored = await this.restore();
     if (!restored) {
-      this.actor = createJobActor({ spec: this.spec });
+      this.actor = createJobActor({ spec: this.spec }, undefined, this.actorOptions());
       await this.apply({ type: 'job.start', at: this.now() });
       metrics.jobsStarted.inc();
     } else {
@@ -158,7 +165,7 @@ export class JobHost {
     if (!isCompatible(stored)) {
       throw new Error(`job ${this.jobId} snapshot has machine version ${String((stored as { version?: unknown }).version)}, this build reads ${MACHINE_VERSION}`);
     }
-    this.actor = createJobActor({ spec: this.spec }, stored.snapshot);
+    this.actor = createJobActor({ spec: this.spec }, stored.snapshot, this.actorOptions());
     this.streamId = stored.streamId;
     this.executedIntentId = stored.executedIntentId;
     this.deps.log.info({ jobId: this.jobId, streamId: this.streamId }, 'hunt restored from snapshot');
