@@ -4,6 +4,8 @@
  */
 import { DelayedError, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { bullmqConnection, isCluster } from '../store/redis-client.ts';
+import type { BullmqConnection } from '../store/redis-client.ts';
 import type { Logger } from 'pino';
 import type { ExtensionPool } from '../store/extension-pool.ts';
 import type { Telephony } from '../telephony/telephony-port.ts';
@@ -52,7 +54,7 @@ export class HuntEngine {
   private readonly connections: Redis[] = [];
 
   constructor(private readonly options: HuntEngineOptions) {
-    const connection = { url: options.redisUrl, maxRetriesPerRequest: null };
+    const connection = this.queueConnection();
     this.hunts = new Queue(QUEUES.hunts.name, { connection, prefix: QUEUES.hunts.prefix });
     this.dials = new Queue(QUEUES.dials.name, { connection, prefix: QUEUES.dials.prefix });
     this.timers = new Queue(QUEUES.timers.name, { connection, prefix: QUEUES.timers.prefix });
@@ -78,7 +80,7 @@ export class HuntEngine {
   start(): void {
     if (this.options.runWorkers === false) return;
     const { log, redis } = this.options;
-    const connection = { url: this.options.redisUrl, maxRetriesPerRequest: null };
+    const connection = this.queueConnection();
     const lock = { lockDuration: this.options.lockDurationMs ?? 30_000, stalledInterval: this.options.stalledIntervalMs ?? 30_000, maxStalledCount: 1000 };
 
     this.workers.push(
@@ -131,6 +133,13 @@ export class HuntEngine {
       ),
     );
     for (const worker of this.workers) worker.on('error', (error) => log.error({ err: error }, 'engine worker error'));
+  }
+
+  /** Options on a single Redis; on a cluster a connection of our own, closed with the engine. */
+  private queueConnection(): BullmqConnection {
+    const connection = bullmqConnection(this.options.redisUrl, 'hold-hunter-queues');
+    if (isCluster(connection)) this.connections.push(connection as unknown as Redis);
+    return connection;
   }
 
   /** Whether each BullMQ worker is taking work (for /readyz); empty when this engine runs no workers. */

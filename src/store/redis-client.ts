@@ -53,8 +53,28 @@ export function createRedis(url: string, opts: CreateRedisOptions = {}): Redis {
   return redis;
 }
 
-export function isCluster(redis: Redis | Cluster): redis is Cluster {
+export function isCluster(redis: object): boolean {
   return (redis as { isCluster?: boolean }).isCluster === true;
+}
+
+/**
+ * The connections to every master: the connection itself on a single Redis. Whatever walks the whole key space
+ * (SCAN, FLUSHDB, INFO keyspace) must walk each of these, since a cluster's SCAN covers one node only.
+ */
+export function masters(redis: Redis): Redis[] {
+  return isCluster(redis) ? (redis as unknown as Cluster).nodes('master') : [redis];
+}
+
+/** BullMQ's `connection` option for REDIS_URL. */
+export type BullmqConnection = { url: string; maxRetriesPerRequest: null } | Cluster;
+
+/**
+ * On a single Redis, options: BullMQ opens and closes its own connections. BullMQ cannot open a cluster
+ * connection from options, so on a cluster it gets one (of the blocking role), which the caller closes.
+ */
+export function bullmqConnection(url: string, name?: string): BullmqConnection {
+  if (!isClusterUrl(url)) return { url, maxRetriesPerRequest: null };
+  return createRedis(url, { role: 'blocking', ...(name === undefined ? {} : { name }) }) as unknown as Cluster;
 }
 
 /**

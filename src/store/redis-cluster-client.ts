@@ -10,7 +10,8 @@
  *   one slot stay atomic; a transaction spanning slots is no longer atomic as a whole (a crash between two slots
  *   commits the first part only). A single-slot transaction (every job step, winner claim) is one MULTI as before.
  * - `pipeline()`: one pipeline per slot, concurrently (a pipeline was never atomic).
- * - `del`, `unlink`, `exists`, `mget` with keys in several slots: one command per slot, replies combined.
+ * - `del`, `unlink`, `exists`, `mget` (and DEL/UNLINK/EXISTS/TOUCH inside a transaction or pipeline) with keys in
+ *   several slots: one command per slot, replies combined.
  * Replies come back in the shape and order of the single-instance commands.
  */
 import { getKeyIndexes } from '@ioredis/commands';
@@ -129,44 +130,67 @@ function recorder(exec: (queued: Queued[]) => Promise<Reply[] | null>): Chainabl
   return chain;
 }
 
+/** One command of a recorded chain, or the part of a DEL/UNLINK/EXISTS/TOUCH that falls into one slot. */
+interface Part {
+  index: number;
+  command: Queued;
+  slot: number;
+}
+
 async function runTransactions(ownMulti: () => ChainableCommander, queued: Queued[]): Promise<Reply[] | null> {
-  const replies: Reply[] = new Array<Reply>(queued.length);
-  for (const group of groupCommands(queued)) {
+  const parts = splitCommands(queued);
+  const replies: Reply[][] = queued.map(() => []);
+  for (const group of bySlot(parts)) {
     const tx = ownMulti();
     for (const { command } of group) replay(tx, command);
     const results = (await tx.exec());
     if (!results) return null;
-    results.forEach((reply, i) => (replies[group[i]!.index] = reply));
+    results.forEach((reply, i) => replies[group[i]!.index]!.push(reply));
   }
-  return replies;
+  return replies.map(combine);
 }
 
 async function runPipelines(ownPipeline: () => ChainableCommander, queued: Queued[]): Promise<Reply[] | null> {
-  const replies: Reply[] = new Array<Reply>(queued.length);
+  const parts = splitCommands(queued);
+  const replies: Reply[][] = queued.map(() => []);
   await Promise.all(
-    groupCommands(queued).map(async (group) => {
+    bySlot(parts).map(async (group) => {
       const pipeline = ownPipeline();
       for (const { command } of group) replay(pipeline, command);
       const results = ((await pipeline.exec()) ?? []) as Reply[];
-      results.forEach((reply, i) => (replies[group[i]!.index] = reply));
+      results.forEach((reply, i) => replies[group[i]!.index]!.push(reply));
     }),
   );
-  return replies;
+  return replies.map(combine);
+}
+
+/** A command split into slots answers with the sum of its parts' counts (or the first error). */
+function combine(parts: Reply[]): Reply {
+  if (parts.length === 1) return parts[0]!;
+  const failed = parts.find(([error]) => error);
+  return failed ?? [null, parts.reduce((sum, [, n]) => sum + Number(n), 0)];
 }
 
 function replay(chain: ChainableCommander, command: Queued): void {
   (chain as unknown as Record<string, (...args: unknown[]) => unknown>)[command.name]!(...command.args);
 }
 
-/** Commands grouped by the slot of their keys, groups in order of first appearance; keyless ones join the group before. */
-function groupCommands(queued: Queued[]): { index: number; command: Queued }[][] {
-  let previous: number | undefined;
-  const entries = queued.map((command, index) => {
-    const slot = commandSlot(command) ?? previous ?? -1;
+const COUNTING_MULTI_KEY = new Set(['del', 'unlink', 'exists', 'touch']);
+
+/** Each command with the slot of its keys; keyless ones take the slot of the command before. */
+function splitCommands(queued: Queued[]): Part[] {
+  let previous = -1;
+  return queued.flatMap((command, index) => {
+    const name = redisName(command.name);
+    if (COUNTING_MULTI_KEY.has(name)) {
+      const keys = flatten(command.args);
+      const groups = bySlot(keys.map((key) => ({ key, slot: slotOf(key) })));
+      if (groups.length > 1) return groups.map((group) => ({ index, command: { name: command.name, args: group.map((g) => g.key) }, slot: group[0]!.slot }));
+    }
+    const slot = commandSlot(name, command.args) ?? previous;
     previous = slot;
-    return { command, index, slot };
+    return [{ index, command, slot }];
   });
-  return bySlot(entries);
 }
 
 function bySlot<T extends { slot: number }>(entries: T[]): T[][] {
@@ -175,12 +199,15 @@ function bySlot<T extends { slot: number }>(entries: T[]): T[][] {
   return [...groups.values()];
 }
 
-/** The slot of a command's first key; a command whose keys span slots is left for Redis to refuse (CROSSSLOT). */
-function commandSlot(command: Queued): number | undefined {
-  const args = flatten(command.args);
+/** `hgetallBuffer` → `hgetall`: ioredis' Buffer variants send the same command. */
+const redisName = (method: string): string => method.replace(/Buffer$/, '').toLowerCase();
+
+/** The slot of a command's first key; other commands whose keys span slots are left for Redis to refuse (CROSSSLOT). */
+function commandSlot(name: string, rawArgs: unknown[]): number | undefined {
+  const args = flatten(rawArgs);
   let indexes: number[];
   try {
-    indexes = getKeyIndexes(command.name.toLowerCase(), args);
+    indexes = getKeyIndexes(name, args);
   } catch {
     return undefined;
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { closeRedis, createRedis, redisOptions } from '../../src/store/redis-client.ts';
+import type { Cluster } from 'ioredis';
+import { closeRedis, createRedis, isCluster, redisOptions } from '../../src/store/redis-client.ts';
 import { REDIS_URL, uniqueId } from './redis-fixture.ts';
 
 describe('createRedis', () => {
@@ -24,7 +25,8 @@ describe('createRedis', () => {
   it('gives a blocking client no retry limit', async () => {
     const redis = createRedis(REDIS_URL, { role: 'blocking' });
     try {
-      expect(redis.options.maxRetriesPerRequest).toBeNull();
+      const options = isCluster(redis) ? (redis as unknown as Cluster).options.redisOptions : redis.options;
+      expect(options?.maxRetriesPerRequest).toBeNull();
       expect(await redis.ping()).toBe('PONG');
     } finally {
       await closeRedis(redis);

@@ -2,8 +2,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { closeRedis, createRedis } from '../../src/store/redis-client.ts';
+import { TEST_REDIS } from '../support/redis-url.ts';
 
-export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** The shared test Redis (or the cluster of `npm run test:cluster`). */
+export const REDIS_URL = TEST_REDIS;
 
 export function uniqueId(label = 'test'): string {
   return `${label}-${randomUUID()}`;

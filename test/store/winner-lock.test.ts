@@ -1,5 +1,4 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { Redis } from 'ioredis';
 import pino from 'pino';
 import { randomUUID } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
@@ -8,8 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WinnerLock } from '../../src/store/winner-lock.ts';
+import { createRedis } from '../../src/store/redis-client.ts';
+import { TEST_REDIS } from '../support/redis-url.ts';
 
-const redis = new Redis('redis://127.0.0.1:6379');
+const redis = createRedis(TEST_REDIS);
 const log = pino({ level: 'silent' });
 
 afterAll(async () => {
@@ -64,7 +65,7 @@ describe('winner lock (Redlock, efficiency only)', () => {
       script,
       `import { createRedis } from ${JSON.stringify(module('../../src/store/redis-client.ts'))};
 import { WinnerLock } from ${JSON.stringify(module('../../src/store/winner-lock.ts'))};
-const redis = createRedis('redis://127.0.0.1:6379', { name: 'winner-lock-probe' });
+const redis = createRedis(${JSON.stringify(TEST_REDIS)}, { name: 'winner-lock-probe' });
 let warnings = 0;
 const log = { warn: () => void (warnings += 1) };
 const result = await new WinnerLock(redis, log as never).around('probe-${randomUUID()}', async () => 'inside');

@@ -1,11 +1,13 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import { advanceWinner, claimWinner, readWinner } from '../../src/store/winner-record.ts';
 import { jobKeys } from '../../src/store/redis-keys.ts';
+import { createRedis } from '../../src/store/redis-client.ts';
+import { TEST_REDIS } from '../support/redis-url.ts';
 
-const redis = new Redis('redis://127.0.0.1:6379');
+const redis: Redis = createRedis(TEST_REDIS);
 const jobs: string[] = [];
 
 function newJob(): string {
@@ -22,7 +24,7 @@ afterAll(async () => {
 describe('winner record', () => {
   it('authorises exactly one hand-off among many concurrent claims, on separate connections', async () => {
     const jobId = newJob();
-    const clients = Array.from({ length: 5 }, () => new Redis('redis://127.0.0.1:6379'));
+    const clients = Array.from({ length: 5 }, () => createRedis(TEST_REDIS));
     try {
       const claims = await Promise.all(Array.from({ length: 40 }, (_, i) => claimWinner(clients[i % clients.length]!, jobId, `call-${i}`, i + 1)));
       const granted = claims.filter((r) => r.won);

@@ -6,7 +6,7 @@ import { LineListening } from '../../src/engine/line-listening.ts';
 import { LiveListenRelay } from '../../src/engine/live-listen-relay.ts';
 import { TalkThrough } from '../../src/engine/talk-through.ts';
 import type { KnownPromptLibrary } from '../../src/detection/index.ts';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import pino from 'pino';
 import type { LevelWithSilent } from 'pino';
 import type { RunningSimulator, StartSimulatorOptions } from '../../src/simulator/simulator-server.ts';
@@ -17,6 +17,8 @@ import type { Telephony } from '../../src/telephony/telephony-port.ts';
 import { InMemoryRateBudget } from '../../src/telephony/in-memory-rate-budget.ts';
 import type { RateBudget } from '../../src/telephony/rate-budget.ts';
 import { RedisExtensionPool } from '../../src/store/redis-extension-pool.ts';
+import { createRedis } from '../../src/store/redis-client.ts';
+import { flushTestRedis, testRedisUrl } from './redis-url.ts';
 import { startEngineThreads } from '../../src/engine/engine-thread.ts';
 import type { EngineThread } from '../../src/engine/engine-thread.ts';
 import { CallAudioHub } from '../../src/media/call-audio.ts';
@@ -88,9 +90,9 @@ export async function startEngineHarness(options: {
   /** Softphone lines: run live-agent detection on what they hear, as the engine thread of `serve` does. */
   detection?: { knownPrompts?: KnownPromptLibrary };
 }): Promise<EngineHarness> {
-  const redisUrl = options.redisUrl ?? `redis://127.0.0.1:6379/${options.db}`;
-  const redis = new Redis(redisUrl);
-  await redis.flushdb();
+  const redisUrl = options.redisUrl ?? testRedisUrl(options.db);
+  const redis = createRedis(redisUrl);
+  await flushTestRedis(redis);
   const sim = await startTestSimulator({ scenario: 'fast-agent', timeScale: 60, ...(options.lineMode === 'softphone' ? { sipPort: 0 } : {}), ...options.sim });
   // The directory sync (one device list per user) runs unthrottled; the hunt itself meets RingCentral's limits
   // unless the test relaxes them.

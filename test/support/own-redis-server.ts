@@ -3,7 +3,9 @@
  * keys (`hh:extensions`, `hh:ext:reservations`, …) to themselves without flushing a shared database.
  */
 import { Redis } from 'ioredis';
+import { closeRedis, createRedis } from '../../src/store/redis-client.ts';
 import { startPrivateRedis } from './private-redis.ts';
+import { flushTestRedis, onCluster, TEST_REDIS } from './redis-url.ts';
 
 export interface OwnRedis {
   url: string;
@@ -12,6 +14,12 @@ export interface OwnRedis {
 }
 
 export async function startOwnRedis(): Promise<OwnRedis> {
+  if (onCluster) {
+    // `npm run test:cluster`: one file at a time has the cluster to itself.
+    const redis = createRedis(TEST_REDIS);
+    await flushTestRedis(redis);
+    return { url: TEST_REDIS, redis, stop: () => closeRedis(redis) };
+  }
   const server = await startPrivateRedis();
   const redis = new Redis(server.url);
   return {

@@ -2,7 +2,7 @@
  * The whole app as `hold-hunter serve` builds it (webhooks, JSON API, dashboard, ops), in process, on real Redis
  * (db 0, unique users), with one signed-in session and one API token per role: what the security tests drive.
  */
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { createApp } from '../../src/web/create-app.tsx';
 import type { AppDeps } from '../../src/web/create-app.tsx';
 import { JobLiveFeed } from '../../src/web/job-live-feed.ts';
@@ -12,6 +12,7 @@ import { createTestToken, createTestUser, requesterFor, signIn } from '../suppor
 import type { Requester, SignedIn, TestUser } from '../support/auth-session.ts';
 import { FakeJobCommands } from './fake-job-commands.ts';
 import { REDIS_URL, silentLogger } from './web-fixtures.ts';
+import { createRedis } from '../../src/store/redis-client.ts';
 
 export const WEBHOOK_TOKEN = 'fixture-webhook-token';
 export const BOOTSTRAP_TOKEN = 'fixture-bootstrap-api-token';
@@ -28,7 +29,7 @@ export interface SecuredApp {
 }
 
 export async function securedApp(auth: AppDeps['auth'] = {}): Promise<SecuredApp> {
-  const redis = new Redis(REDIS_URL);
+  const redis = createRedis(REDIS_URL);
   const feed = new JobLiveFeed(redis);
   const jobs = new FakeJobCommands();
   const app = createApp({

@@ -5,9 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import pino from 'pino';
 import { startOwnRedis } from '../support/own-redis-server.ts';
+import { createRedis } from '../../src/store/redis-client.ts';
 import type { OwnRedis } from '../support/own-redis-server.ts';
 import { changePoolMembers, createPool, deletePool, getPool, listPools, PoolError, renamePool } from '../../src/engine/extension-pools.ts';
 import { availabilityOf, readPresence, writePresence } from '../../src/engine/extension-presence.ts';
@@ -35,8 +36,8 @@ const ext = (id: string, n: string, extra: Record<string, unknown> = {}) => JSON
 
 beforeAll(async () => {
   own = await startOwnRedis();
-  queueConnection = new Redis(own.url, { maxRetriesPerRequest: null });
-  hunts = new Queue('pools-test-hunts', { connection: queueConnection });
+  queueConnection = createRedis(own.url, { role: 'blocking' });
+  hunts = new Queue('pools-test-hunts', { connection: queueConnection, prefix: 'hh:{pools-test}' });
   commands = new RedisJobCommands({ redis: own.redis, hunts: hunts as never, telephony: {} as Telephony, lineMode: 'softphone' });
 }, 30_000);
 
