@@ -36,8 +36,10 @@ export class ApiTokenStore {
     const info: ApiTokenInfo = { id, username, name, scope, createdAt: Date.now() };
     await this.redis
       .multi()
-      .hset(authKeys.apiToken(id), 'username', username, 'name', name, 'scope', scope, 'createdAt', String(info.createdAt), 'secretDigest', sha256(secret))
+      // The user's index first: on a Redis Cluster the keys commit one after the other (docs/resilience.md), and no
+      // token may exist that "revoke all" cannot find.
       .sadd(authKeys.userTokens(username), id)
+      .hset(authKeys.apiToken(id), 'username', username, 'name', name, 'scope', scope, 'createdAt', String(info.createdAt), 'secretDigest', sha256(secret))
       .exec();
     return { token: `hh_${id}_${secret}`, info };
   }
@@ -79,8 +81,9 @@ export class ApiTokenStore {
   /** Revokes every token of the user; returns how many. */
   async revokeAll(username: string): Promise<number> {
     const ids = await this.redis.smembers(authKeys.userTokens(username));
-    const tx = this.redis.multi().del(authKeys.userTokens(username));
+    const tx = this.redis.multi();
     for (const id of ids) tx.del(authKeys.apiToken(id));
+    tx.del(authKeys.userTokens(username));
     await tx.exec();
     return ids.length;
   }

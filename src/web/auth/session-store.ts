@@ -37,12 +37,14 @@ export class SessionStore {
     const session: Session = { id: randomBytes(32).toString('base64url'), username, csrfToken: randomBytes(32).toString('base64url'), createdAt: Date.now() };
     const digest = sha256(session.id);
     const key = authKeys.session(digest);
+    // The user's index first: on a Redis Cluster the two keys commit one after the other (docs/resilience.md), and
+    // a session must never exist that "log out everywhere" cannot find.
     await this.redis
       .multi()
-      .hset(key, 'username', username, 'csrfToken', session.csrfToken, 'createdAt', String(session.createdAt))
-      .pexpire(key, this.ttl(session.createdAt))
       .sadd(authKeys.userSessions(username), digest)
       .pexpire(authKeys.userSessions(username), this.limits.absoluteMs)
+      .hset(key, 'username', username, 'csrfToken', session.csrfToken, 'createdAt', String(session.createdAt))
+      .pexpire(key, this.ttl(session.createdAt))
       .exec();
     return session;
   }
@@ -74,10 +76,12 @@ export class SessionStore {
   /** Ends every session of the user ("log out everywhere", password change, removal); returns how many. */
   async endAll(username: string): Promise<number> {
     const digests = await this.redis.smembers(authKeys.userSessions(username));
-    const tx = this.redis.multi().del(authKeys.userSessions(username));
+    // Sessions before their index (the same order on a cluster, where the keys commit one after the other).
+    const tx = this.redis.multi();
     for (const digest of digests) tx.del(authKeys.session(digest));
+    tx.del(authKeys.userSessions(username));
     const results = await tx.exec();
-    return (results ?? []).slice(1).reduce((n, [, deleted]) => n + (deleted === 1 ? 1 : 0), 0);
+    return (results ?? []).slice(0, digests.length).reduce((n, [, deleted]) => n + (deleted === 1 ? 1 : 0), 0);
   }
 
   /** How many sessions of the user are alive now. */
