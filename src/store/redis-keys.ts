@@ -1,6 +1,10 @@
 /**
  * Every Redis key the product uses, in one place. Keys of one job share the hash tag `{job:<id>}` so that all of
  * them live in one Redis Cluster slot and a Lua script may touch several at once (design §4, §7).
+ *
+ * Keys a Lua script takes together must share a hash tag (`{job:…}`, `{budget:…}`, `{auth}`). Other global keys
+ * carry none, so their names stay as they were; a transaction spanning them runs per slot on a cluster
+ * (src/store/redis-cluster-client.ts, docs/resilience.md), so order its commands so that each prefix is harmless.
  */
 export const PREFIX = 'hh';
 

@@ -136,6 +136,22 @@ describe('a hunt on a Redis Cluster', () => {
     }
   });
 
+  it('delivers pattern subscriptions (talk-through listens to every line with one PSUBSCRIBE)', async () => {
+    const sub = redis.duplicate();
+    const heard: string[] = [];
+    sub.on('pmessageBuffer', (_pattern: Buffer, channel: Buffer) => heard.push(channel.toString()));
+    const channel = globalKeys.lineTalk(uniqueId('session'));
+    try {
+      await sub.psubscribe(globalKeys.talkPattern);
+      await eventually(async () => {
+        await redis.publish(channel, Buffer.from([0xff, 0x7f]));
+        return heard.includes(channel);
+      }, 5_000);
+    } finally {
+      await closeRedis(sub);
+    }
+  });
+
   it('splits a transaction, a pipeline and a DEL whose keys span slots, replies in order', async () => {
     const a = `hh:test:${uniqueId('a')}`;
     const b = `hh:test:${uniqueId('b')}`;
