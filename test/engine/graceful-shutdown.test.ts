@@ -9,6 +9,7 @@ import { QUICK_IVR_DESTINATION, agentAnswersAndOperatorConfirms, eventually, exp
 import type { EngineHarness } from '../support/engine-harness.ts';
 import { startPrivateRedis } from '../support/private-redis.ts';
 import type { PrivateRedis } from '../support/private-redis.ts';
+import { onCluster, TEST_REDIS } from '../support/redis-url.ts';
 import { spawnApp } from '../support/spawn-app.ts';
 import type { SpawnedApp } from '../support/spawn-app.ts';
 import { TEST_CREDENTIALS, control } from '../support/simulator-harness.ts';
@@ -17,11 +18,13 @@ import { WEBHOOK_PATH } from '../../src/web/webhook-receiver.ts';
 let redisServer: PrivateRedis;
 let h: EngineHarness;
 let app: SpawnedApp | undefined;
+// `npm run test:cluster`: the harness and the serve process share that cluster instead.
+const redisUrl = (): string => (onCluster ? TEST_REDIS : redisServer.url);
 
 beforeAll(async () => {
   redisServer = await startPrivateRedis();
   // The harness only sends commands: the hunt's owner is the `serve` process below.
-  h = await startEngineHarness({ db: 0, redisUrl: redisServer.url, ownEngine: false, relaxLimits: true });
+  h = await startEngineHarness({ db: 0, redisUrl: redisUrl(), ownEngine: false, relaxLimits: true });
 }, 60_000);
 
 afterAll(async () => {
@@ -34,7 +37,7 @@ describe('SIGTERM during a hunt', () => {
   it('hands the hunt to another process at once: no line lost, exactly one transfer', async () => {
     const webhookAddress = h.keeper.current?.address ?? '';
     app = await spawnApp({
-      REDIS_URL: redisServer.url,
+      REDIS_URL: redisUrl(),
       RC_SERVER_URL: h.sim.url,
       RC_CLIENT_ID: TEST_CREDENTIALS.clientId,
       RC_CLIENT_SECRET: TEST_CREDENTIALS.clientSecret,
