@@ -160,6 +160,7 @@ describe('a hunt on a Redis Cluster', () => {
     expect(await redis.pipeline().get(b).get(a).exec()).toEqual([[null, '2'], [null, '1']]);
     expect(await redis.mget(a, b)).toEqual(['1', '2']);
     expect(await redis.exists(a, b)).toBe(2);
-    expect(await redis.del(a, b)).toBe(2);
+    expect(await redis.multi().getBuffer(a).exists(a, b).del(a, b).exec()).toEqual([[null, Buffer.from('1')], [null, 2], [null, 2]]);
+    expect(await redis.del(a, b)).toBe(0);
   });
 });
