@@ -37,6 +37,11 @@ describe('loadConfig', () => {
     expect(found.find((p) => p.startsWith('REDIS_URL:'))).toMatch(/redis:\/\//);
   });
 
+  it('takes a Redis Cluster as REDIS_URL=redis+cluster://host:port,host:port (rediss+cluster:// with TLS)', () => {
+    expect(problems({ REDIS_URL: 'redis+cluster://10.0.0.1:6379,10.0.0.2:6379' })).toEqual([]);
+    expect(problems({ REDIS_URL: 'rediss+cluster://default:secret@cfg.example.cache.amazonaws.com:6379' })).toEqual([]);
+  });
+
   it('keeps detection clips for 7 days unless switched off, and refuses odd values', () => {
     const config = loadConfig({});
     expect([config.DETECTION_CLIPS, config.DETECTION_CLIP_SECONDS, config.DETECTION_CLIP_RETENTION_DAYS]).toEqual(['on', 5, 7]);
