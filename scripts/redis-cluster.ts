@@ -56,12 +56,24 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 
   throw new Error(`redis cluster: ${what} within ${timeoutMs} ms`);
 }
 
-export async function startRedisCluster(masters = 3): Promise<LocalRedisCluster> {
+/**
+ * Starts the cluster. The servers are daemons (so `start` can return); unless `outliveProcess`, they are killed
+ * when this process exits without calling `stop` (a crashed test run leaves none behind).
+ */
+export async function startRedisCluster(options: { masters?: number; outliveProcess?: boolean } = {}): Promise<LocalRedisCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'hh-redis-cluster-'));
   const taken = new Set<number>();
   const ports: number[] = [];
-  for (let i = 0; i < masters; i++) ports.push(await freeClusterPort(taken));
-  const stop = () => stopRedisCluster(dir);
+  for (let i = 0; i < (options.masters ?? 3); i++) ports.push(await freeClusterPort(taken));
+  const killOnExit = (): void => {
+    for (const pid of pidsIn(dir)) signal(pid, 'SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  };
+  if (!options.outliveProcess) process.once('exit', killOnExit);
+  const stop = async (): Promise<void> => {
+    process.removeListener('exit', killOnExit);
+    await stopRedisCluster(dir);
+  };
   try {
     for (const port of ports) {
       const nodeDir = join(dir, String(port));
@@ -87,15 +99,20 @@ export async function startRedisCluster(masters = 3): Promise<LocalRedisCluster>
 /** Stops the servers whose pid files are in `dir` (SIGTERM, then SIGKILL after 5 s) and removes the dir. */
 export async function stopRedisCluster(dir: string): Promise<void> {
   if (!existsSync(dir)) return;
-  const pids = readdirSync(dir)
-    .filter((f) => f.endsWith('.pid'))
-    .map((f) => Number(readFileSync(join(dir, f), 'utf8').trim()))
-    .filter((pid) => Number.isInteger(pid) && pid > 0);
+  const pids = pidsIn(dir);
   for (const pid of pids) signal(pid, 'SIGTERM');
   const until = Date.now() + 5_000;
   while (pids.some(alive) && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 50));
   for (const pid of pids.filter(alive)) signal(pid, 'SIGKILL');
   rmSync(dir, { recursive: true, force: true });
+}
+
+function pidsIn(dir: string): number[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.pid'))
+    .map((f) => Number(readFileSync(join(dir, f), 'utf8').trim()))
+    .filter((pid) => Number.isInteger(pid) && pid > 0);
 }
 
 function signal(pid: number, name: NodeJS.Signals): void {
@@ -118,7 +135,7 @@ function alive(pid: number): boolean {
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === 'start') {
-    const cluster = await startRedisCluster();
+    const cluster = await startRedisCluster({ outliveProcess: true });
     console.log(`REDIS_URL=${cluster.url}\nDIR=${cluster.dir}`);
     return 0;
   }
