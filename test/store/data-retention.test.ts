@@ -1,28 +1,27 @@
 /**
  * Ended hunts: a day after the end their live-only keys and session-map entries go, the history stays; after
  * HISTORY_RETENTION_DAYS everything of them goes (clips and summary included). Running hunts and recent ones are
- * never touched. Against a Redis of the test's own: the pruning reads global keys.
+ * never touched. Against a Redis of the test's own (or the cluster of `npm run test:cluster`): the pruning reads global keys.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import pino from 'pino';
 import { DAY_MS, RetentionKeeper, pruneEndedJobs } from '../../src/store/data-retention.ts';
 import { globalKeys, jobKeys } from '../../src/store/redis-keys.ts';
-import { startPrivateRedis } from '../support/private-redis.ts';
-import type { PrivateRedis } from '../support/private-redis.ts';
+import { startOwnRedis } from '../support/own-redis-server.ts';
+import type { OwnRedis } from '../support/own-redis-server.ts';
 import { eventually } from '../support/eventually.ts';
 
-let server: PrivateRedis;
+let own: OwnRedis;
 let redis: Redis;
 const NOW = Date.UTC(2026, 10, 1);
 
 beforeAll(async () => {
-  server = await startPrivateRedis();
-  redis = new Redis(server.url);
+  own = await startOwnRedis();
+  redis = own.redis;
 });
 afterAll(async () => {
-  redis?.disconnect();
-  await server?.close();
+  await own?.stop();
 });
 
 /** A hunt as the engine leaves it: record, snapshot, streams, winner, a clip, a summary, mapped sessions. */
