@@ -4,7 +4,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import type { Logger } from 'pino';
 import type { Redis } from 'ioredis';
-import { closeRedis, createRedis } from '../../src/store/redis-client.ts';
+import { closeRedis, createRedis, masters } from '../../src/store/redis-client.ts';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -47,12 +47,16 @@ export async function deleteMatching(redis: Redis, pattern: string): Promise<num
 
 export async function scanKeys(redis: Redis, pattern: string): Promise<string[]> {
   const found: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, batch] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-    cursor = next;
-    found.push(...batch);
-  } while (cursor !== '0');
+  // A cluster's SCAN covers the node it reaches only: walk every master (one Redis is its own only master).
+  await redis.ping();
+  for (const node of masters(redis)) {
+    let cursor = '0';
+    do {
+      const [next, batch] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      cursor = next;
+      found.push(...batch);
+    } while (cursor !== '0');
+  }
   return found;
 }
 
