@@ -4,7 +4,9 @@
  * after `Last-Event-ID` from the job's history stream, then follows Redis pub/sub. Redis db 4 (dashboard tests).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { createRedis } from '../../src/store/redis-client.ts';
+import { testRedisUrl } from '../support/redis-url.ts';
 import { createApp } from '../../src/web/create-app.tsx';
 import { JobLiveFeed } from '../../src/web/job-live-feed.ts';
 import { JobRequestError } from '../../src/engine/job-commands.ts';
@@ -20,7 +22,7 @@ import { runTag } from './web-fixtures.ts';
 import { createTestUser, requesterFor, signIn } from '../support/auth-session.ts';
 import type { SignedIn, TestUser } from '../support/auth-session.ts';
 
-const REDIS_URL = 'redis://127.0.0.1:6379/4';
+const REDIS_URL = testRedisUrl(4);
 const ORIGIN = 'http://localhost';
 let redis: Redis;
 let feed: JobLiveFeed;
@@ -34,7 +36,7 @@ const tag = runTag();
 const jobId = `job-dash-${tag}`;
 
 beforeAll(async () => {
-  redis = new Redis(REDIS_URL);
+  redis = createRedis(REDIS_URL);
   feed = new JobLiveFeed(redis);
   jobs = new FakeJobCommands();
   app = createApp({ connectionStatus: () => Promise.resolve({ mode: 'demo', server: 'sim', connected: true }), jobs, dashboard: { redis, feed, lineMode: 'softphone', heartbeatMs: 200 } });

@@ -1,12 +1,13 @@
 /** Saved destinations and their IVR scripts through the JSON API: validated, authenticated, used by new hunts. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Redis } from 'ioredis';
+import { createRedis } from '../../src/store/redis-client.ts';
+import { flushTestRedis, testRedisUrl } from '../support/redis-url.ts';
 import pino from 'pino';
 import { createApp } from '../../src/web/create-app.tsx';
 import { FakeJobCommands } from './fake-job-commands.ts';
 import { PPS_DESTINATION } from '../../src/engine/hunt-types.ts';
 
-const redis = new Redis('redis://127.0.0.1:6379/8');
+const redis = createRedis(testRedisUrl(8));
 const TOKEN = 'destination-api-token';
 const app = createApp({
   connectionStatus: () => Promise.resolve({ mode: 'demo', server: '', connected: true }),
@@ -26,11 +27,11 @@ function call(method: string, path: string, body?: unknown, token = TOKEN): Prom
 }
 
 beforeAll(async () => {
-  await redis.flushdb();
+  await flushTestRedis(redis);
 });
 
 afterAll(async () => {
-  await redis.flushdb();
+  await flushTestRedis(redis);
   await redis.quit();
 });
 
