@@ -18,8 +18,10 @@ export function spawnApp(env: Record<string, string> = {}, timeoutMs = 20_000): 
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
+  let stopping = false;
   const stop = (): Promise<void> =>
     new Promise((resolve) => {
+      stopping = true;
       if (child.exitCode !== null) return resolve();
       child.once('exit', () => resolve());
       child.kill('SIGTERM');
@@ -39,9 +41,11 @@ export function spawnApp(env: Record<string, string> = {}, timeoutMs = 20_000): 
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
-    child.once('exit', (code) => {
+    child.once('exit', (code, signal) => {
       clearTimeout(timer);
       reject(new Error(`app exited with ${code}:\n${output}`));
+      // An app that dies under a running test leaves only "connection refused" behind: say why it died.
+      if (!stopping) process.stderr.write(`hold-hunter serve exited unexpectedly (code ${code}, signal ${signal}); its last output:\n${output.slice(-8_000)}\n`);
     });
   });
 }
