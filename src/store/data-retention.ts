@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { scanKeys } from './redis-client.ts';
 import { PREFIX, globalKeys, jobKeys } from './redis-keys.ts';
 
 const FINAL = new Set(['completed', 'cancelled', 'failed']);
@@ -75,13 +76,7 @@ export async function pruneEndedJobs(redis: Redis, options: RetentionOptions): P
 }
 
 async function deleteJob(redis: Redis, jobId: string): Promise<void> {
-  const clips: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${PREFIX}:{job:${jobId}}:clip:*`, 'COUNT', 500);
-    clips.push(...keys);
-    cursor = next;
-  } while (cursor !== '0');
+  const clips = await scanKeys(redis, `${PREFIX}:{job:${jobId}}:clip:*`);
   await redis
     .multi()
     .del(...allKeysOf(jobId), ...clips)

@@ -65,6 +65,22 @@ export function masters(redis: Redis): Redis[] {
   return isCluster(redis) ? (redis as unknown as Cluster).nodes('master') : [redis];
 }
 
+/** Every key matching `pattern` (SCAN MATCH), on every master: a cluster's SCAN covers the node it reaches only. */
+export async function scanKeys(redis: Redis, pattern: string, count = 500): Promise<string[]> {
+  // A cluster knows its masters once it has loaded the slot map.
+  if (isCluster(redis) && redis.status !== 'ready') await redis.ping();
+  const found: string[] = [];
+  for (const node of masters(redis)) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', count);
+      found.push(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  }
+  return found;
+}
+
 /** BullMQ's `connection` option for REDIS_URL. */
 export type BullmqConnection = { url: string; maxRetriesPerRequest: null } | Cluster;
 

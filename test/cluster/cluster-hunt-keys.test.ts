@@ -15,7 +15,7 @@ import { readStoredJob, writeStoredJob } from '../../src/engine/job-snapshot-sto
 import type { JobSpec } from '../../src/engine/hunt-types.ts';
 import { ChannelFan } from '../../src/store/channel-fan.ts';
 import { luaScript } from '../../src/store/lua-script.ts';
-import { closeRedis, createRedis, isCluster, masters } from '../../src/store/redis-client.ts';
+import { closeRedis, createRedis, isCluster, masters, scanKeys } from '../../src/store/redis-client.ts';
 import { parseClusterUrl } from '../../src/store/redis-cluster-client.ts';
 import { RedisExtensionPool } from '../../src/store/redis-extension-pool.ts';
 import { globalKeys, jobKeys } from '../../src/store/redis-keys.ts';
@@ -149,6 +149,17 @@ describe('a hunt on a Redis Cluster', () => {
       }, 5_000);
     } finally {
       await closeRedis(sub);
+    }
+  });
+
+  it('finds keys on every master with SCAN (data retention finds a hunt\'s clips so)', async () => {
+    const tag = uniqueId('scan');
+    const keys = Array.from({ length: 20 }, (_, i) => `hh:test:${tag}:${i}`);
+    await Promise.all(keys.map((k) => redis.set(k, '1')));
+    try {
+      expect((await scanKeys(redis, `hh:test:${tag}:*`)).sort()).toEqual([...keys].sort());
+    } finally {
+      await redis.del(...keys);
     }
   });
 

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
 import pino from 'pino';
 import { DAY_MS, RetentionKeeper, pruneEndedJobs } from '../../src/store/data-retention.ts';
+import { scanKeys } from '../../src/store/redis-client.ts';
 import { globalKeys, jobKeys } from '../../src/store/redis-keys.ts';
 import { startOwnRedis } from '../support/own-redis-server.ts';
 import type { OwnRedis } from '../support/own-redis-server.ts';
@@ -54,7 +55,7 @@ describe('data retention', () => {
     expect(result).toEqual({ deleted: 1, compacted: 1, sessionsUnmapped: 4 });
 
     // Past the retention: nothing of it is left.
-    expect(await redis.keys('hh:{job:old}*')).toEqual([]);
+    expect(await scanKeys(redis, 'hh:{job:old}*')).toEqual([]);
     expect(await redis.hexists(globalKeys.jobSummaries, 'old')).toBe(0);
     expect(await redis.zscore(globalKeys.jobs, 'old')).toBeNull();
 

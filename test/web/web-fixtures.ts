@@ -4,7 +4,10 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import type { Logger } from 'pino';
 import type { Redis } from 'ioredis';
-import { closeRedis, createRedis, masters } from '../../src/store/redis-client.ts';
+import { closeRedis, createRedis, scanKeys } from '../../src/store/redis-client.ts';
+
+/** SCAN MATCH on every master (the shared helper of the product). */
+export { scanKeys };
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -45,20 +48,6 @@ export async function deleteMatching(redis: Redis, pattern: string): Promise<num
   return found.length;
 }
 
-export async function scanKeys(redis: Redis, pattern: string): Promise<string[]> {
-  const found: string[] = [];
-  // A cluster's SCAN covers the node it reaches only: walk every master (one Redis is its own only master).
-  await redis.ping();
-  for (const node of masters(redis)) {
-    let cursor = '0';
-    do {
-      const [next, batch] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-      cursor = next;
-      found.push(...batch);
-    } while (cursor !== '0');
-  }
-  return found;
-}
 
 /** A response body as JSON, typed loosely for assertions. */
 export async function json(response: Response): Promise<any> {
