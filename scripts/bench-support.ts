@@ -5,6 +5,9 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import type { Redis } from 'ioredis';
+import { globalKeys } from '../src/store/redis-keys.ts';
+import type { HuntExtension } from '../src/engine/extension-directory.ts';
 
 /** `--help` / `-h`: print the usage and exit. */
 export function exitWithUsageIfAsked(args: string[], usage: string): void {
@@ -127,4 +130,19 @@ export async function simControl<T>(url: string, method: string, path: string, b
   const text = await response.text();
   if (!response.ok) throw new Error(`${method} ${path} -> ${response.status} ${text}`);
   return (text ? JSON.parse(text) : undefined) as T;
+}
+
+/** Extra directory rows naming real extensions' devices, so that `lines` lines can run at once. */
+export async function addAliasExtensions(redis: Redis, real: HuntExtension[], lines: number): Promise<{ rows: number; perDevice: number }> {
+  // 15 % headroom for lines being redialled while their previous extension is still being released.
+  const perDevice = Math.ceil((lines * 1.15) / real.length);
+  const rows: Record<string, string> = {};
+  for (const extension of real) {
+    for (let k = 1; k < perDevice; k++) {
+      const id = `${extension.id}${String(k).padStart(3, '0')}`;
+      rows[id] = JSON.stringify({ ...extension, id, extensionNumber: `${extension.extensionNumber}.${k}`, name: `${extension.name} (bench alias ${k})` } satisfies HuntExtension);
+    }
+  }
+  if (Object.keys(rows).length > 0) await redis.hset(globalKeys.extensions, rows);
+  return { rows: Object.keys(rows).length, perDevice };
 }

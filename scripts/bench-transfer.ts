@@ -35,13 +35,12 @@ import { RINGCENTRAL_DEFAULT_POLICY } from '../src/telephony/rate-budget-policy.
 import { HuntEngine } from '../src/engine/hunt-engine.ts';
 import { startEngineThreads } from '../src/engine/engine-thread.ts';
 import { readExtensions, syncDevices, syncDirectory } from '../src/engine/extension-directory.ts';
-import type { HuntExtension } from '../src/engine/extension-directory.ts';
 import { JobRequestError } from '../src/engine/job-commands.ts';
 import type { CallView, JobView } from '../src/engine/hunt-types.ts';
 import { createApp } from '../src/web/create-app.tsx';
 import { WEBHOOK_PATH } from '../src/web/webhook-receiver.ts';
 import { WebhookSubscriptionKeeper } from '../src/web/webhook-subscription-keeper.ts';
-import { SIM_SEED, numberOption, option, simControl, sleep, spawnSimulator, stats, exitWithUsageIfAsked } from './bench-support.ts';
+import { SIM_SEED, addAliasExtensions, numberOption, option, simControl, sleep, spawnSimulator, stats, exitWithUsageIfAsked } from './bench-support.ts';
 
 type SimMode = 'process' | 'inline';
 
@@ -419,21 +418,6 @@ class Bench {
       holdingAtConfirm: holding.length,
     };
   }
-}
-
-/** Extra directory rows naming real extensions' devices, so that `lines` lines can run at once. */
-async function addAliasExtensions(redis: Redis, real: HuntExtension[], lines: number): Promise<{ rows: number; perDevice: number }> {
-  // 15 % headroom for lines being redialled while their previous extension is still being released.
-  const perDevice = Math.ceil((lines * 1.15) / real.length);
-  const rows: Record<string, string> = {};
-  for (const extension of real) {
-    for (let k = 1; k < perDevice; k++) {
-      const id = `${extension.id}${String(k).padStart(3, '0')}`;
-      rows[id] = JSON.stringify({ ...extension, id, extensionNumber: `${extension.extensionNumber}.${k}`, name: `${extension.name} (bench alias ${k})` } satisfies HuntExtension);
-    }
-  }
-  if (Object.keys(rows).length > 0) await redis.hset(globalKeys.extensions, rows);
-  return { rows: Object.keys(rows).length, perDevice };
 }
 
 interface DeliveryRecord {
