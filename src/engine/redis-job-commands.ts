@@ -22,6 +22,12 @@ import { AVAILABILITY_WORDS, isAvailable, readPresence } from './extension-prese
 import type { HuntJobData } from './engine-queues.ts';
 import { SOFTPHONE_DIAL_STAGGER_MS, summarize } from '../../machines/index.ts';
 
+/**
+ * A hunt whose owner's run throws (Redis restarted under it, a read failed) is tried again from its snapshot a
+ * second later, by whichever instance takes it: failing it would leave its lines on hold with nobody owning them.
+ */
+const HUNT_RETRIES = { attempts: 100, backoff: { type: 'fixed', delay: 1_000 } } as const;
+
 export interface RedisJobCommandsDeps {
   redis: Redis;
   hunts: Queue<HuntJobData>;
@@ -73,7 +79,7 @@ export class RedisJobCommands implements JobCommands {
       createdBy: by,
     };
     await writeNewJob(redis, spec);
-    await this.deps.hunts.add('hunt', { jobId: spec.id }, { jobId: spec.id, removeOnComplete: 1000, removeOnFail: 1000 });
+    await this.deps.hunts.add('hunt', { jobId: spec.id }, { jobId: spec.id, removeOnComplete: 1000, removeOnFail: 1000, ...HUNT_RETRIES });
     return { id: spec.id, status: 'starting', spec, calls: [], detection: detectionOf(spec), alerts: [] };
   }
 
