@@ -115,4 +115,6 @@ export const authKeys = {
   rate: (bucket: string, id: string, window: number) => `${PREFIX}:rate:${bucket}:${id}:${window}`,
   /** Stream: the audit log (who did what, when), capped. */
   audit: `${PREFIX}:audit`,
+  /** String (with TTL): an entry for this actor, action and target was written lately (rows with `auditEveryMs`). */
+  auditRecent: (digest: string) => `${PREFIX}:audit-recent:${digest}`,
 } as const;

@@ -394,6 +394,20 @@ describe('the audit log', () => {
     expect((await s.request('/audit', { headers: s.sessions.operator.headers })).status).toBe(403);
     expect((await s.request('/api/v1/audit', { headers: { Authorization: `Bearer ${s.tokens.operator}` } })).status).toBe(403);
   });
+  it('records an operator talking on a line once per turn, not once per 100 ms of audio', async () => {
+    const op = s.sessions.operator;
+    const started = await s.request('/hunts', form(op.headers, { lines: '1' }));
+    const jobId = started.headers.get('location')?.split('/').pop() ?? '';
+    const job = s.jobs.jobs.get(jobId)!;
+    job.detection = { mode: 'audio', note: 'test double' };
+    job.calls.push({ callId: 'call-1', status: 'holding', attempt: 1, since: {}, telephonySessionId: `s-${jobId}` });
+    const chunk = { method: 'POST', headers: { ...op.headers, 'Content-Type': 'application/octet-stream' }, body: new Uint8Array(160 * 5) };
+    for (let i = 0; i < 10; i++) expect((await s.request(`/jobs/${jobId}/calls/call-1/talk`, chunk)).status).toBe(204);
+    const response = await s.request(`/api/v1/audit?count=500&action=line.talk`, { headers: { Authorization: `Bearer ${s.tokens.admin}` } });
+    const entries = ((await response.json()) as { entries: { actor: string; target: string }[] }).entries.filter((e) => e.target.includes(jobId));
+    expect(entries).toHaveLength(1);
+    expect(entries[0]?.actor).toBe(s.users.operator.username);
+  });
 });
 
 describe('the first admin', () => {

@@ -3,6 +3,7 @@
  * destinations, queues, extensions, users, tokens, logins). One capped Redis stream, newest read first; entries
  * never carry secrets or request bodies — only the actor, the action, its target (ids from the path) and an outcome.
  */
+import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { authKeys } from '../../store/redis-keys.ts';
 
@@ -23,6 +24,16 @@ export type AuditInput = Omit<AuditEntry, 'id' | 'at'>;
 
 export class AuditLog {
   constructor(private readonly redis: Redis) {}
+
+  /**
+   * Records `entry` unless one with the same actor, action and target was recorded in the last `everyMs`: for
+   * actions that arrive as a stream of requests (an operator talking sends ten a second), one entry per turn.
+   */
+  async recordAtMostEvery(entry: AuditInput, everyMs: number): Promise<void> {
+    const digest = createHash('sha256').update(`${entry.actor}\n${entry.action}\n${entry.target}`).digest('hex');
+    if ((await this.redis.set(authKeys.auditRecent(digest), '1', 'PX', everyMs, 'NX')) !== 'OK') return;
+    await this.record(entry);
+  }
 
   async record(entry: AuditInput): Promise<void> {
     await this.redis.xadd(authKeys.audit, 'MAXLEN', '~', String(AUDIT_MAX_ENTRIES), '*', 'actor', entry.actor, 'action', entry.action, 'target', entry.target, 'outcome', entry.outcome, 'ip', entry.ip);

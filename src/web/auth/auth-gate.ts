@@ -169,7 +169,7 @@ export function authGate(auth: AuthServices): MiddlewareHandler<{ Variables: Aut
       target: location && /^\/(api\/v1\/)?jobs\//.test(location) && !target ? location.replace(/^.*\/jobs\//, 'id=') : target,
       outcome: String(c.res.status),
       ip,
-    });
+    }, policy.auditEveryMs);
   }
 }
 

@@ -122,10 +122,10 @@ export class AuthServices {
   }
 
   /** Records an audit entry; a Redis failure is logged, never fails the request that already happened. */
-  async audit(entry: AuditInput): Promise<void> {
+  async audit(entry: AuditInput, everyMs?: number): Promise<void> {
     if (!this.redis) return;
     try {
-      await this.auditLog.record(entry);
+      await (everyMs === undefined ? this.auditLog.record(entry) : this.auditLog.recordAtMostEvery(entry, everyMs));
     } catch (error) {
       this.log.error({ err: error, action: entry.action }, 'audit entry not recorded');
     }

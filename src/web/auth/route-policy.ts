@@ -5,7 +5,7 @@
  * test/web/auth-route-policy.test.ts walks `app.routes` and fails when a route has no row.
  *
  * Adding a route: add `'<METHOD> <path as registered with Hono>': { access, audit? }` below. Paths use Hono's
- * `:param` and trailing `*`. When several rows match a request, the strictest wins.
+ * `:param` and trailing `*`. When several rows match a request, the strictest wins, then the most specific.
  *
  * access: `public` (anyone: health, static files, login), `webhook` (the RingCentral webhook, which checks its own
  * verification token), `metrics` (METRICS_TOKEN bearer or an admin), or the least role: viewer reads, operator
@@ -19,6 +19,8 @@ export interface RoutePolicy {
   access: Access;
   /** The audit log's name for a change made through this route (non-GET routes are audited by default). */
   audit?: string;
+  /** Audit at most one entry per caller and target in this window (routes called as a stream, e.g. talk audio). */
+  auditEveryMs?: number;
   /**
    * A catch-all for paths no other row knows: signed-in callers get the gate's 404 and no handler runs, so a
    * route added under it without a row of its own is never served.
@@ -78,7 +80,8 @@ export const ROUTE_POLICY: Record<string, RoutePolicy> = {
   'POST /jobs/:id/cancel': operator('job.cancel'),
   'POST /jobs/:id/calls/:callId/:command': operator('line.command'),
   'GET /jobs/:id/calls/:callId/listen.wav': operator(),
-  'POST /jobs/:id/calls/:callId/talk': operator('line.talk'),
+  // An operator talking posts 100 ms of audio at a time: one entry per line and minute of talking, not ten a second.
+  'POST /jobs/:id/calls/:callId/talk': { ...operator('line.talk'), auditEveryMs: 60_000 },
 
   // ---- Dashboard: administration
   'POST /extensions/sync': admin('directory.sync'),
@@ -157,6 +160,8 @@ interface CompiledRow {
   key: string;
   method: string;
   pattern: RegExp;
+  /** Literal path segments: how specific the row is. */
+  literals: number;
   policy: RoutePolicy;
 }
 
@@ -174,7 +179,7 @@ export class PolicyTable {
   constructor(readonly table: Record<string, RoutePolicy> = ROUTE_POLICY) {
     this.rows = Object.entries(table).map(([key, policy]) => {
       const [method, path] = splitKey(key);
-      return { key, method, pattern: compile(path), policy };
+      return { key, method, pattern: compile(path), literals: path.split('/').filter((segment) => segment !== '*' && !segment.startsWith(':')).length, policy };
     });
   }
 
@@ -188,7 +193,7 @@ export class PolicyTable {
       const found = row.pattern.exec(path);
       if (!found) continue;
       if (row.policy.fallback) fallback ??= row;
-      else if (!best || STRICTNESS[row.policy.access] > STRICTNESS[best.row.policy.access]) best = { row, groups: { ...found.groups } };
+      else if (!best || outranks(row, best.row)) best = { row, groups: { ...found.groups } };
     }
     if (!best && fallback) return { ...fallback.policy, route: fallback.key, params: {} };
     if (!best) return undefined;
@@ -199,6 +204,12 @@ export class PolicyTable {
   has(method: string, path: string): boolean {
     return Object.hasOwn(this.table, `${method} ${path}`);
   }
+}
+
+/** The stricter row wins; between equally strict rows the more specific one (its own audit name, e.g. talk). */
+function outranks(row: CompiledRow, other: CompiledRow): boolean {
+  const strictness = STRICTNESS[row.policy.access] - STRICTNESS[other.policy.access];
+  return strictness > 0 || (strictness === 0 && row.literals > other.literals);
 }
 
 function splitKey(key: string): [string, string] {
