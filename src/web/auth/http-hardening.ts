@@ -52,3 +52,26 @@ export function bodySizeLimit(maxSize = MAX_BODY_BYTES): MiddlewareHandler {
         : c.text(`The request body exceeds ${maxSize} bytes.`, 413),
   });
 }
+
+const FORM_TYPES = /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i;
+
+/**
+ * A dashboard form body that cannot be parsed (a broken multipart, say) answers 400 here, once, instead of a 500
+ * from whichever handler reads it first. Hono caches the parsed form, so handlers read it again for free. The JSON
+ * API and the webhook read their own bodies and answer their own errors; so does the talk route, whose own, larger
+ * limit re-reads the raw stream (a body parsed here first would leave it locked).
+ */
+export function formBodyGuard(): MiddlewareHandler {
+  return async (c, next) => {
+    const path = c.req.path;
+    if (c.req.method === 'GET' || c.req.method === 'HEAD' || path.startsWith('/api/') || path.startsWith('/webhooks/') || path.endsWith('/talk') || !FORM_TYPES.test(c.req.header('content-type') ?? '')) return next();
+    try {
+      await c.req.parseBody();
+    } catch (error) {
+      // The size limit's own error must reach bodySizeLimit, which answers 413.
+      if (error instanceof Error && error.name === 'BodyLimitError') throw error;
+      return c.text('The form could not be read: reload the page and send it again.', 400);
+    }
+    return next();
+  };
+}

@@ -1,14 +1,14 @@
 /**
  * Puts the locked door on an app, in front of every route registered after it: hardening headers and CSP, CORS
- * for allow-listed origins only, one body size limit, request-scoped context for the views, the auth gate, and
- * the auth routes themselves (login, users, account, audit pages and the users API). Call it first in createApp.
+ * for allow-listed origins only, one body size limit, unreadable form bodies refused with a 400, request-scoped
+ * context for the views, the auth gate, and the auth routes themselves (login, users, account, audit pages and the users API). Call it first in createApp.
  */
 import type { Hono } from 'hono';
 import { contextStorage } from 'hono/context-storage';
 import { authGate } from './auth-gate.ts';
 import { AuthServices } from './auth-services.ts';
 import type { AuthOptions } from './auth-services.ts';
-import { apiCors, bodySizeLimit, hardeningHeaders } from './http-hardening.ts';
+import { apiCors, bodySizeLimit, formBodyGuard, hardeningHeaders } from './http-hardening.ts';
 import { loginRoutes } from './login-routes.tsx';
 import { userApi } from './user-api.ts';
 import { userRoutes } from './user-routes.tsx';
@@ -19,6 +19,7 @@ export function installAuth(app: Hono<any>, options: AuthOptions): AuthServices 
   app.use('*', hardeningHeaders({ https: auth.secureCookies }));
   app.use('/api/*', apiCors(options.corsOrigins ?? []));
   app.use('*', bodySizeLimit());
+  app.use('*', formBodyGuard());
   app.use('*', contextStorage());
   app.use('*', authGate(auth));
   if (auth.redis) {
