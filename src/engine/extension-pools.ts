@@ -36,6 +36,8 @@ export function poolName(raw: string): string {
   const name = raw.trim().replace(/\s+/g, ' ');
   if (name === '') throw new PoolError(422, 'Pool name must not be empty', 'name');
   if (name.length > NAME_MAX) throw new PoolError(422, `Pool name must be at most ${NAME_MAX} characters`, 'name');
+  // NUL and other control characters would reach pages and the picker as invisible or broken text.
+  if (/\p{Cc}/u.test(name)) throw new PoolError(422, 'Pool name must not contain control characters', 'name');
   return name;
 }
 
