@@ -41,6 +41,7 @@ import { DestinationsPage, IvrPreview, IVR_ROWS } from '../../views/destinations
 import type { DestinationFormValues } from '../../views/destinations-page.tsx';
 import { deleteDestination, getDestination, saveDestination } from '../engine/destination-store.ts';
 import { destinationSchema } from './destination-api.ts';
+import { destinationId, destinationParams, detectionSettingsParams, jobParams, lineCommandParams, lineParams, pathParams, queueParams } from './route-params.ts';
 import { defaultTarget, queueOverrides, setDefaultQueue, setQueueOverride } from '../engine/queue-settings.ts';
 import { fieldErrors } from './hunt-form.ts';
 import { poolRoutes } from './pool-routes.tsx';
@@ -69,8 +70,6 @@ export interface DashboardDeps {
 
 type Env = { Variables: DashboardVariables };
 
-const ID = /^[A-Za-z0-9_-]{1,64}$/;
-const COMMANDS = new Set(['confirm', 'hangup', 'transfer-now']);
 
 export function dashboardRoutes(deps: DashboardDeps): Hono<Env> {
   const { jobs, redis } = deps;
@@ -199,7 +198,7 @@ export function dashboardRoutes(deps: DashboardDeps): Hono<Env> {
   // ---- Live job board ---------------------------------------------------------------------------------------
   app.get('/jobs/:id', async (c) => {
     const jobId = c.req.param('id');
-    const board = ID.test(jobId) ? await loadBoard(jobs, redis, jobId) : undefined;
+    const board = pathParams(c, jobParams) ? await loadBoard(jobs, redis, jobId) : undefined;
     if (!board) return c.html(<NotFoundPage what={`No hunt with id ${jobId}.`} />, 404);
     const log = board.tail.slice(0, 50);
     return c.html(<JobBoardPage model={{ ...board, log, lastId: board.tail[0]?.id }} />);
@@ -207,7 +206,7 @@ export function dashboardRoutes(deps: DashboardDeps): Hono<Env> {
 
   app.get('/jobs/:id/events', async (c) => {
     const jobId = c.req.param('id');
-    if (!ID.test(jobId) || !(await jobs.get(jobId))) return c.text(`No hunt with id ${jobId}.`, 404);
+    if (!pathParams(c, jobParams) || !(await jobs.get(jobId))) return c.text(`No hunt with id ${jobId}.`, 404);
     return jobEvents(c, jobId, { jobs, redis, feed: deps.feed, ...(deps.log ? { log: deps.log } : {}), ...(deps.heartbeatMs ? { heartbeatMs: deps.heartbeatMs } : {}) });
   });
 
@@ -224,15 +223,15 @@ export function dashboardRoutes(deps: DashboardDeps): Hono<Env> {
   };
 
   app.post('/jobs/:id/cancel', (c) => {
-    const jobId = c.req.param('id');
-    if (!ID.test(jobId)) return c.text('Invalid job id.', 400);
-    return command(c, jobId, { type: 'cancel' });
+    const params = pathParams(c, jobParams);
+    if (!params) return c.text('Invalid job id.', 400);
+    return command(c, params.id, { type: 'cancel' });
   });
 
   app.post('/jobs/:id/calls/:callId/:command', (c) => {
-    const { id: jobId, callId, command: type } = c.req.param();
-    if (!ID.test(jobId) || !ID.test(callId) || !COMMANDS.has(type)) return c.text('Invalid job, line or command.', 400);
-    return command(c, jobId, { type: type as 'confirm' | 'hangup' | 'transfer-now', callId });
+    const params = pathParams(c, lineCommandParams);
+    if (!params) return c.text('Invalid job, line or command.', 400);
+    return command(c, params.id, { type: params.command, callId: params.callId });
   });
 
   // ---- Extensions and named pools (pool-routes.tsx); the directory sync ------------------------------------
@@ -259,14 +258,14 @@ export function dashboardRoutes(deps: DashboardDeps): Hono<Env> {
 
   app.post('/queues/:ext/default', async (c) => {
     const ext = c.req.param('ext');
-    if (!(await readQueues(redis)).some((q) => q.extensionNumber === ext)) return c.text(`No call queue ${ext}.`, 404);
+    if (!pathParams(c, queueParams) || !(await readQueues(redis)).some((q) => q.extensionNumber === ext)) return c.text(`No call queue ${ext}.`, 404);
     await setDefaultQueue(redis, ext);
     return c.redirect('/queues?done=default', 303);
   });
 
   app.post('/queues/:ext/number', async (c) => {
     const ext = c.req.param('ext');
-    if (!(await readQueues(redis)).some((q) => q.extensionNumber === ext)) return c.text(`No call queue ${ext}.`, 404);
+    if (!pathParams(c, queueParams) || !(await readQueues(redis)).some((q) => q.extensionNumber === ext)) return c.text(`No call queue ${ext}.`, 404);
     const body = await c.req.parseBody();
     const phoneNumber = typeof body.phoneNumber === 'string' ? body.phoneNumber.replace(/[\s()-]/g, '') : '';
     if (phoneNumber !== '' && !/^\+[1-9]\d{6,14}$/.test(phoneNumber)) {
@@ -285,7 +284,7 @@ export function dashboardRoutes(deps: DashboardDeps): Hono<Env> {
 
   app.get('/destinations', async (c) => {
     const edit = c.req.query('edit');
-    const existing = edit && DESTINATION_ID.test(edit) ? await getDestination(redis, edit) : undefined;
+    const existing = edit && destinationId.safeParse(edit).success ? await getDestination(redis, edit) : undefined;
     if (!existing) return destinationsPage(c, emptyForm, false);
     const steps = existing.ivr.map((s) => ({ digits: s.digits, seconds: String(s.afterMs / 1000) }));
     return destinationsPage(c, { id: existing.id, name: existing.name, phoneNumber: existing.phoneNumber, steps }, true);
@@ -309,9 +308,9 @@ export function dashboardRoutes(deps: DashboardDeps): Hono<Env> {
 
   app.post('/destinations', async (c) => {
     const form = await destinationForm(c);
-    const existing = DESTINATION_ID.test(form.id) ? await getDestination(redis, form.id) : undefined;
+    const existing = destinationId.safeParse(form.id).success ? await getDestination(redis, form.id) : undefined;
     const errors: FieldErrors = {};
-    if (!DESTINATION_ID.test(form.id)) errors.id = 'Id must be 1 to 48 lower-case letters, digits or dashes, starting with a letter or digit';
+    if (!destinationId.safeParse(form.id).success) errors.id = 'Id must be 1 to 48 lower-case letters, digits or dashes, starting with a letter or digit';
     const ivr = form.steps
       .filter((s) => s.digits !== '' || s.seconds !== '')
       .map((s) => ({ digits: s.digits, afterMs: /^\d+(\.\d+)?$/.test(s.seconds) ? Math.round(Number(s.seconds) * 1000) : Number.NaN }));
@@ -325,7 +324,7 @@ export function dashboardRoutes(deps: DashboardDeps): Hono<Env> {
 
   app.post('/destinations/:id/default', async (c) => {
     const id = c.req.param('id');
-    const all = await listDestinations(redis);
+    const all = pathParams(c, destinationParams) ? await listDestinations(redis) : [];
     if (!all.some((d) => d.id === id)) return c.text(`No destination ${id}.`, 404);
     for (const d of all) {
       const isDefault = d.id === id;
@@ -339,7 +338,7 @@ export function dashboardRoutes(deps: DashboardDeps): Hono<Env> {
 
   app.post('/destinations/:id/delete', async (c) => {
     const id = c.req.param('id');
-    const done = DESTINATION_ID.test(id) && (await deleteDestination(redis, id)) ? 'deleted' : 'not-deleted';
+    const done = pathParams(c, destinationParams) && (await deleteDestination(redis, id)) ? 'deleted' : 'not-deleted';
     const to = `/destinations?done=${done}`;
     return c.req.header('HX-Request') ? c.body(null, 204, { 'HX-Redirect': to }) : c.redirect(to, 303);
   });
@@ -364,7 +363,7 @@ export function dashboardRoutes(deps: DashboardDeps): Hono<Env> {
 
   app.post('/settings/detection/:destinationId', async (c) => {
     const id = c.req.param('destinationId');
-    if (!(await getDestination(redis, id))) return c.text(`No destination ${id}.`, 404);
+    if (!pathParams(c, detectionSettingsParams) || !(await getDestination(redis, id))) return c.text(`No destination ${id}.`, 404);
     const body = await c.req.parseBody();
     const text = (name: string) => (typeof body[name] === 'string' ? body[name].trim() : '');
     const form = { suspectThreshold: text('suspectThreshold'), confirmThreshold: text('confirmThreshold'), hysteresis: text('hysteresis'), overrides: text('overrides'), shadow: text('shadow') };
@@ -398,7 +397,7 @@ export function dashboardRoutes(deps: DashboardDeps): Hono<Env> {
 
   app.post('/settings/detection/:destinationId/shadow', async (c) => {
     const id = c.req.param('destinationId');
-    if (!(await getDestination(redis, id))) return c.text(`No destination ${id}.`, 404);
+    if (!pathParams(c, detectionSettingsParams) || !(await getDestination(redis, id))) return c.text(`No destination ${id}.`, 404);
     const body = await c.req.parseBody();
     const shadow = typeof body.shadow === 'string' ? body.shadow.trim() : '';
     if (shadow === '') {
@@ -422,7 +421,7 @@ export function dashboardRoutes(deps: DashboardDeps): Hono<Env> {
   // ---- Call timeline ----------------------------------------------------------------------------------------
   app.get('/jobs/:id/calls/:callId', async (c) => {
     const { id: jobId, callId } = c.req.param();
-    const job = ID.test(jobId) && ID.test(callId) ? await jobs.get(jobId) : undefined;
+    const job = pathParams(c, lineParams) ? await jobs.get(jobId) : undefined;
     const call = job?.calls.find((x) => x.callId === callId);
     if (!job || !call) return c.html(<NotFoundPage what={`No line ${callId} in hunt ${jobId}.`} />, 404);
     const [history, detections] = await Promise.all([readHistory(redis, jobId), readDetections(redis, jobId)]);
@@ -440,7 +439,6 @@ export function dashboardRoutes(deps: DashboardDeps): Hono<Env> {
   return app;
 }
 
-const DESTINATION_ID = /^[a-z0-9][a-z0-9-]{0,47}$/;
 
 function queueNotice(done: string | undefined): string | undefined {
   if (done?.startsWith('synced-')) return `Synced: ${done.slice(7)} call queues.`;

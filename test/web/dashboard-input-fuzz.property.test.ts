@@ -95,10 +95,15 @@ const badValue = fc.oneof(
   fc.integer({ min: 1_000_000_000, max: Number.MAX_SAFE_INTEGER }).map((n) => `-${n}e999\u0000`),
 );
 const junkPairs = fc.array(fc.tuple(fc.oneof(fc.constantFrom(...FIELDS), fc.string({ maxLength: 12 })), badValue), { minLength: 1, maxLength: 8 });
+/**
+ * Path params. No `.` or `..` segments: URL parsing resolves those (`/users/%2e%2e/logout` is `/logout`), so they
+ * address another route, fuzzed in its own right — and logging the admin out would end the run.
+ */
+const notDotSegment = (v: string) => !/^(\.|%2e){1,2}$/i.test(v);
 const pathParam = fc.oneof(
   fc.stringMatching(/^[A-Za-z0-9_-]{1,20}$/).map((v) => `nx-${v}`),
-  fc.string({ maxLength: 30 }).map((v) => encodeURIComponent(v) || 'x'),
-  fc.constantFrom('..', '%2e%2e', '%00', '%ZZ', '%', 'a'.repeat(300), '-1', '1e309', 'NaN', '__proto__', 'constructor'),
+  fc.string({ maxLength: 30 }).map((v) => encodeURIComponent(v) || 'x').filter(notDotSegment),
+  fc.constantFrom('...', '%2e%2e%2e', '%00', '%ZZ', '%', 'a'.repeat(300), '-1', '1e309', 'NaN', '__proto__', 'constructor'),
 );
 /** A form body: url-encoded junk (every field NUL-laced or oversize), raw binary, or a broken multipart. */
 const formBody = fc.oneof(

@@ -1,0 +1,38 @@
+/**
+ * The dashboard's path parameters as zod schemas: one definition per kind of id, shared by every route that takes
+ * it, so a malformed id (oversize, control characters, `..`) is refused before it reaches Redis or a lookup. Each
+ * route keeps its own answer to a refused id (a 404 page, or a 400 naming what was wrong).
+ */
+import type { Context } from 'hono';
+import { z } from 'zod';
+
+/** Hunt (job) and line (call) ids: what the engine mints, word characters and dashes. */
+export const jobId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+export const callId = jobId;
+/** Destination ids: lower-case slugs such as `irs-pps`. */
+export const destinationId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,47}$/);
+/** RingCentral extension ids (digits), and call-queue extension numbers (digits too). */
+export const extensionId = z.string().regex(/^\d{1,20}$/);
+export const extensionNumber = z.string().regex(/^\d{1,20}$/);
+/** Named pools (`pool-` and hex) and API token ids (alphanumeric): generous, but bounded and printable. */
+export const poolId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+export const tokenId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+
+export const LINE_COMMANDS = ['confirm', 'hangup', 'transfer-now'] as const;
+
+export const jobParams = z.object({ id: jobId });
+export const lineParams = z.object({ id: jobId, callId });
+export const lineCommandParams = lineParams.extend({ command: z.enum(LINE_COMMANDS) });
+export const destinationParams = z.object({ id: destinationId });
+export const detectionSettingsParams = z.object({ destinationId });
+export const queueParams = z.object({ ext: extensionNumber });
+export const extensionParams = z.object({ id: extensionId });
+export const poolParams = z.object({ id: poolId });
+export const poolMemberParams = z.object({ id: poolId, extensionId });
+export const tokenParams = z.object({ id: tokenId });
+
+/** The route's path params through `schema`, or undefined when any is malformed (the caller answers 4xx). */
+export function pathParams<S extends z.ZodType>(c: Context, schema: S): z.infer<S> | undefined {
+  const parsed = schema.safeParse(c.req.param());
+  return parsed.success ? parsed.data : undefined;
+}
