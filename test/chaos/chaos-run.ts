@@ -262,7 +262,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     };
     const inPhase = (phase: HuntPhase): boolean =>
       [...views.values()].some((v) => {
-        if (phase === 'hand-off') return v.status === 'connecting' || (lastConfirm !== undefined && Date.now() - lastConfirm.at < 500);
+        if (phase === 'hand-off') return v.status === 'connecting' || (lastConfirm !== undefined && Date.now() - lastConfirm.at < 1_000);
         const status: CallStatus = phase === 'dialing' ? 'dialing' : phase === 'ivr' ? 'ivr' : 'holding';
         return v.status === 'hunting' && v.calls.some((c) => c.status === status);
       });
@@ -276,7 +276,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     if (options.faults.includes('kill')) {
       for (const phase of options.phases) {
         steps.push(async () => {
-          if (!(await waitFor(() => inPhase(phase), phase === 'hand-off' ? 60_000 : 15_000))) return note(`no hunt reached ${phase}: kill skipped`);
+          if (!(await waitFor(() => inPhase(phase), phase === 'hand-off' ? options.confirmAfterMs[1] + 30_000 : 15_000))) return note(`no hunt reached ${phase}: kill skipped`);
           const victim = aliveInstance();
           if (!victim) return;
           await victim.kill();
@@ -328,16 +328,18 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       });
     // A kill while lines dial comes first (every line dials at the start; later only redials do); the rest are
     // shuffled, kills waiting for their phase.
-    // The hand-off kill comes last: it waits for the operator's confirms.
+    // The hand-off kill runs alongside the schedule: it strikes right after the operator's first confirm.
     const first = options.faults.includes('kill') && options.phases[0] === 'dialing' ? steps.splice(0, 1) : [];
     const handOff = options.faults.includes('kill') && options.phases.includes('hand-off') ? steps.splice(options.phases.indexOf('hand-off') - first.length, 1) : [];
+    const handOffKill = Promise.all(handOff.map((step) => step()));
     const shuffled = steps.map((step) => ({ step, key: random() })).sort((a, b) => a.key - b.key);
-    const ordered = [...[...first, ...early].map((step) => ({ step })), ...shuffled, ...handOff.map((step) => ({ step }))];
+    const ordered = [...[...first, ...early].map((step) => ({ step })), ...shuffled];
     for (const { step } of ordered) {
       if (allEnded()) break;
       await step();
       await sleep(between(500, 2_500));
     }
+    await handOffKill;
     note('fault schedule done');
 
     // Every instance back up (a stopped one continued, a killed one restarted) so reconciliation can finish.
@@ -354,8 +356,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     note(allEnded() ? 'every hunt ended' : 'gave up waiting for the hunts');
 
     // Reconciliation: the last lines hang up, are marked cleaned and free their extensions moments after a hunt
-    // ends; what is still wrong 15 s later is a violation.
-    const settleUntil = Date.now() + 15_000;
+    // ends; what is still wrong 40 s later is a violation (a finishing owner waits up to 30 s for dials that were
+    // in flight, STRAY_DIAL_WAIT_MS, before it frees the job's extensions).
+    const settleUntil = Date.now() + 40_000;
     let report = await measure(harness, jobIds, views);
     while ((report.callsLeftConnected > 0 || report.extensionsLeaked > 0 || report.eventsLost > 0) && Date.now() < settleUntil) {
       await sleep(500);

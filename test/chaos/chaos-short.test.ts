@@ -14,5 +14,5 @@ describe('the short chaos run', () => {
     expect(report.violations, formatReport(report)).toEqual([]);
     expect(report.jobs.completed).toBe(report.jobs.total);
     expect(report.transfers).toBe(report.jobsPickedUp);
-  }, 180_000);
+  }, 240_000);
 });
