@@ -286,8 +286,9 @@ async function startRig(o: LoadOptions): Promise<Rig> {
   // wait until the devices stop changing before adding alias rows.
   let last = -1;
   let stable = 0;
-  const until = Date.now() + 90_000;
-  while (stable < 3 && Date.now() < until) {
+  // Devices are looked up one by one at the lowest priority: 3 s without change came too early (14 of 84).
+  const until = Date.now() + 180_000;
+  while (stable < 10 && Date.now() < until) {
     await sleep(1_000);
     const withDevice = (await readExtensions(redis)).filter((e) => e.enabled && e.deviceId).length;
     stable = withDevice > 0 && withDevice === last ? stable + 1 : 0;
@@ -659,7 +660,7 @@ async function runActors(o: LoadOptions, rig: Rig): Promise<number> {
       if (!FINAL.has(view.body.status)) jobsRunning += 1;
       for (const call of view.body.calls) {
         byStatus.set(call.status, (byStatus.get(call.status) ?? 0) + 1);
-        if (!['ended', 'failed', 'released', 'cancelled'].includes(call.status)) actors += 1;
+        if (call.status !== 'cleaned' && call.status !== 'failed') actors += 1;
       }
     }
     return { actors, byStatus, jobsRunning };
