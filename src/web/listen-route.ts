@@ -12,6 +12,7 @@ import { decodeMuLaw } from '../media/mu-law.ts';
 import { streamingPcmWavHeader } from '../media/wav-writer.ts';
 import type { ChannelFan } from '../store/channel-fan.ts';
 import { globalKeys } from '../store/redis-keys.ts';
+import { lineParams, pathParams } from './route-params.ts';
 
 /** Lines with a call that can be heard. */
 const CONNECTED = new Set<CallStatus>(['dialing', 'ivr', 'holding', 'suspected-live', 'confirmed', 'transferring']);
@@ -33,7 +34,7 @@ export function listenRoute(options: ListenRouteOptions): Hono {
 
   app.get('/jobs/:id/calls/:callId/listen.wav', async (c) => {
     const { id, callId } = c.req.param();
-    const job = await options.jobs.get(id);
+    const job = pathParams(c, lineParams) ? await options.jobs.get(id) : undefined;
     const call = job?.calls.find((candidate) => candidate.callId === callId);
     if (!job || !call) return c.text(`No line ${callId} in hunt ${id}.`, 404);
     const sessionId = call.telephonySessionId;

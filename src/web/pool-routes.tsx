@@ -17,6 +17,7 @@ import { changeTags, normalTag, releaseStuck, setExtensionsEnabled, TAG } from '
 import { ExtensionsPage } from '../../views/extensions-page.tsx';
 import { PoolsPage } from '../../views/pools-page.tsx';
 import type { FieldErrors } from '../../views/form-field.tsx';
+import { extensionParams, pathParams, poolMemberParams, poolParams } from './route-params.ts';
 
 type Env = { Variables: DashboardVariables };
 
@@ -73,6 +74,7 @@ export function poolRoutes(deps: PoolRoutesDeps): Hono<Env> {
   });
 
   app.post('/extensions/:id/enabled', async (c) => {
+    if (!pathParams(c, extensionParams)) return c.text(`No extension ${c.req.param('id')}.`, 404);
     const body = await c.req.parseBody();
     const enable = body.enabled === 'true';
     const changed = await setExtensionsEnabled(redis, [c.req.param('id')], enable);
@@ -80,6 +82,7 @@ export function poolRoutes(deps: PoolRoutesDeps): Hono<Env> {
   });
 
   app.post('/extensions/:id/release', async (c) => {
+    if (!pathParams(c, extensionParams)) return c.text(`No extension ${c.req.param('id')}.`, 404);
     const freed = await releaseStuck(redis, jobs, c.req.param('id'));
     return c.redirect(`/extensions?done=${freed ? 'released' : 'not-released'}`, 303);
   });
@@ -113,6 +116,7 @@ export function poolRoutes(deps: PoolRoutesDeps): Hono<Env> {
 
   app.post('/pools/:id/rename', async (c) => {
     const id = c.req.param('id');
+    if (!pathParams(c, poolParams)) return c.text(`No pool ${id}.`, 404);
     const name = await formText(c, 'name');
     try {
       await renamePool(redis, id, name);
@@ -123,13 +127,14 @@ export function poolRoutes(deps: PoolRoutesDeps): Hono<Env> {
   });
 
   app.post('/pools/:id/delete', async (c) => {
-    const done = (await deletePool(redis, c.req.param('id'))) ? 'deleted' : 'not-deleted';
+    const done = pathParams(c, poolParams) && (await deletePool(redis, c.req.param('id'))) ? 'deleted' : 'not-deleted';
     const to = `/pools?done=${done}`;
     return c.req.header('HX-Request') ? c.body(null, 204, { 'HX-Redirect': to }) : c.redirect(to, 303);
   });
 
   app.post('/pools/:id/members', async (c) => {
     const id = c.req.param('id');
+    if (!pathParams(c, poolParams)) return c.text(`No pool ${id}.`, 404);
     const field = `add-${id}`;
     const number = await formText(c, 'extensionNumber');
     const { rows } = await extensionRows(redis, jobs, lineMode);
@@ -145,6 +150,7 @@ export function poolRoutes(deps: PoolRoutesDeps): Hono<Env> {
 
   app.post('/pools/:id/members/:extensionId/remove', async (c) => {
     const id = c.req.param('id');
+    if (!pathParams(c, poolMemberParams)) return c.text(`No extension ${c.req.param('extensionId')} in pool ${id}.`, 404);
     try {
       await changePoolMembers(redis, id, { remove: [c.req.param('extensionId')] });
       return c.redirect(`/pools?done=member-removed#${id}`, 303);

@@ -15,6 +15,7 @@ import type { CallStatus, JobStatus } from '../engine/hunt-types.ts';
 import type { JobCommands } from '../engine/job-commands.ts';
 import { TALK_FRAME_BYTES } from '../engine/talk-through.ts';
 import { globalKeys } from '../store/redis-keys.ts';
+import { lineParams, pathParams } from './route-params.ts';
 
 /** Lines whose far end has answered and that are still ours: there is someone to talk to (the board shows Talk on them). */
 export const TALKABLE: ReadonlySet<CallStatus> = new Set<CallStatus>(['ivr', 'holding', 'suspected-live', 'confirmed']);
@@ -43,7 +44,7 @@ export function talkRoute(options: TalkRouteOptions): Hono {
       return c.text(`The audio must be whole 20 ms frames of 8 kHz μ-law (a multiple of ${TALK_FRAME_BYTES} bytes); got ${body.length}.`, 400);
     }
     const { id, callId } = c.req.param();
-    const job = await options.jobs.get(id);
+    const job = pathParams(c, lineParams) ? await options.jobs.get(id) : undefined;
     const call = job?.calls.find((candidate) => candidate.callId === callId);
     if (!job || !call) return c.text(`No line ${callId} in hunt ${id}.`, 404);
     if (!RUNNING.has(job.status)) return c.text(`Hunt ${id} is over (${job.status}): nobody to talk to.`, 409);
