@@ -5,6 +5,7 @@
  */
 import type { Context } from 'hono';
 import { z } from 'zod';
+import { USERNAME } from './auth/user-store.ts';
 
 /** Hunt (job) and line (call) ids: what the engine mints, word characters and dashes. */
 export const jobId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
@@ -30,6 +31,7 @@ export const extensionParams = z.object({ id: extensionId });
 export const poolParams = z.object({ id: poolId });
 export const poolMemberParams = z.object({ id: poolId, extensionId });
 export const tokenParams = z.object({ id: tokenId });
+export const usernameParams = z.object({ username: z.string().regex(USERNAME) });
 
 /** The route's path params through `schema`, or undefined when any is malformed (the caller answers 4xx). */
 export function pathParams<S extends z.ZodType>(c: Context, schema: S): z.infer<S> | undefined {

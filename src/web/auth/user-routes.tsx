@@ -17,6 +17,7 @@ import { randomPassword } from './password.ts';
 import { isRole } from './roles.ts';
 import { changePassword, createToken, removeUser, scopesFor } from './user-admin.ts';
 import { UserError } from './user-store.ts';
+import { pathParams, tokenParams, usernameParams } from '../route-params.ts';
 
 type Env = { Variables: AuthVariables };
 
@@ -63,6 +64,7 @@ export function userRoutes(auth: AuthServices): Hono<Env> {
   });
 
   app.post('/users/:username/role', async (c) => {
+    if (!pathParams(c, usernameParams)) return refusal(c, new UserError(404, `No user ${param(c)}.`));
     const form = usersForm.parse(await c.req.parseBody());
     if (!isRole(form.role)) return usersPage(c, { errors: { role: 'Role must be admin, operator or viewer.' } }, 400);
     c.set('auditTarget', `role=${form.role}`);
@@ -75,6 +77,7 @@ export function userRoutes(auth: AuthServices): Hono<Env> {
   });
 
   app.post('/users/:username/password', async (c) => {
+    if (!pathParams(c, usernameParams)) return refusal(c, new UserError(404, `No user ${param(c)}.`));
     const password = randomPassword();
     try {
       await changePassword(auth, param(c), password);
@@ -85,18 +88,21 @@ export function userRoutes(auth: AuthServices): Hono<Env> {
   });
 
   app.post('/users/:username/logout', async (c) => {
+    if (!pathParams(c, usernameParams)) return refusal(c, new UserError(404, `No user ${param(c)}.`));
     if (!(await auth.users.get(param(c)))) return refusal(c, new UserError(404, `No user ${param(c)}.`));
     await auth.sessions.endAll(param(c));
     return c.redirect('/users?done=logout', 303);
   });
 
   app.post('/users/:username/unlock', async (c) => {
+    if (!pathParams(c, usernameParams)) return refusal(c, new UserError(404, `No user ${param(c)}.`));
     if (!(await auth.users.get(param(c)))) return refusal(c, new UserError(404, `No user ${param(c)}.`));
     await auth.throttle.unlock(param(c));
     return c.redirect('/users?done=unlock', 303);
   });
 
   app.post('/users/:username/delete', async (c) => {
+    if (!pathParams(c, usernameParams)) return refusal(c, new UserError(404, `No user ${param(c)}.`));
     if (param(c) === c.get('auth').username) return usersPage(c, { errors: { username: 'You cannot remove yourself.' } }, 409);
     try {
       await removeUser(auth, param(c));
@@ -107,6 +113,7 @@ export function userRoutes(auth: AuthServices): Hono<Env> {
   });
 
   app.post('/users/tokens/:id/revoke', async (c) => {
+    if (!pathParams(c, tokenParams)) return c.text(`No API token ${c.req.param('id')}.`, 404);
     await auth.tokens.revoke(c.req.param('id'));
     return c.redirect('/users?done=revoked', 303);
   });
@@ -132,6 +139,7 @@ export function userRoutes(auth: AuthServices): Hono<Env> {
   });
 
   app.post('/account/tokens/:id/revoke', async (c) => {
+    if (!pathParams(c, tokenParams)) return c.text(`No API token ${c.req.param('id')}.`, 404);
     const info = await auth.tokens.get(c.req.param('id'));
     // Someone else's token id reads as "no such token": ids are not secrets, but ownership is checked.
     if (info?.username === c.get('auth').username) await auth.tokens.revoke(info.id);
