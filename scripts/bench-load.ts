@@ -284,11 +284,12 @@ async function startRig(o: LoadOptions): Promise<Rig> {
   for (let i = 0; i < o.instances; i++) instances.push(await startInstance(i + 1, env));
   // Every instance syncs the directory and then devices at start (the directory sync rewrites hh:extensions):
   // wait until the devices stop changing before adding alias rows.
+  const wanted = o.mode === 'webhooks' ? 0 : o.jobs * o.lines;
   let last = -1;
   let stable = 0;
   // Devices are looked up one by one at the lowest priority: 3 s without change came too early (14 of 84).
   const until = Date.now() + 180_000;
-  while (stable < 10 && Date.now() < until) {
+  while (stable < 10 && !(stable >= 3 && last >= wanted) && Date.now() < until) {
     await sleep(1_000);
     const withDevice = (await readExtensions(redis)).filter((e) => e.enabled && e.deviceId).length;
     stable = withDevice > 0 && withDevice === last ? stable + 1 : 0;
@@ -297,7 +298,6 @@ async function startRig(o: LoadOptions): Promise<Rig> {
   await redis.hset(globalKeys.destinations, QUICK_IVR_DESTINATION.id, JSON.stringify(QUICK_IVR_DESTINATION));
   const notes: string[] = [];
   const real = (await readExtensions(redis)).filter((e) => e.enabled && e.deviceId);
-  const wanted = o.mode === 'webhooks' ? 0 : o.jobs * o.lines;
   if (wanted > real.length) {
     const { rows, perDevice } = await addAliasExtensions(redis, real, wanted);
     notes.push(`${real.length} extensions with an online device + ${rows} alias rows (up to ${perDevice} lines per simulated device)`);
