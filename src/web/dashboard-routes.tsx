@@ -26,7 +26,7 @@ import { targetWords } from '../../views/board/job-board.tsx';
 import { JobsPage } from '../../views/jobs-page.tsx';
 import { filterRows, jobsCsv, parseJobFilters } from './job-rows.ts';
 import { readSummaries } from '../engine/hunt-summary.ts';
-import { analytics, checkTimeZone, DEFAULT_TIME_ZONE, queueUsage } from './analytics.ts';
+import { analytics, queueUsage } from './analytics.ts';
 import { AnalyticsPage } from '../../views/analytics-page.tsx';
 import { CallTimelinePage } from '../../views/call-timeline-page.tsx';
 import { NotFoundPage } from '../../views/not-found-page.tsx';
@@ -41,6 +41,7 @@ import { DestinationsPage, IvrPreview, IVR_ROWS } from '../../views/destinations
 import type { DestinationFormValues } from '../../views/destinations-page.tsx';
 import { deleteDestination, getDestination, saveDestination } from '../engine/destination-store.ts';
 import { destinationSchema } from './destination-api.ts';
+import { editDestinationQuery, estimateQuery, pageQuery, poolQuery, settingsDestinationQuery, timeZoneQuery } from './page-queries.ts';
 import { destinationId, destinationParams, detectionSettingsParams, jobParams, lineCommandParams, lineParams, pathParams, queueParams } from './route-params.ts';
 import { defaultTarget, queueOverrides, setDefaultQueue, setQueueOverride } from '../engine/queue-settings.ts';
 import { fieldErrors } from './hunt-form.ts';
@@ -135,14 +136,15 @@ export function dashboardRoutes(deps: DashboardDeps): Hono<Env> {
 
   app.get('/hunts/free', async (c) => {
     const { poolChoices, free } = await dialChoices();
-    const pool = poolChoices.find((p) => p.id === c.req.query('pool'));
+    const { pool: poolId } = pageQuery(c, poolQuery);
+    const pool = poolChoices.find((p) => p.id === poolId);
     return c.html(<FreeLinesHint free={pool ? pool.free : free} poolName={pool?.name} />);
   });
 
-  app.get('/hunts/new', (c) => formPage(c, { ...DEFAULT_VALUES, pool: c.req.query('pool') ?? '' }, {}));
+  app.get('/hunts/new', (c) => formPage(c, { ...DEFAULT_VALUES, pool: pageQuery(c, poolQuery).pool ?? '' }, {}));
 
   app.get('/hunts/estimate', (c) => {
-    const lines = Math.max(1, Math.min(70, Number.parseInt(c.req.query('lines') ?? '', 10) || 1));
+    const { lines } = pageQuery(c, estimateQuery);
     return c.html(<DialEstimateNote lines={lines} estimate={dialEstimate(lines, deps.lineMode, undefined, deps.credentials)} />);
   });
 
@@ -185,12 +187,7 @@ export function dashboardRoutes(deps: DashboardDeps): Hono<Env> {
   // ---- Analytics ---------------------------------------------------------------------------------------------
   app.get('/analytics', async (c) => {
     const { all, filters, errors, rows } = await history(c);
-    let timeZone = c.req.query('tz') || DEFAULT_TIME_ZONE;
-    try {
-      checkTimeZone(timeZone);
-    } catch {
-      timeZone = DEFAULT_TIME_ZONE;
-    }
+    const { tz: timeZone } = pageQuery(c, timeZoneQuery);
     const destinations = [...new Map(all.map((r) => [r.destinationId, r.destination])).entries()].sort((a, b) => a[1].localeCompare(b[1]));
     return c.html(<AnalyticsPage model={{ data: analytics(rows, timeZone), filters, errors, destinations }} />, Object.keys(errors).length > 0 ? 422 : 200);
   });
@@ -283,8 +280,8 @@ export function dashboardRoutes(deps: DashboardDeps): Hono<Env> {
   const emptyForm: DestinationFormValues = { id: '', name: '', phoneNumber: '', steps: [] };
 
   app.get('/destinations', async (c) => {
-    const edit = c.req.query('edit');
-    const existing = edit && destinationId.safeParse(edit).success ? await getDestination(redis, edit) : undefined;
+    const { edit } = pageQuery(c, editDestinationQuery);
+    const existing = edit ? await getDestination(redis, edit) : undefined;
     if (!existing) return destinationsPage(c, emptyForm, false);
     const steps = existing.ivr.map((s) => ({ digits: s.digits, seconds: String(s.afterMs / 1000) }));
     return destinationsPage(c, { id: existing.id, name: existing.name, phoneNumber: existing.phoneNumber, steps }, true);
@@ -359,7 +356,7 @@ export function dashboardRoutes(deps: DashboardDeps): Hono<Env> {
     );
   };
 
-  app.get('/settings/detection', (c) => settingsPage(c, c.req.query('destination') ?? PPS_DESTINATION.id));
+  app.get('/settings/detection', (c) => settingsPage(c, pageQuery(c, settingsDestinationQuery).destination ?? PPS_DESTINATION.id));
 
   app.post('/settings/detection/:destinationId', async (c) => {
     const id = c.req.param('destinationId');
