@@ -40,6 +40,7 @@ import { QueuesPage } from '../../views/queues-page.tsx';
 import { DestinationsPage, IvrPreview, IVR_ROWS } from '../../views/destinations-page.tsx';
 import type { DestinationFormValues } from '../../views/destinations-page.tsx';
 import { deleteDestination, getDestination, saveDestination } from '../engine/destination-store.ts';
+import { z } from 'zod';
 import { destinationSchema } from './destination-api.ts';
 import { editDestinationQuery, estimateQuery, pageQuery, poolQuery, settingsDestinationQuery, timeZoneQuery } from './page-queries.ts';
 import { destinationId, destinationParams, detectionSettingsParams, jobParams, lineCommandParams, lineParams, pathParams, queueParams } from './route-params.ts';
@@ -71,6 +72,18 @@ export interface DashboardDeps {
 
 type Env = { Variables: DashboardVariables };
 
+
+/**
+ * A call queue's transfer number: empty clears it; otherwise E.164 by the destinations' own rule, after dropping
+ * the spaces, brackets and dashes people type.
+ */
+const queueNumberForm = z.object({
+  phoneNumber: z
+    .string()
+    .catch('')
+    .transform((v) => v.replace(/[\s()-]/g, ''))
+    .pipe(z.union([z.literal(''), destinationSchema.shape.phoneNumber])),
+});
 
 export function dashboardRoutes(deps: DashboardDeps): Hono<Env> {
   const { jobs, redis } = deps;
@@ -263,11 +276,9 @@ export function dashboardRoutes(deps: DashboardDeps): Hono<Env> {
   app.post('/queues/:ext/number', async (c) => {
     const ext = c.req.param('ext');
     if (!pathParams(c, queueParams) || !(await readQueues(redis)).some((q) => q.extensionNumber === ext)) return c.text(`No call queue ${ext}.`, 404);
-    const body = await c.req.parseBody();
-    const phoneNumber = typeof body.phoneNumber === 'string' ? body.phoneNumber.replace(/[\s()-]/g, '') : '';
-    if (phoneNumber !== '' && !/^\+[1-9]\d{6,14}$/.test(phoneNumber)) {
-      return queuesPage(c, { [`number-${ext}`]: 'Transfer number must be in E.164 form: + and 7 to 15 digits, e.g. +12125550123' }, 422);
-    }
+    const parsed = queueNumberForm.safeParse(await c.req.parseBody());
+    if (!parsed.success) return queuesPage(c, { [`number-${ext}`]: 'Transfer number must be in E.164 form: + and 7 to 15 digits, e.g. +12125550123' }, 422);
+    const { phoneNumber } = parsed.data;
     await setQueueOverride(redis, ext, phoneNumber || undefined);
     return c.redirect(`/queues?done=${phoneNumber ? 'number-set' : 'number-cleared'}`, 303);
   });
