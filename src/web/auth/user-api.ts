@@ -16,6 +16,14 @@ import { changePassword, createToken, removeUser } from './user-admin.ts';
 import { UserError } from './user-store.ts';
 import type { User } from './user-store.ts';
 
+/** `GET /audit` (API and page): a junk field falls back to no filter / the first page. */
+export const auditQuerySchema = z.object({
+  count: z.coerce.number().int().min(1).max(500).catch(100),
+  before: z.string().regex(/^\d+-\d+$/).optional().catch(undefined),
+  actor: z.string().trim().max(64).optional().catch(undefined),
+  action: z.string().trim().max(64).optional().catch(undefined),
+});
+
 const createUserSchema = z.strictObject({
   username: z.string({ error: 'must be a string' }).max(64),
   role: z.enum(ROLES, { error: 'must be admin, operator or viewer' }),
@@ -123,9 +131,7 @@ export function userApi(auth: AuthServices): Hono<Env> {
   });
 
   api.get('/audit', async (c) => {
-    const q = z
-      .object({ count: z.coerce.number().int().min(1).max(500).catch(100), before: z.string().regex(/^\d+-\d+$/).optional().catch(undefined), actor: z.string().max(64).optional().catch(undefined), action: z.string().max(64).optional().catch(undefined) })
-      .parse(c.req.query());
+    const q = auditQuerySchema.parse(c.req.query());
     const entries = await auth.auditLog.read({ count: q.count, ...(q.before ? { before: q.before } : {}), ...(q.actor ? { actor: q.actor } : {}), ...(q.action ? { action: q.action } : {}) });
     return c.json({ entries: entries.map((e) => ({ ...e, at: new Date(e.at).toISOString() })) });
   });

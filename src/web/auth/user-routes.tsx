@@ -18,6 +18,7 @@ import { isRole } from './roles.ts';
 import { changePassword, createToken, removeUser, scopesFor } from './user-admin.ts';
 import { UserError } from './user-store.ts';
 import { pathParams, tokenParams, usernameParams } from '../route-params.ts';
+import { auditQuerySchema } from './user-api.ts';
 
 type Env = { Variables: AuthVariables };
 
@@ -161,9 +162,10 @@ export function userRoutes(auth: AuthServices): Hono<Env> {
 
   // ---- Audit log ------------------------------------------------------------------------------------------------
   app.get('/audit', async (c) => {
-    const filters = { actor: (c.req.query('actor') ?? '').trim().slice(0, 64), action: (c.req.query('action') ?? '').trim().slice(0, 64) };
+    const q = auditQuerySchema.parse(c.req.query());
+    const filters = { actor: q.actor ?? '', action: q.action ?? '' };
     const count = 100;
-    const entries = await auth.auditLog.read({ count, ...filters, ...(c.req.query('before') ? { before: c.req.query('before') as string } : {}) });
+    const entries = await auth.auditLog.read({ count, ...filters, ...(q.before ? { before: q.before } : {}) });
     const older = entries.length === count ? entries.at(-1)?.id : undefined;
     return c.html(<AuditPage model={{ entries, filters, ...(older ? { older } : {}) }} />);
   });
