@@ -8,8 +8,10 @@ import type { Redis } from 'ioredis';
 import type { ApiVariables } from './api-auth.ts';
 import { apiError, readJsonBody, validationError } from './api-errors.ts';
 import { deleteDestination, getDestination, listDestinations, saveDestination } from '../engine/destination-store.ts';
+import { DESTINATION_ID } from './route-params.ts';
 
-const ID = /^[a-z0-9][a-z0-9-]{0,47}$/;
+/** Ids in paths and bodies: the dashboard's rule (src/web/route-params.ts), one definition. */
+const ID = DESTINATION_ID;
 
 export const destinationSchema = z
   .object({

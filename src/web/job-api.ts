@@ -13,11 +13,13 @@ import { JobRequestError } from '../engine/job-commands.ts';
 import type { CreateJobRequest, JobCommands, OperatorCommand } from '../engine/job-commands.ts';
 import type { ApiVariables } from './api-auth.ts';
 import { apiError, payloadTooLarge, readJsonBody, validationError } from './api-errors.ts';
+import { JOB_ID } from './route-params.ts';
 
 export const JOB_API_MAX_BODY_BYTES = 16 * 1024;
 export const MAX_LINES = 70;
 
-const ID = /^[A-Za-z0-9_-]{1,64}$/;
+/** Ids in paths and bodies: the dashboard's rule (src/web/route-params.ts), one definition. */
+const ID = JOB_ID;
 
 const extensionNumber = z
   .string({ error: 'must be a string of 2 to 8 digits' })

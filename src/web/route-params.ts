@@ -8,10 +8,12 @@ import { z } from 'zod';
 import { USERNAME } from './auth/user-store.ts';
 
 /** Hunt (job) and line (call) ids: what the engine mints, word characters and dashes. */
-export const jobId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+export const JOB_ID = /^[A-Za-z0-9_-]{1,64}$/;
+export const jobId = z.string().regex(JOB_ID);
 export const callId = jobId;
 /** Destination ids: lower-case slugs such as `irs-pps`. */
-export const destinationId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,47}$/);
+export const DESTINATION_ID = /^[a-z0-9][a-z0-9-]{0,47}$/;
+export const destinationId = z.string().regex(DESTINATION_ID);
 /** RingCentral extension ids (digits), and call-queue extension numbers (digits too). */
 export const extensionId = z.string().regex(/^\d{1,20}$/);
 export const extensionNumber = z.string().regex(/^\d{1,20}$/);
