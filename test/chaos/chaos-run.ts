@@ -89,6 +89,12 @@ export interface ChaosReport {
    * not in an ended state, or a transfer on one side only).
    */
   eventsLost: number;
+  /**
+   * Calls placed by a dial that was still in flight when its hunt finished (or whose owner died before recording
+   * it): no job history names them, and the product hung them up itself (the finishing owner's stray-dial
+   * clean-up). Reported, not a violation; an untracked call anyone else ended counts as an event lost.
+   */
+  strayDialsHungUp: number;
   simulatorCalls: number;
   faults: InjectedFault[];
   violations: string[];
@@ -98,7 +104,7 @@ interface SimCall {
   telephonySessionId: string;
   to?: string;
   endedAt: string | null;
-  milestones: { agentPickupAt: string | null; transferReceivedAt: string | null };
+  milestones: { agentPickupAt: string | null; transferReceivedAt: string | null; hangupBy: string | null };
 }
 
 const ENDED_CALL: readonly CallStatus[] = ['cleaned', 'failed', 'transferred'];
@@ -387,7 +393,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   }
 }
 
-type Measured = Pick<ChaosReport, 'jobsPickedUp' | 'transfers' | 'wrongTransfers' | 'callsLeftConnected' | 'extensionsLeaked' | 'eventsLost' | 'simulatorCalls' | 'violations'>;
+type Measured = Pick<ChaosReport, 'jobsPickedUp' | 'transfers' | 'wrongTransfers' | 'callsLeftConnected' | 'extensionsLeaked' | 'eventsLost' | 'strayDialsHungUp' | 'simulatorCalls' | 'violations'>;
 
 /** The invariants, from the simulator's call list and Redis. */
 async function measure(h: EngineHarness, jobIds: string[], views: Map<string, JobView>): Promise<Measured> {
@@ -440,10 +446,16 @@ async function measure(h: EngineHarness, jobIds: string[], views: Map<string, Jo
   if (leaked.length > 0) violations.push(`extensions still reserved for ended jobs: ${leaked.map(([ext, value]) => `${ext} → ${value}`).join(', ')}`);
 
   let eventsLost = 0;
+  let strayDialsHungUp = 0;
   for (const r of huntCalls) {
     const status = lastStatus.get(r.telephonySessionId);
+    const stray = !owner.has(r.telephonySessionId) && r.endedAt !== null && r.milestones.hangupBy === 'caller' && r.milestones.transferReceivedAt === null;
+    if (stray) {
+      strayDialsHungUp++;
+      continue;
+    }
     const why = !owner.has(r.telephonySessionId)
-      ? 'no hunt history names it'
+      ? `no hunt history names it (${r.endedAt === null ? 'still up' : `ended by ${r.milestones.hangupBy ?? '?'}`})`
       : r.endedAt !== null && !ENDED_CALL.includes(status as CallStatus)
         ? `ended in the simulator, ${status} in its job`
         : (r.milestones.transferReceivedAt !== null) !== (status === 'transferred')
@@ -462,6 +474,7 @@ async function measure(h: EngineHarness, jobIds: string[], views: Map<string, Jo
     callsLeftConnected: connected.length,
     extensionsLeaked: leaked.length,
     eventsLost,
+    strayDialsHungUp,
     simulatorCalls: huntCalls.length,
     violations,
   };
@@ -476,6 +489,7 @@ export function formatReport(report: ChaosReport): string {
     ['calls left connected', String(report.callsLeftConnected), 'must be 0'],
     ['extensions leaked', String(report.extensionsLeaked), 'must be 0'],
     ['events lost', String(report.eventsLost), `must be 0 (of ${report.simulatorCalls} simulator calls)`],
+    ['stray dials hung up', String(report.strayDialsHungUp), 'calls no history names, hung up by the product itself (reported only)'],
   ];
   return [
     `Seed ${o.seed}: ${o.jobs} hunts × ${o.lines} lines, ${o.instances} instances, time scale ${o.timeScale}, faults ${o.faults.join(', ')}, kills in ${o.phases.join(', ')}; ${(report.durationMs / 1000).toFixed(0)} s.`,
