@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { Writable } from 'node:stream';
+import { captureLines } from './support/log-capture.ts';
 import { createLogger } from '../src/logger.ts';
 
-function capture(): { lines: string[]; stream: Writable } {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(chunk.toString());
-      done();
-    },
-  });
-  return { lines, stream };
-}
+const capture = captureLines;
 
 describe('createLogger', () => {
   it('never writes tokens, secrets or authorization headers', () => {

@@ -12,6 +12,7 @@ import { createApp } from '../../src/web/create-app.tsx';
 import { JobLiveFeed } from '../../src/web/job-live-feed.ts';
 import { startPrivateRedis } from '../support/private-redis.ts';
 import type { PrivateRedis } from '../support/private-redis.ts';
+import { redisSnapshot } from '../support/redis-snapshot.ts';
 import { createTestUser, requesterFor, signIn } from '../support/auth-session.ts';
 import type { SignedIn } from '../support/auth-session.ts';
 import { FakeJobCommands } from './fake-job-commands.ts';
@@ -51,18 +52,8 @@ afterAll(async () => {
  * Every key and its value, minus what the fuzz itself moves: rate counters, the session's last-seen time, and the
  * audit log (which records attempts, refused ones and no-ops on ids that do not exist included).
  */
-async function snapshot(): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'COUNT', 1000);
-    cursor = next;
-    for (const key of keys) {
-      if (key.startsWith('hh:rate:') || key.includes('session') || key === 'hh:audit') continue;
-      out.set(key, (await redis.dumpBuffer(key))?.toString('base64') ?? '');
-    }
-  } while (cursor !== '0');
-  return out;
+function snapshot(): Promise<Map<string, string>> {
+  return redisSnapshot(redis, (key) => key.startsWith('hh:rate:') || key.includes('session') || key === 'hh:audit');
 }
 
 /**

@@ -13,6 +13,7 @@ import { JobLiveFeed } from '../../src/web/job-live-feed.ts';
 import { ApiTokenStore } from '../../src/web/auth/api-token-store.ts';
 import { startPrivateRedis } from '../support/private-redis.ts';
 import type { PrivateRedis } from '../support/private-redis.ts';
+import { redisSnapshot } from '../support/redis-snapshot.ts';
 import { createTestUser } from '../support/auth-session.ts';
 import { FakeJobCommands } from './fake-job-commands.ts';
 import { silentLogger } from './web-fixtures.ts';
@@ -54,18 +55,8 @@ afterAll(async () => {
 });
 
 /** Every key and its serialized value (rate-limit counters, which count the fuzz itself, left out). */
-async function snapshot(): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'COUNT', 1000);
-    cursor = next;
-    for (const key of keys) {
-      if (key.startsWith('hh:rate:')) continue;
-      out.set(key, (await redis.dumpBuffer(key))?.toString('base64') ?? '');
-    }
-  } while (cursor !== '0');
-  return out;
+function snapshot(): Promise<Map<string, string>> {
+  return redisSnapshot(redis, (key) => key.startsWith('hh:rate:'));
 }
 
 // ---- Generators ---------------------------------------------------------------------------------------------------

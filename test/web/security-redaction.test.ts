@@ -3,20 +3,11 @@
  * secrets, authorization and cookie headers at any depth, and E.164 numbers anywhere in values or messages —
  * including what the auth routes themselves log on a failed login.
  */
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { captureLines } from '../support/log-capture.ts';
 import { createLogger, maskPhoneNumbers } from '../../src/logger.ts';
 
-function capture(): { lines: string[]; stream: Writable } {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(chunk.toString());
-      done();
-    },
-  });
-  return { lines, stream };
-}
+const capture = captureLines;
 
 describe('log redaction', () => {
   it('censors secret-named fields at any depth, top level included', () => {

@@ -1,6 +1,6 @@
 /** Shared pieces of the web tests: real Redis with key clean-up, a capturing logger, notification bodies. */
 import { randomUUID } from 'node:crypto';
-import { Writable } from 'node:stream';
+import { captureLines } from '../support/log-capture.ts';
 import pino from 'pino';
 import type { Logger } from 'pino';
 import type { Redis } from 'ioredis';
@@ -56,13 +56,7 @@ export async function json(response: Response): Promise<any> {
 
 /** A pino logger whose lines the test can read. */
 export function capturingLogger(level: pino.LevelWithSilent = 'trace'): { log: Logger; lines: string[] } {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      lines.push(chunk.toString('utf8'));
-      callback();
-    },
-  });
+  const { lines, stream } = captureLines();
   return { log: pino({ level }, stream), lines };
 }
 
