@@ -91,33 +91,13 @@ export function AnalyticsPage(props: { model: AnalyticsModel }) {
         <ChartFigure
           id="chart-hour"
           title={`Time to agent by hour of day (${a.timeZone})`}
-          spec={{
-            kind: 'bar',
-            labels: hours,
-            series: [
-              { label: 'Median minutes to agent', data: a.byHour.map((b) => b.medianMinutes ?? null) },
-              { label: 'Hunts', data: a.byHour.map((b) => b.hunts), axis: 'y2', kind: 'line' },
-            ],
-            x: 'Hour started',
-            y: 'Minutes',
-            y2: 'Hunts',
-          }}
+          spec={timeToAgentSpec(hours, a.byHour, 'Hour started')}
           table={<BucketTable label="Hour" names={hours.map((h) => hourRange(Number(h)))} buckets={a.byHour} />}
         />
         <ChartFigure
           id="chart-weekday"
           title="Time to agent by weekday"
-          spec={{
-            kind: 'bar',
-            labels: WEEKDAYS.map((d) => d.slice(0, 3)),
-            series: [
-              { label: 'Median minutes to agent', data: a.byWeekday.map((b) => b.medianMinutes ?? null) },
-              { label: 'Hunts', data: a.byWeekday.map((b) => b.hunts), axis: 'y2', kind: 'line' },
-            ],
-            x: 'Weekday',
-            y: 'Minutes',
-            y2: 'Hunts',
-          }}
+          spec={timeToAgentSpec(WEEKDAYS.map((d) => d.slice(0, 3)), a.byWeekday, 'Weekday')}
           table={<BucketTable label="Weekday" names={[...WEEKDAYS]} buckets={a.byWeekday} />}
         />
         <ChartFigure
@@ -204,6 +184,21 @@ export function AnalyticsPage(props: { model: AnalyticsModel }) {
       <script src="/static/analytics.js" defer></script>
     </Layout>
   );
+}
+
+/** Median minutes to agent per bucket as bars, with the number of hunts behind each as a line. */
+function timeToAgentSpec(labels: string[], buckets: Bucket[], x: string): ChartSpec {
+  return {
+    kind: 'bar',
+    labels,
+    series: [
+      { label: 'Median minutes to agent', data: buckets.map((b) => b.medianMinutes ?? null) },
+      { label: 'Hunts', data: buckets.map((b) => b.hunts), axis: 'y2', kind: 'line' },
+    ],
+    x,
+    y: 'Minutes',
+    y2: 'Hunts',
+  };
 }
 
 function ChartFigure(props: { id: string; title: string; spec: ChartSpec; table: unknown }) {
