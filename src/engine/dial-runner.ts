@@ -8,11 +8,12 @@ import type { Logger } from 'pino';
 import { globalKeys, jobKeys } from '../store/redis-keys.ts';
 import type { ExtensionPool } from '../store/extension-pool.ts';
 import type { CallRef, Telephony } from '../telephony/telephony-port.ts';
-import { TelephonyError } from '../telephony/telephony-port.ts';
+import { PlacementWithdrawn, TelephonyError } from '../telephony/telephony-port.ts';
 import { dialString } from '../telephony/dial-string.ts';
 import type { HuntEvent } from '../../machines/hunt-protocol.ts';
 import { appendToJobStream } from './job-stream.ts';
 import { readJob } from './job-records.ts';
+import { readStoredLine } from './job-snapshot-store.ts';
 import type { DialJobData } from './engine-queues.ts';
 import type { TelephonyEvent } from './telephony-event.ts';
 import type { HuntExtension } from './extension-directory.ts';
@@ -27,6 +28,19 @@ export interface DialRunnerDeps {
 
 const GUARD_TTL_SECONDS = 24 * 3600;
 const FINAL = new Set(['completed', 'cancelled', 'failed']);
+/** The stored result of a dial that placed nothing because its line no longer wanted it. */
+const WITHDRAWN = 'withdrawn';
+
+/**
+ * True while the dial's line, as its job's owner last committed it, is still queued for this very attempt: a
+ * line cleaned meanwhile (hand-off, cancel, deadline, operator) or moved on to another attempt is not dialled.
+ * The job record's final status is checked too (its lines are all settled then).
+ */
+export async function lineAwaitsDial(redis: Redis, dial: DialJobData): Promise<boolean> {
+  const [status, line] = await Promise.all([redis.hget(jobKeys(dial.jobId).record, 'status'), readStoredLine(redis, dial.jobId, dial.callId)]);
+  if (status === null || FINAL.has(status)) return false;
+  return line?.status === 'queued' && line.attempt === dial.attempt;
+}
 
 export async function runDial(deps: DialRunnerDeps, data: DialJobData): Promise<void> {
   const { redis, telephony, pool, log } = deps;
@@ -44,16 +58,24 @@ export async function runDial(deps: DialRunnerDeps, data: DialJobData): Promise<
 
   if ((await redis.set(guard, 'started', 'EX', GUARD_TTL_SECONDS, 'NX')) !== 'OK') {
     const previous = await redis.get(`${guard}:result`);
+    if (previous === WITHDRAWN) return;
     // Without a stored result the earlier run died mid-dial; the line is redialled and its extension freed.
     await appendToJobStream(redis, jobId, { kind: 'result', event: previous ? (JSON.parse(previous) as HuntEvent) : failed('dial interrupted by a restart', true) });
     return;
   }
+  // Nothing to report: the line was cancelled (it is cleaned without waiting for this dial).
+  const withdraw = async (): Promise<void> => {
+    await redis.set(`${guard}:result`, WITHDRAWN, 'EX', GUARD_TTL_SECONDS);
+    await redis.srem(inFlight, member);
+  };
 
   await redis.sadd(inFlight, member);
   const record = await readJob(redis, jobId);
-  // A dial that comes due after its hunt ended (cancel, transfer) must not place a call nobody would hang up.
-  if (!record || FINAL.has(record.status)) {
-    await redis.srem(inFlight, member);
+  // A dial that comes due after its hunt ended or its line was cancelled (hand-off, cancel, operator) must not
+  // place a call nobody wants; it is checked again after every wait, right before the call goes out.
+  const proceed = (): Promise<boolean> => lineAwaitsDial(redis, data);
+  if (!record || FINAL.has(record.status) || !(await proceed())) {
+    await withdraw();
     return;
   }
   const { spec } = record;
@@ -71,9 +93,14 @@ export async function runDial(deps: DialRunnerDeps, data: DialJobData): Promise<
   }
   let placed: CallRef;
   try {
-    placed = await telephony.placeCall({ deviceId, to: dialString(spec.destination.phoneNumber, spec.destination.ivr) });
+    placed = await telephony.placeCall({ deviceId, to: dialString(spec.destination.phoneNumber, spec.destination.ivr), proceed });
   } catch (error) {
     await pool.release(extensionId, { jobId, callId, attempt });
+    if (error instanceof PlacementWithdrawn) {
+      log.info({ jobId, callId, attempt }, 'dial withdrawn: its line was cancelled while it waited');
+      await withdraw();
+      return;
+    }
     const retryable = !(error instanceof TelephonyError) || error.status === 429 || error.status >= 500 || error.status === 409;
     log.warn({ err: error, jobId, callId, attempt }, 'dial failed');
     await report(failed((error as Error).message, retryable));

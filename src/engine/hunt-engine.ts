@@ -75,6 +75,10 @@ export class HuntEngine {
     timer: async (data, delay, jobId) => {
       await this.timers.add('timer', data, { jobId, delay, removeOnComplete: 1000, removeOnFail: 1000 });
     },
+    // 0 when the dial is running (locked): it then checks its line itself before calling out.
+    cancelDial: async (jobId) => {
+      await this.dials.remove(jobId);
+    },
   };
 
   start(): void {

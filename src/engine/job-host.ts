@@ -55,6 +55,8 @@ export interface JobHostDeps {
 export interface EffectScheduler {
   dial(data: DialJobData, delayMs: number, id: string): Promise<void>;
   timer(data: TimerJobData, delayMs: number, id: string): Promise<void>;
+  /** Takes a dial that is still waiting for its time off the queue (one already running checks its line itself). */
+  cancelDial?(id: string): Promise<void>;
 }
 
 const LIVE = new Set(['dialing', 'ivr', 'holding', 'suspected-live', 'confirmed', 'transferring', 'cleaning']);
@@ -435,6 +437,7 @@ export class JobHost {
         await this.ringStandby(intent.callId);
         return;
       case 'hangup':
+        await this.cancelQueuedDial(intent.callId);
         this.hangUpInBackground(intent.id, intent.callId);
         return;
       case 'release-extension':
@@ -623,6 +626,17 @@ export class JobHost {
       await new Promise((resolve) => setTimeout(resolve, wait));
       this.hangUpInBackground(intentId, callId, attempt + 1);
     });
+  }
+
+  /**
+   * A line cancelled before its call was placed (hand-off, cancel, deadline) has its staggered dial still waiting
+   * in the queue: take it off, so it is not even started. Best effort — a dial that runs anyway finds its line
+   * cleaned and places nothing (dial-runner.ts `lineAwaitsDial`).
+   */
+  private async cancelQueuedDial(callId: string): Promise<void> {
+    const call = this.call(callId);
+    if (!call || call.telephonySessionId || !this.deps.scheduler.cancelDial) return;
+    await this.deps.scheduler.cancelDial(bullId(this.jobId, callId, call.attempt)).catch((error: unknown) => this.deps.log.warn({ err: error, jobId: this.jobId, callId }, 'queued dial not removed'));
   }
 
   /** Hang-ups the previous owner started but whose result never reached the stream: run them again. */

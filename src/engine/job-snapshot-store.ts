@@ -4,9 +4,10 @@
  * the calls it changed, in the caller's MULTI, so the parts always commit together.
  */
 import type { ChainableCommander, Redis } from 'ioredis';
-import { joinParts } from '../../machines/index.ts';
+import { callContext, joinParts } from '../../machines/index.ts';
 import type { PersistedChild, SnapshotParts } from '../../machines/index.ts';
 import { jobKeys } from '../store/redis-keys.ts';
+import type { CallStatus } from './hunt-types.ts';
 
 export interface StoredJobState {
   version: number;
@@ -29,6 +30,28 @@ export async function readStoredJob(redis: Redis, jobId: string): Promise<Stored
   const children = Object.fromEntries(Object.entries(calls).map(([id, raw]) => [id, JSON.parse(raw) as PersistedChild]));
   const stored = JSON.parse(root) as StoredJobState;
   return { ...stored, ...joinParts(stored, children) };
+}
+
+/** Where one line stands in the persisted job (its call actor's last committed status and attempt). */
+export interface StoredLine {
+  status: CallStatus;
+  attempt: number;
+}
+
+/**
+ * One line as last committed by the job's owner, read without the rest of the job (one call part, ~1–2 KB), or
+ * undefined before the job's first step or for a call the job does not have.
+ */
+export async function readStoredLine(redis: Redis, jobId: string, callId: string): Promise<StoredLine | undefined> {
+  const raw = await redis.hget(jobKeys(jobId).snapshotCalls, callId);
+  if (raw) {
+    const context = (JSON.parse(raw) as { snapshot?: { context?: Partial<StoredLine> } }).snapshot?.context;
+    if (context?.status !== undefined && typeof context.attempt === 'number') return { status: context.status, attempt: context.attempt };
+  }
+  // A snapshot written before calls were stored apart embeds them in the supervisor's part.
+  const stored = await readStoredJob(redis, jobId);
+  const call = stored ? callContext(stored.snapshot, callId) : undefined;
+  return call ? { status: call.status, attempt: call.attempt } : undefined;
 }
 
 /** Adds the write of a step's parts to `multi`. */

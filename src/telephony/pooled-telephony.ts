@@ -5,7 +5,7 @@
  * afterwards goes through the credential that placed it.
  */
 import { DelegatingTelephony } from './delegating-telephony.ts';
-import type { CallRef, SipInfoSource, Telephony, TransferTarget } from './telephony-port.ts';
+import type { CallRef, PlaceCallRequest, SipInfoSource, Telephony, TransferTarget } from './telephony-port.ts';
 
 export class PooledTelephony extends DelegatingTelephony implements SipInfoSource {
   private next = 0;
@@ -21,7 +21,7 @@ export class PooledTelephony extends DelegatingTelephony implements SipInfoSourc
     return this.owners.get(telephonySessionId) ?? this.inner;
   }
 
-  override async placeCall(request: { deviceId: string; to: string; priority?: 'dial' | 'transfer' }): Promise<CallRef> {
+  override async placeCall(request: PlaceCallRequest): Promise<CallRef> {
     const member = this.members[this.next % this.members.length] as Telephony;
     this.next += 1;
     const ref = await member.placeCall(request);

@@ -8,8 +8,9 @@ import type { Logger } from 'pino';
 import type { RateBudget } from './rate-budget.ts';
 import type { ConnectedPlatform } from './ringcentral-platform.ts';
 import { NETWORK_FAILURE_STATUS, toTelephonyError } from './sdk-errors.ts';
-import { TelephonyError } from './telephony-port.ts';
+import { PlacementWithdrawn, TelephonyError } from './telephony-port.ts';
 import type {
+  PlaceCallRequest,
   DeviceSipInfo,
   SipInfoSource,
   CallRef,
@@ -131,7 +132,12 @@ interface Request {
   priority: RequestPriority;
   query?: Record<string, string | number | string[]>;
   body?: unknown;
+  /** See PlaceCallRequest.proceed: checked while waiting for the budget and right before sending. */
+  proceed?: () => Promise<boolean>;
 }
+
+/** How often a request with a `proceed` check re-asks it while waiting for the budget. */
+const PROCEED_CHECK_EVERY_MS = 2_000;
 
 export class RingCentralTelephony implements Telephony, SipInfoSource {
   private readonly platform: ConnectedPlatform['platform'];
@@ -154,7 +160,7 @@ export class RingCentralTelephony implements Telephony, SipInfoSource {
    * `to` is E.164 (optionally with a DTMF postfix, see dial-string.ts) or one of the account's extension numbers
    * (the standby leg to the firm's queue). `priority` lets that standby leg use the headroom kept for hand-offs.
    */
-  async placeCall(request: { deviceId: string; to: string; priority?: 'dial' | 'transfer' }): Promise<CallRef> {
+  async placeCall(request: PlaceCallRequest): Promise<CallRef> {
     const to = EXTENSION_NUMBER.test(request.to) ? { extensionNumber: request.to } : { phoneNumber: request.to };
     const { session } = await this.json<{ session: RcCallSession }>({
       method: 'POST',
@@ -162,6 +168,7 @@ export class RingCentralTelephony implements Telephony, SipInfoSource {
       group: 'Heavy',
       priority: request.priority ?? 'dial',
       body: { from: { deviceId: request.deviceId }, to },
+      ...(request.proceed ? { proceed: request.proceed } : {}),
     });
     const ours = session.parties?.[0];
     if (!ours) throw new Error(`call-out ${session.id}: the reply names no party of ours`);
@@ -332,7 +339,8 @@ export class RingCentralTelephony implements Telephony, SipInfoSource {
   private async send(request: Request): Promise<Response> {
     const retryable = request.method === 'GET';
     for (let attempt = 1; ; attempt++) {
-      await this.budget.acquire(this.credential, request.group, request.priority);
+      await this.acquire(request);
+      if (request.proceed && !(await request.proceed())) throw new PlacementWithdrawn();
       metrics.rcRequests.inc({ group: request.group });
       try {
         return await this.platform.send({
@@ -355,6 +363,28 @@ export class RingCentralTelephony implements Telephony, SipInfoSource {
         this.log.warn({ path: request.path, status: error.status, errorCode: error.errorCode }, 'RingCentral read failed, retrying once');
         if (!error.rateLimited) await delay(this.retryDelayMs);
       }
+    }
+  }
+
+  /**
+   * The budget's wait; a request with a `proceed` check stops waiting (and takes no slot) as soon as the check says
+   * no, so a dial cancelled while queued for the Heavy budget does not use up a call-out.
+   */
+  private async acquire(request: Request): Promise<void> {
+    const { proceed } = request;
+    if (!proceed) return this.budget.acquire(this.credential, request.group, request.priority);
+    if (!(await proceed())) throw new PlacementWithdrawn();
+    const waiting = new AbortController();
+    const check = setInterval(() => {
+      proceed().then(
+        (go) => go || waiting.abort(new PlacementWithdrawn()),
+        () => undefined,
+      );
+    }, PROCEED_CHECK_EVERY_MS);
+    try {
+      await this.budget.acquire(this.credential, request.group, request.priority, waiting.signal);
+    } finally {
+      clearInterval(check);
     }
   }
 

@@ -101,6 +101,28 @@ export class TelephonyError extends Error {
   }
 }
 
+/**
+ * A placement dropped because its `proceed` check said no (the line was cancelled while the dial waited for the
+ * rate budget or its device): nothing was sent to the phone system.
+ */
+export class PlacementWithdrawn extends Error {
+  constructor() {
+    super('placement withdrawn: the line is no longer to be dialled');
+    this.name = 'PlacementWithdrawn';
+  }
+}
+
+export interface PlaceCallRequest {
+  deviceId: string;
+  to: string;
+  priority?: 'dial' | 'transfer';
+  /**
+   * Asked after every wait (rate budget, device registration) and right before the call goes out: false withdraws
+   * the placement (PlacementWithdrawn), so a dial that waited past its line's cancellation never calls out.
+   */
+  proceed?: () => Promise<boolean>;
+}
+
 /** What a SIP device needs to register (`GET …/device/{deviceId}/sip-info`); `password` is a secret. */
 export interface DeviceSipInfo {
   domain: string;
@@ -121,7 +143,7 @@ export interface Telephony {
    * Places a call from one of the firm's devices; `to` is E.164 (optionally with a DTMF postfix) or one of the
    * firm's extension numbers. The standby leg of a hand-off asks for transfer priority.
    */
-  placeCall(request: { deviceId: string; to: string; priority?: 'dial' | 'transfer' }): Promise<CallRef>;
+  placeCall(request: PlaceCallRequest): Promise<CallRef>;
   getSession(telephonySessionId: string): Promise<SessionState>;
   /** Blind transfer of our party to the firm's target. */
   transfer(call: CallRef, target: TransferTarget): Promise<void>;

@@ -13,7 +13,7 @@ import type { RingCentralTelephonyOptions } from '../../src/telephony/ringcentra
 import { InMemoryRateBudget, priorityAllowance } from '../../src/telephony/in-memory-rate-budget.ts';
 import { toTelephonyError } from '../../src/telephony/sdk-errors.ts';
 import type { RateBudget } from '../../src/telephony/rate-budget.ts';
-import { TelephonyError } from '../../src/telephony/telephony-port.ts';
+import { PlacementWithdrawn, TelephonyError } from '../../src/telephony/telephony-port.ts';
 import type { CallRef, PartyState, RequestPriority, ThrottleGroup } from '../../src/telephony/telephony-port.ts';
 import { control, startTestSimulator, TEST_CREDENTIALS } from '../support/simulator-harness.ts';
 import { startWebhookReceiver } from '../support/webhook-receiver.ts';
@@ -381,6 +381,23 @@ describe('rate budget priorities', () => {
     const budget = new InMemoryRateBudget();
     for (let i = 0; i < 6; i++) expect(await budget.tryAcquire('c', 'Heavy', 'sync')).toEqual({ ok: true });
     expect(await budget.tryAcquire('c', 'Heavy', 'sync')).toMatchObject({ ok: false });
+  });
+
+  it('a dial whose line is cancelled while it waits for the budget is withdrawn: nothing sent, no slot taken', async () => {
+    // Heavy 2 per window: dials may use 1, a transfer-priority call-out 2.
+    const budget = new InMemoryRateBudget({ limits: { Heavy: { limit: 2, windowMs: 60_000 }, Light: roomy } });
+    const phone = adapter(budget);
+    const first = await phone.placeCall({ deviceId, to: IRS_PPS });
+    const callsBefore = (await control<{ records: unknown[] }>(sim, 'GET', '/_sim/calls')).records.length;
+    let wanted = true;
+    const waiting = phone.placeCall({ deviceId, to: IRS_PPS, proceed: () => Promise.resolve(wanted) });
+    wanted = false;
+    await expect(waiting).rejects.toBeInstanceOf(PlacementWithdrawn);
+    expect((await control<{ records: unknown[] }>(sim, 'GET', '/_sim/calls')).records.length).toBe(callsBefore);
+    expect(await budget.tryAcquire(CREDENTIAL, 'Heavy', 'transfer')).toEqual({ ok: true });
+    // Not wanted from the start: not even the budget is asked.
+    await expect(adapter(spyBudget()).placeCall({ deviceId, to: IRS_PPS, proceed: () => Promise.resolve(false) })).rejects.toBeInstanceOf(PlacementWithdrawn);
+    await telephony.hangup(first.telephonySessionId);
   });
 
   it('acquire waits, and gives up when its signal aborts', async () => {

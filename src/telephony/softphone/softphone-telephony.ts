@@ -11,8 +11,8 @@ import type { CallAudio } from '../../media/call-audio.ts';
 import { decodeMuLaw } from '../../media/mu-law.ts';
 import { parseDialString } from '../dial-string.ts';
 import type { DialStep } from '../dial-string.ts';
-import { TelephonyError } from '../telephony-port.ts';
-import type { CallRef, SipInfoSource, Telephony, TransferTarget } from '../telephony-port.ts';
+import { PlacementWithdrawn, TelephonyError } from '../telephony-port.ts';
+import type { CallRef, PlaceCallRequest, SipInfoSource, Telephony, TransferTarget } from '../telephony-port.ts';
 import { DelegatingTelephony } from '../delegating-telephony.ts';
 import { CONNECTION_LOST, SipCallRejected, SipCertificateError, SipDevice } from './sip-device.ts';
 import type { SipCall, SipCodec } from './sip-device.ts';
@@ -60,9 +60,11 @@ export class SoftphoneTelephony extends DelegatingTelephony<Telephony & SipInfoS
     super(options.rest);
   }
 
-  override async placeCall(request: { deviceId: string; to: string; priority?: 'dial' | 'transfer' }): Promise<CallRef> {
+  override async placeCall(request: PlaceCallRequest): Promise<CallRef> {
     const { number, steps } = /^\+/.test(request.to) ? parseDialString(request.to) : { number: request.to, steps: [] };
     const device = await this.device(request.deviceId);
+    // Registering a new device may have waited for its sip-info (Light budget): the line may be cancelled by now.
+    if (request.proceed && !(await request.proceed())) throw new PlacementWithdrawn();
     let call: SipCall;
     try {
       call = await device.call(number);
