@@ -40,8 +40,3 @@ export async function loadBoard(jobs: JobCommands, redis: Redis, jobId: string, 
   }
   return { job, recent, now, tail };
 }
-
-/** A valid stream id ("<ms>-<seq>"), or undefined. */
-export function streamId(value: string | undefined): string | undefined {
-  return value && /^\d{1,16}-\d{1,10}$/.test(value) ? value : undefined;
-}

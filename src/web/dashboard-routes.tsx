@@ -30,22 +30,23 @@ import { analytics, queueUsage } from './analytics.ts';
 import { AnalyticsPage } from '../../views/analytics-page.tsx';
 import { CallTimelinePage } from '../../views/call-timeline-page.tsx';
 import { NotFoundPage } from '../../views/not-found-page.tsx';
-import { SettingsPage, THRESHOLDS } from '../../views/settings-page.tsx';
+import { SettingsPage } from '../../views/settings-page.tsx';
 import type { SettingsModel } from '../../views/settings-page.tsx';
 import { DetectionSettingsStore } from '../engine/detection-settings.ts';
 import { resolveDetectionConfig } from '../detection/index.ts';
-import { DetectionSettingsError } from '../detection/settings-input.ts';
+import { liveSettingsForm, settingsFormErrors, settingsFormText, shadowSettingsForm } from './detection-settings-form.ts';
+import { formBody, formText } from './form-input.ts';
 import { PPS_DESTINATION } from '../engine/hunt-types.ts';
 import { QueuesPage } from '../../views/queues-page.tsx';
-import { DestinationsPage, IvrPreview, IVR_ROWS } from '../../views/destinations-page.tsx';
+import { DestinationsPage, IvrPreview } from '../../views/destinations-page.tsx';
+import { destinationFormErrors, destinationFormSchema, destinationFormText, ivrPreviewSteps } from './destination-form.ts';
 import type { DestinationFormValues } from '../../views/destinations-page.tsx';
 import { deleteDestination, getDestination, saveDestination } from '../engine/destination-store.ts';
 import { z } from 'zod';
 import { destinationSchema } from './destination-api.ts';
-import { editDestinationQuery, estimateQuery, pageQuery, poolQuery, settingsDestinationQuery, timeZoneQuery } from './page-queries.ts';
+import { editDestinationQuery, estimateQuery, noticeQuery, pageQuery, poolQuery, settingsDestinationQuery, syncBackQuery, timeZoneQuery } from './page-queries.ts';
 import { destinationId, destinationParams, detectionSettingsParams, jobParams, lineCommandParams, lineParams, pathParams, queueParams } from './route-params.ts';
 import { defaultTarget, queueOverrides, setDefaultQueue, setQueueOverride } from '../engine/queue-settings.ts';
-import { fieldErrors } from './hunt-form.ts';
 import { poolRoutes } from './pool-routes.tsx';
 import { listPools } from '../engine/extension-pools.ts';
 import { AVAILABILITY_WORDS, isAvailable, readPresence } from '../engine/extension-presence.ts';
@@ -53,7 +54,7 @@ import type { DashboardVariables } from './dashboard-auth.ts';
 import { loadBoard } from './board-data.ts';
 import { dialEstimate } from './dial-estimate.ts';
 import type { LineMode } from './dial-estimate.ts';
-import { formValues, labelled, parseHuntForm } from './hunt-form.ts';
+import { huntFormText, labelled, parseHuntForm } from './hunt-form.ts';
 import { jobEvents } from './job-events.tsx';
 import type { JobLiveFeed } from './job-live-feed.ts';
 
@@ -78,9 +79,7 @@ type Env = { Variables: DashboardVariables };
  * the spaces, brackets and dashes people type.
  */
 const queueNumberForm = z.object({
-  phoneNumber: z
-    .string()
-    .catch('')
+  phoneNumber: formText
     .transform((v) => v.replace(/[\s()-]/g, ''))
     .pipe(z.union([z.literal(''), destinationSchema.shape.phoneNumber])),
 });
@@ -162,7 +161,7 @@ export function dashboardRoutes(deps: DashboardDeps): Hono<Env> {
   });
 
   app.post('/hunts', async (c) => {
-    const values = formValues(await c.req.parseBody({ all: true }));
+    const values = huntFormText.parse(await formBody(c));
     const parsed = parseHuntForm(values);
     if (!parsed.ok) return formPage(c, values, parsed.errors, undefined, 422);
     // A queue with a transfer number set on the Queues page is handed off to that number (JobCommands resolves it).
@@ -179,7 +178,7 @@ export function dashboardRoutes(deps: DashboardDeps): Hono<Env> {
 
   // ---- History (jobs list) and CSV --------------------------------------------------------------------------
   const history = async (c: Context<Env>) => {
-    const { filters, errors } = parseJobFilters((name) => c.req.query(name));
+    const { filters, errors } = parseJobFilters(c.req.query());
     const all = await readSummaries(redis);
     return { all, filters, errors, rows: filterRows(all, filters) };
   };
@@ -248,7 +247,7 @@ export function dashboardRoutes(deps: DashboardDeps): Hono<Env> {
   app.route('/', poolRoutes({ redis, jobs, lineMode: deps.lineMode }));
 
   app.post('/extensions/sync', async (c) => {
-    const back = c.req.query('back') === 'queues' ? '/queues' : '/extensions';
+    const back = pageQuery(c, syncBackQuery);
     if (!deps.syncDirectory) return c.redirect(`${back}?done=sync-unavailable`, 303);
     const result = await deps.syncDirectory();
     return c.redirect(`${back}?done=synced-${back === '/queues' ? result.queues : result.extensions}`, 303);
@@ -260,7 +259,7 @@ export function dashboardRoutes(deps: DashboardDeps): Hono<Env> {
     const usage = Object.fromEntries(queueUsage(summaries).map((u) => [u.queue, u]));
     const sorted = queues.sort((a, b) => a.extensionNumber.localeCompare(b.extensionNumber, 'en', { numeric: true }));
     const defaultExtension = target?.kind === 'queue' ? target.extensionNumber : target ? undefined : sorted[0]?.extensionNumber;
-    const notice = queueNotice(c.req.query('done'));
+    const notice = pageQuery(c, noticeQuery(queueNotice));
     return c.html(<QueuesPage model={{ queues: sorted, overrides, usage, errors, ...(defaultExtension ? { defaultExtension } : {}), ...(notice ? { notice } : {}) }} />, status);
   };
 
@@ -276,7 +275,7 @@ export function dashboardRoutes(deps: DashboardDeps): Hono<Env> {
   app.post('/queues/:ext/number', async (c) => {
     const ext = c.req.param('ext');
     if (!pathParams(c, queueParams) || !(await readQueues(redis)).some((q) => q.extensionNumber === ext)) return c.text(`No call queue ${ext}.`, 404);
-    const parsed = queueNumberForm.safeParse(await c.req.parseBody());
+    const parsed = queueNumberForm.safeParse(await formBody(c));
     if (!parsed.success) return queuesPage(c, { [`number-${ext}`]: 'Transfer number must be in E.164 form: + and 7 to 15 digits, e.g. +12125550123' }, 422);
     const { phoneNumber } = parsed.data;
     await setQueueOverride(redis, ext, phoneNumber || undefined);
@@ -285,7 +284,7 @@ export function dashboardRoutes(deps: DashboardDeps): Hono<Env> {
 
   // ---- Destinations -----------------------------------------------------------------------------------------
   const destinationsPage = async (c: Context<Env>, form: DestinationFormValues, editing: boolean, errors: FieldErrors = {}, status: 200 | 422 = 200) => {
-    const notice = destinationNotice(c.req.query('done'));
+    const notice = pageQuery(c, noticeQuery(destinationNotice));
     return c.html(<DestinationsPage model={{ destinations: await listDestinations(redis), form, editing, errors, ...(notice ? { notice } : {}) }} />, status);
   };
   const emptyForm: DestinationFormValues = { id: '', name: '', phoneNumber: '', steps: [] };
@@ -298,35 +297,21 @@ export function dashboardRoutes(deps: DashboardDeps): Hono<Env> {
     return destinationsPage(c, { id: existing.id, name: existing.name, phoneNumber: existing.phoneNumber, steps }, true);
   });
 
-  const destinationForm = async (c: Context<Env>): Promise<DestinationFormValues> => {
-    const body = await c.req.parseBody({ all: true });
-    const list = (name: string) => [body[name] ?? []].flat().map((v) => (typeof v === 'string' ? v.trim() : ''));
-    const text = (name: string) => list(name)[0] ?? '';
-    const digits = list('digits');
-    const seconds = list('seconds');
-    const steps = Array.from({ length: Math.min(IVR_ROWS, Math.max(digits.length, seconds.length)) }, (_, i) => ({ digits: digits[i] ?? '', seconds: seconds[i] ?? '' }));
-    return { id: text('id'), name: text('name'), phoneNumber: text('phoneNumber'), steps };
-  };
-
   app.post('/destinations/preview', async (c) => {
-    const form = await destinationForm(c);
-    const steps = form.steps.filter((s) => s.digits !== '').map((s) => ({ digits: s.digits, afterMs: Math.max(0, Math.round(Number(s.seconds) * 1000) || 0) }));
+    const steps = ivrPreviewSteps.parse(destinationFormText.parse(await formBody(c)));
     return c.html(<IvrPreview steps={steps} />);
   });
 
   app.post('/destinations', async (c) => {
-    const form = await destinationForm(c);
-    const existing = destinationId.safeParse(form.id).success ? await getDestination(redis, form.id) : undefined;
-    const errors: FieldErrors = {};
-    if (!destinationId.safeParse(form.id).success) errors.id = 'Id must be 1 to 48 lower-case letters, digits or dashes, starting with a letter or digit';
-    const ivr = form.steps
-      .filter((s) => s.digits !== '' || s.seconds !== '')
-      .map((s) => ({ digits: s.digits, afterMs: /^\d+(\.\d+)?$/.test(s.seconds) ? Math.round(Number(s.seconds) * 1000) : Number.NaN }));
-    const parsed = destinationSchema.safeParse({ name: form.name, phoneNumber: form.phoneNumber, ivr });
-    if (!parsed.success) Object.assign(errors, fieldErrors(parsed.error));
-    if (errors.ivr) errors.ivr = `IVR script: ${parsed.success ? '' : (parsed.error.issues.find((i) => i.path[0] === 'ivr')?.message ?? '')} (step keys 0-9, * or #; seconds 0 to 600)`;
-    if (!parsed.success || Object.keys(errors).length > 0) return destinationsPage(c, form, Boolean(existing), errors, 422);
-    await saveDestination(redis, { id: form.id, ...parsed.data, ...(existing?.isDefault ? { isDefault: true } : {}) });
+    const form = destinationFormText.parse(await formBody(c));
+    const parsed = destinationFormSchema.safeParse(form);
+    if (!parsed.success) {
+      const existing = destinationId.safeParse(form.id).success ? await getDestination(redis, form.id) : undefined;
+      return destinationsPage(c, form, Boolean(existing), destinationFormErrors(parsed.error), 422);
+    }
+    const { id, ...destination } = parsed.data;
+    const existing = await getDestination(redis, id);
+    await saveDestination(redis, { id, ...destination, ...(existing?.isDefault ? { isDefault: true } : {}) });
     return c.redirect(`/destinations?done=saved`, 303);
   });
 
@@ -358,7 +343,7 @@ export function dashboardRoutes(deps: DashboardDeps): Hono<Env> {
     const chosen = destinations.find((d) => d.id === destinationId) ?? destinations[0];
     if (!chosen) return c.text('No destination.', 404);
     const [live, shadow, history] = await Promise.all([settings.get(chosen.id), settings.get(chosen.id, 'shadow'), settings.history(chosen.id, 20)]);
-    const notice = ({ live: 'Live settings saved: new lines listen with them.', shadow: 'Shadow settings saved.', 'shadow-cleared': 'Shadow settings removed.' } as Record<string, string>)[c.req.query('done') ?? ''];
+    const notice = pageQuery(c, noticeQuery(settingsNotice));
     return c.html(
       <SettingsPage
         model={{ destinations, destinationId: chosen.id, effective: resolveDetectionConfig(live?.config), history, errors, ...(live ? { live } : {}), ...(shadow ? { shadow } : {}), ...(form ? { form } : {}), ...(notice ? { notice } : {}) }}
@@ -372,55 +357,27 @@ export function dashboardRoutes(deps: DashboardDeps): Hono<Env> {
   app.post('/settings/detection/:destinationId', async (c) => {
     const id = c.req.param('destinationId');
     if (!pathParams(c, detectionSettingsParams) || !(await getDestination(redis, id))) return c.text(`No destination ${id}.`, 404);
-    const body = await c.req.parseBody();
-    const text = (name: string) => (typeof body[name] === 'string' ? body[name].trim() : '');
-    const form = { suspectThreshold: text('suspectThreshold'), confirmThreshold: text('confirmThreshold'), hysteresis: text('hysteresis'), overrides: text('overrides'), shadow: text('shadow') };
-    const errors: FieldErrors = {};
-    let config: Record<string, unknown> = {};
-    try {
-      const parsed: unknown = form.overrides === '' ? {} : JSON.parse(form.overrides);
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
-      config = parsed as Record<string, unknown>;
-    } catch {
-      errors.overrides = 'Other overrides must be a JSON object, e.g. {"speech": {"silenceRms": 200}}';
-    }
-    const defaults = resolveDetectionConfig();
-    for (const name of THRESHOLDS) {
-      const value = Number(form[name]);
-      if (form[name] === '' || !Number.isFinite(value) || value < 0 || value > 1) errors[name] = `${name} must be a number from 0 to 1`;
-      else if (value !== defaults[name]) config[name] = value;
-      else delete config[name];
-    }
-    if (Object.keys(errors).length === 0) {
-      try {
-        await settings.save(id, config, c.get('operator'));
-        return c.redirect(`/settings/detection?destination=${encodeURIComponent(id)}&done=live`, 303);
-      } catch (error) {
-        if (!(error instanceof DetectionSettingsError)) throw error;
-        errors.overrides = error.message;
-      }
-    }
-    return settingsPage(c, id, errors, form, 422);
+    const form = settingsFormText.parse(await formBody(c));
+    const parsed = liveSettingsForm.safeParse(form);
+    if (!parsed.success) return settingsPage(c, id, settingsFormErrors(parsed.error, 'overrides'), form, 422);
+    await settings.save(id, parsed.data.input, c.get('operator'));
+    return c.redirect(`/settings/detection?destination=${encodeURIComponent(id)}&done=live`, 303);
   });
 
   app.post('/settings/detection/:destinationId/shadow', async (c) => {
     const id = c.req.param('destinationId');
     if (!pathParams(c, detectionSettingsParams) || !(await getDestination(redis, id))) return c.text(`No destination ${id}.`, 404);
-    const body = await c.req.parseBody();
-    const shadow = typeof body.shadow === 'string' ? body.shadow.trim() : '';
+    const { shadow } = settingsFormText.parse(await formBody(c));
     if (shadow === '') {
       await settings.clearShadow(id, c.get('operator'));
       return c.redirect(`/settings/detection?destination=${encodeURIComponent(id)}&done=shadow-cleared`, 303);
     }
-    let message: string;
-    try {
-      await settings.save(id, JSON.parse(shadow), c.get('operator'), 'shadow');
+    const parsed = shadowSettingsForm.safeParse(shadow);
+    if (parsed.success) {
+      await settings.save(id, parsed.data.input, c.get('operator'), 'shadow');
       return c.redirect(`/settings/detection?destination=${encodeURIComponent(id)}&done=shadow`, 303);
-    } catch (error) {
-      if (error instanceof SyntaxError) message = 'Shadow overrides must be JSON, e.g. {"confirmThreshold": 0.8}';
-      else if (error instanceof DetectionSettingsError) message = error.message;
-      else throw error;
     }
+    const message = settingsFormErrors(parsed.error, 'shadow').shadow ?? 'Shadow overrides must be JSON, e.g. {"confirmThreshold": 0.8}';
     const live = await settings.get(id);
     const effective = resolveDetectionConfig(live?.config);
     return settingsPage(c, id, { shadow: message }, { suspectThreshold: String(effective.suspectThreshold), confirmThreshold: String(effective.confirmThreshold), hysteresis: String(effective.hysteresis), overrides: JSON.stringify(live?.config ?? {}, null, 2), shadow }, 422);
@@ -448,13 +405,17 @@ export function dashboardRoutes(deps: DashboardDeps): Hono<Env> {
 }
 
 
-function queueNotice(done: string | undefined): string | undefined {
-  if (done?.startsWith('synced-')) return `Synced: ${done.slice(7)} call queues.`;
-  return ({ default: 'Default queue saved.', 'number-set': 'Transfer number saved.', 'number-cleared': 'Transfer number cleared: the queue extension is used.', 'sync-unavailable': 'Sync is not available on this instance.' } as Record<string, string>)[done ?? ''];
+function queueNotice(done: string): string | undefined {
+  if (done.startsWith('synced-')) return `Synced: ${done.slice(7)} call queues.`;
+  return ({ default: 'Default queue saved.', 'number-set': 'Transfer number saved.', 'number-cleared': 'Transfer number cleared: the queue extension is used.', 'sync-unavailable': 'Sync is not available on this instance.' } as Record<string, string>)[done];
 }
 
-function destinationNotice(done: string | undefined): string | undefined {
-  return ({ saved: 'Destination saved.', default: 'Default destination saved.', deleted: 'Destination deleted (the IRS PPS line is reset to its built-in script).', 'not-deleted': 'Nothing to delete: that destination is not saved.' } as Record<string, string>)[done ?? ''];
+function settingsNotice(done: string): string | undefined {
+  return ({ live: 'Live settings saved: new lines listen with them.', shadow: 'Shadow settings saved.', 'shadow-cleared': 'Shadow settings removed.' } as Record<string, string>)[done];
+}
+
+function destinationNotice(done: string): string | undefined {
+  return ({ saved: 'Destination saved.', default: 'Default destination saved.', deleted: 'Destination deleted (the IRS PPS line is reset to its built-in script).', 'not-deleted': 'Nothing to delete: that destination is not saved.' } as Record<string, string>)[done];
 }
 
 /** Same rule as the engine's candidate check (`RedisJobCommands`): enabled, with a device the line mode can use. */

@@ -8,10 +8,7 @@ import type { Redis } from 'ioredis';
 import type { ApiVariables } from './api-auth.ts';
 import { apiError, readJsonBody, validationError } from './api-errors.ts';
 import { deleteDestination, getDestination, listDestinations, saveDestination } from '../engine/destination-store.ts';
-import { DESTINATION_ID } from './route-params.ts';
-
-/** Ids in paths and bodies: the dashboard's rule (src/web/route-params.ts), one definition. */
-const ID = DESTINATION_ID;
+import { destinationParams, pathParams } from './route-params.ts';
 
 export const destinationSchema = z
   .object({
@@ -39,27 +36,29 @@ export function destinationApi(deps: { redis: Redis }): Hono<{ Variables: ApiVar
 
   api.get('/destinations/:id', async (c) => {
     const id = c.req.param('id');
-    const destination = ID.test(id) ? await getDestination(redis, id) : undefined;
+    const params = pathParams(c, destinationParams);
+    const destination = params ? await getDestination(redis, params.id) : undefined;
     if (!destination) return apiError(c, 404, 'not_found', `No destination with id ${id}.`, { field: 'id' });
     return c.json(destination);
   });
 
   // PUT creates or replaces: the id is the caller's choice (lower-case letters, digits and dashes).
   api.put('/destinations/:id', async (c) => {
-    const id = c.req.param('id');
-    if (!ID.test(id)) return apiError(c, 400, 'invalid_id', 'The destination id must be 1 to 48 lower-case letters, digits or dashes.', { field: 'id' });
+    const params = pathParams(c, destinationParams);
+    if (!params) return apiError(c, 400, 'invalid_id', 'The destination id must be 1 to 48 lower-case letters, digits or dashes.', { field: 'id' });
     const body = await readJsonBody(c);
     if (!body.ok) return body.response;
     const parsed = destinationSchema.safeParse(body.value);
     if (!parsed.success) return validationError(c, parsed.error, body.value);
-    const destination = { id, ...parsed.data };
+    const destination = { id: params.id, ...parsed.data };
     await saveDestination(redis, destination);
     return c.json(destination);
   });
 
   api.delete('/destinations/:id', async (c) => {
     const id = c.req.param('id');
-    if (!ID.test(id) || !(await deleteDestination(redis, id))) return apiError(c, 404, 'not_found', `No saved destination with id ${id}.`, { field: 'id' });
+    const params = pathParams(c, destinationParams);
+    if (!params || !(await deleteDestination(redis, params.id))) return apiError(c, 404, 'not_found', `No saved destination with id ${id}.`, { field: 'id' });
     return c.body(null, 204);
   });
 

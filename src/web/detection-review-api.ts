@@ -3,6 +3,7 @@
  * detectors with its evidence, the audio around it as a WAV file, and an engineer's label of what it really was.
  */
 import { Hono } from 'hono';
+import type { Context } from 'hono';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { ApiVariables } from './api-auth.ts';
@@ -10,8 +11,12 @@ import { apiError, readJsonBody, validationError } from './api-errors.ts';
 import { DETECTION_LABELS, labelDetection, readDetectionEntries, readDetectionEntry } from '../engine/detection-records.ts';
 import { readJob } from '../engine/job-records.ts';
 import { muLawWav } from '../media/wav-writer.ts';
+import { callId, jobParams, pathParams } from './route-params.ts';
 
-const ENTRY_ID = /^\d{1,20}-\d{1,20}$/;
+/** `/jobs/:id/detections/:entryId/…`: the job, and one decision's stream id. */
+const entryParams = jobParams.extend({ entryId: z.string().regex(/^\d{1,20}-\d{1,20}$/) });
+/** `GET /jobs/:id/detections?callId=`: one line's decisions. */
+const detectionsQuery = z.object({ callId: callId.optional() });
 
 const labelSchema = z.strictObject({
   label: z.enum(DETECTION_LABELS, { error: `must be one of ${DETECTION_LABELS.join(', ')}` }),
@@ -21,18 +26,24 @@ const labelSchema = z.strictObject({
 export function detectionReviewApi(deps: { redis: Redis }): Hono<{ Variables: ApiVariables }> {
   const api = new Hono<{ Variables: ApiVariables }>();
   const { redis } = deps;
-  const entryOf = (jobId: string, entryId: string) => (ENTRY_ID.test(entryId) ? readDetectionEntry(redis, jobId, entryId) : Promise.resolve(undefined));
+  /** The decision the path names; undefined when either id is malformed or nothing is there. */
+  const entryOf = (c: Context) => {
+    const params = pathParams(c, entryParams);
+    return params ? readDetectionEntry(redis, params.id, params.entryId) : Promise.resolve(undefined);
+  };
 
   api.get('/jobs/:id/detections', async (c) => {
     const jobId = c.req.param('id');
-    if (!(await readJob(redis, jobId))) return apiError(c, 404, 'not_found', `No job with id ${jobId}.`, { field: 'id' });
-    const callId = c.req.query('callId');
-    return c.json({ jobId, detections: await readDetectionEntries(redis, jobId, callId) });
+    if (!pathParams(c, jobParams) || !(await readJob(redis, jobId))) return apiError(c, 404, 'not_found', `No job with id ${jobId}.`, { field: 'id' });
+    const query = c.req.query();
+    const parsed = detectionsQuery.safeParse(query);
+    if (!parsed.success) return validationError(c, parsed.error, query);
+    return c.json({ jobId, detections: await readDetectionEntries(redis, jobId, parsed.data.callId) });
   });
 
   api.get('/jobs/:id/detections/:entryId/clip', async (c) => {
     const { id: jobId, entryId } = c.req.param();
-    const entry = await entryOf(jobId, entryId);
+    const entry = await entryOf(c);
     if (!entry) return apiError(c, 404, 'not_found', `Job ${jobId} has no detection decision ${entryId}.`, { field: 'entryId' });
     const clip = entry.clip ? await redis.getBuffer(entry.clip) : null;
     if (!clip) {
@@ -44,7 +55,7 @@ export function detectionReviewApi(deps: { redis: Redis }): Hono<{ Variables: Ap
 
   api.put('/jobs/:id/detections/:entryId/label', async (c) => {
     const { id: jobId, entryId } = c.req.param();
-    const entry = await entryOf(jobId, entryId);
+    const entry = await entryOf(c);
     if (!entry) return apiError(c, 404, 'not_found', `Job ${jobId} has no detection decision ${entryId}.`, { field: 'entryId' });
     const body = await readJsonBody(c);
     if (!body.ok) return body.response;

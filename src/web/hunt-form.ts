@@ -1,10 +1,11 @@
 /**
- * The start form's fields to a `CreateJobRequest`, validated by the same zod schema as `POST /api/v1/jobs`, with
- * each problem keyed by the form field it belongs to.
+ * The start form's fields to a `CreateJobRequest` as zod schemas: the fields as typed, then the same zod schema as
+ * `POST /api/v1/jobs` (preprocessed from the form's shape), with each problem keyed by the form field it belongs to.
  */
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { CreateJobRequest } from '../engine/job-commands.ts';
 import { createJobSchema } from './job-api.ts';
+import { formList, formText } from './form-input.ts';
 import type { StartHuntValues } from '../../views/start-hunt-page.tsx';
 import type { FieldErrors } from '../../views/form-field.tsx';
 
@@ -18,18 +19,16 @@ const LABELS: Record<string, string> = {
   deadlineMinutes: 'Give up after',
 };
 
-type FormBody = Record<string, string | File | (string | File)[]>;
-
-export function formValues(body: FormBody): StartHuntValues {
-  const text = (name: string): string => {
-    const value = body[name];
-    const first = Array.isArray(value) ? value[0] : value;
-    return typeof first === 'string' ? first.trim() : '';
-  };
-  const ids = body.extensionIds;
-  const list = (Array.isArray(ids) ? ids : ids === undefined ? [] : [ids]).filter((v): v is string => typeof v === 'string' && v !== '');
-  return { destinationId: text('destinationId'), target: text('target'), lines: text('lines'), pool: text('pool'), extensionIds: list, handoff: text('handoff'), deadlineMinutes: text('deadlineMinutes') };
-}
+/** The start form as typed (what the page shows again next to a refusal); picked extension boxes without a value are dropped. */
+export const huntFormText = z.object({
+  destinationId: formText,
+  target: formText,
+  lines: formText,
+  pool: formText,
+  extensionIds: formList.transform((ids) => ids.filter((id) => id !== '')),
+  handoff: formText,
+  deadlineMinutes: formText,
+}) satisfies z.ZodType<StartHuntValues>;
 
 /** A whole number stays a number; anything else stays as typed so the schema names the problem. */
 function wholeOrRaw(value: string): number | string | undefined {
@@ -48,19 +47,29 @@ function target(value: string): unknown {
   return value;
 }
 
+/**
+ * The typed form → a `CreateJobRequest`, through the API's `createJobSchema`: empty fields are left out (the API's
+ * defaults apply), numbers typed as digits become numbers, `kind:value` targets become the API's target object.
+ */
+export const huntFormRequest = z.preprocess((input) => {
+  const values = input as StartHuntValues;
+  const deadline = wholeOrRaw(values.deadlineMinutes);
+  const t = target(values.target);
+  return {
+    lines: wholeOrRaw(values.lines),
+    ...(values.destinationId ? { destinationId: values.destinationId } : {}),
+    ...(t !== undefined ? { target: t } : {}),
+    ...(values.extensionIds.length > 0 ? { extensionIds: values.extensionIds } : {}),
+    ...(values.pool ? { pool: values.pool } : {}),
+    ...(values.handoff ? { handoff: values.handoff } : {}),
+    ...(deadline !== undefined ? { deadlineMinutes: deadline } : {}),
+  };
+}, createJobSchema);
+
 export type ParsedHuntForm = { ok: true; request: CreateJobRequest } | { ok: false; errors: FieldErrors };
 
 export function parseHuntForm(values: StartHuntValues): ParsedHuntForm {
-  const raw: Record<string, unknown> = { lines: wholeOrRaw(values.lines) };
-  if (values.destinationId) raw.destinationId = values.destinationId;
-  const t = target(values.target);
-  if (t !== undefined) raw.target = t;
-  if (values.extensionIds.length > 0) raw.extensionIds = values.extensionIds;
-  if (values.pool) raw.pool = values.pool;
-  if (values.handoff) raw.handoff = values.handoff;
-  const deadline = wholeOrRaw(values.deadlineMinutes);
-  if (deadline !== undefined) raw.deadlineMinutes = deadline;
-  const parsed = createJobSchema.safeParse(raw);
+  const parsed = huntFormRequest.safeParse(values);
   if (parsed.success) return { ok: true, request: parsed.data };
   return { ok: false, errors: fieldErrors(parsed.error) };
 }

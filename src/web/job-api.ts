@@ -13,7 +13,7 @@ import { JobRequestError } from '../engine/job-commands.ts';
 import type { CreateJobRequest, JobCommands, OperatorCommand } from '../engine/job-commands.ts';
 import type { ApiVariables } from './api-auth.ts';
 import { apiError, payloadTooLarge, readJsonBody, validationError } from './api-errors.ts';
-import { JOB_ID } from './route-params.ts';
+import { JOB_ID, jobParams, lineParams, pathParams } from './route-params.ts';
 
 export const JOB_API_MAX_BODY_BYTES = 16 * 1024;
 export const MAX_LINES = 70;
@@ -113,27 +113,26 @@ export function jobApi(deps: JobApiDeps): Hono<{ Variables: ApiVariables }> {
   api.get('/jobs', async (c) => c.json({ jobs: await jobs.list() }));
 
   api.get('/jobs/:id', async (c) => {
-    const jobId = c.req.param('id');
-    if (!ID.test(jobId)) return invalidId(c, 'id');
+    const params = pathParams(c, jobParams);
+    if (!params) return invalidId(c, 'id');
+    const jobId = params.id;
     const view = await jobs.get(jobId);
     if (!view) return apiError(c, 404, 'not_found', `No job with id ${jobId}.`, { field: 'id' });
     return c.json(view);
   });
 
   api.post('/jobs/:id/cancel', async (c) => {
-    const jobId = c.req.param('id');
-    if (!ID.test(jobId)) return invalidId(c, 'id');
-    await jobs.send(jobId, { type: 'cancel' }, principal(c));
+    const params = pathParams(c, jobParams);
+    if (!params) return invalidId(c, 'id');
+    await jobs.send(params.id, { type: 'cancel' }, principal(c));
     return c.json({ accepted: true }, 202);
   });
 
   const callCommand = (type: Exclude<CommandType, 'cancel'>) =>
     api.post(`/jobs/:id/calls/:callId/${type}`, async (c) => {
-      const jobId = c.req.param('id');
-      const callId = c.req.param('callId');
-      if (!ID.test(jobId)) return invalidId(c, 'id');
-      if (!ID.test(callId)) return invalidId(c, 'callId');
-      await jobs.send(jobId, { type, callId }, principal(c));
+      const params = lineParams.safeParse(c.req.param());
+      if (!params.success) return invalidId(c, params.error.issues[0]?.path[0] === 'callId' ? 'callId' : 'id');
+      await jobs.send(params.data.id, { type, callId: params.data.callId }, principal(c));
       return c.json({ accepted: true }, 202);
     });
   callCommand('confirm');

@@ -15,7 +15,8 @@ import type { JobCommands } from '../engine/job-commands.ts';
 import { jobKeys } from '../store/redis-keys.ts';
 import { HistoryItem } from '../../views/board/history-item.tsx';
 import { JobBoard } from '../../views/board/job-board.tsx';
-import { historyAfter, loadBoard, streamId } from './board-data.ts';
+import { historyAfter, loadBoard } from './board-data.ts';
+import { afterQuery, pageQuery, streamIdValue } from './page-queries.ts';
 import type { JobLiveFeed } from './job-live-feed.ts';
 
 export interface JobEventsDeps {
@@ -32,7 +33,7 @@ export interface JobEventsDeps {
 export function jobEvents(c: Context, jobId: string, deps: JobEventsDeps): Response {
   const heartbeatMs = deps.heartbeatMs ?? 15_000;
   const coalesceMs = deps.coalesceMs ?? 200;
-  const resumeFrom = streamId(c.req.header('Last-Event-ID')) ?? streamId(c.req.query('after'));
+  const resumeFrom = streamIdValue.parse(c.req.header('Last-Event-ID')) ?? pageQuery(c, afterQuery).after;
   return streamSSE(c, async (stream) => {
     let closed = false;
     let cursor = resumeFrom;

@@ -3,6 +3,7 @@
  * filtered by text, status, date range (UTC days), destination, outcome and operator. Rows are the hunts'
  * summaries (`src/engine/hunt-summary.ts`).
  */
+import { z } from 'zod';
 import type { HuntSummary } from '../engine/hunt-summary.ts';
 
 export type JobRow = HuntSummary;
@@ -23,18 +24,30 @@ export const NO_FILTERS: JobFilters = { q: '', status: '', from: '', to: '', des
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const DAY_MS = 86_400_000;
 
-/** The filters from a query string; a malformed date is reported, not silently dropped. */
-export function parseJobFilters(get: (name: string) => string | undefined): { filters: JobFilters; errors: Partial<Record<'from' | 'to', string>> } {
-  const text = (name: string) => (get(name) ?? '').trim();
-  const filters: JobFilters = { q: text('q'), status: text('status'), from: text('from'), to: text('to'), destination: text('destination'), outcome: text('outcome'), by: text('by') };
-  const errors: Partial<Record<'from' | 'to', string>> = {};
-  for (const name of ['from', 'to'] as const) {
-    if (filters[name] !== '' && (!DAY.test(filters[name]) || Number.isNaN(Date.parse(`${filters[name]}T00:00:00Z`)))) {
-      errors[name] = `${name === 'from' ? 'From' : 'To'} must be a date such as 2026-11-26`;
-      filters[name] = '';
-    }
+const isDay = (value: string): boolean => DAY.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`));
+/** A filter as typed: trimmed, bounded (junk beyond 200 characters filters nothing). */
+const filterText = z.string().trim().max(200).catch('').default('');
+const dayFilter = (label: string) => filterText.refine((v) => v === '' || isDay(v), { error: `${label} must be a date such as 2026-11-26` });
+
+const jobFilterText = z.object({ q: filterText, status: filterText, from: filterText, to: filterText, destination: filterText, outcome: filterText, by: filterText });
+/** `GET /jobs`, `/jobs.csv` and `/analytics`: the history filters; a malformed date is reported, not dropped silently. */
+export const jobFiltersQuery = jobFilterText
+  .extend({ from: dayFilter('From'), to: dayFilter('To') })
+  .refine((f) => !(f.from && f.to && f.from > f.to), { error: 'To must not be before From', path: ['to'] });
+
+export type JobFilterErrors = Partial<Record<'from' | 'to', string>>;
+
+/** The filters from a query string, and the date problems to show next to the fields (a bad date filters nothing). */
+export function parseJobFilters(query: Record<string, string | undefined>): { filters: JobFilters; errors: JobFilterErrors } {
+  const parsed = jobFiltersQuery.safeParse(query);
+  if (parsed.success) return { filters: parsed.data, errors: {} };
+  const errors: JobFilterErrors = {};
+  for (const issue of parsed.error.issues) {
+    const field = issue.path[0];
+    if (field === 'from' || field === 'to') errors[field] ??= issue.message;
   }
-  if (filters.from && filters.to && filters.from > filters.to) errors.to = 'To must not be before From';
+  const typed = jobFilterText.parse(query);
+  const filters: JobFilters = { ...typed, from: isDay(typed.from) ? typed.from : '', to: isDay(typed.to) ? typed.to : '' };
   return { filters, errors };
 }
 

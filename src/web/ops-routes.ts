@@ -6,6 +6,7 @@
 import { Hono } from 'hono';
 import type { MiddlewareHandler } from 'hono';
 import { secretsEqual } from './api-auth.ts';
+import { bearerToken } from './request-headers.ts';
 import { metrics } from '../observability/metrics.ts';
 import type { ReadinessReport } from '../observability/readiness.ts';
 
@@ -20,7 +21,6 @@ export interface OpsDeps {
   metricsOpenWithoutToken?: boolean;
 }
 
-const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
 
 export function opsRoutes(deps: OpsDeps = {}): Hono {
   const app = new Hono();
@@ -48,7 +48,7 @@ export function opsRoutes(deps: OpsDeps = {}): Hono {
     } else if (token === undefined || token === '') {
       if (!deps.metricsOpenWithoutToken) return c.text('Metrics are off: set METRICS_TOKEN on the server and scrape with "Authorization: Bearer <METRICS_TOKEN>".\n', 403);
     } else {
-      const given = BEARER.exec(c.req.header('authorization') ?? '')?.[1];
+      const given = bearerToken.parse(c.req.header('authorization'));
       if (!given || !secretsEqual(given, token)) return c.text('Send "Authorization: Bearer <METRICS_TOKEN>".\n', 401, { 'WWW-Authenticate': 'Bearer realm="metrics"' });
     }
     const { contentType, body } = await deps.metrics();

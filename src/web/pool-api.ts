@@ -8,31 +8,33 @@ import type { Context } from 'hono';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { JobCommands } from '../engine/job-commands.ts';
-import { changePoolMembers, createPool, deletePool, getPool, listPools, POOL_ID, PoolError, renamePool } from '../engine/extension-pools.ts';
+import { changePoolMembers, createPool, deletePool, getPool, listPools, PoolError, renamePool } from '../engine/extension-pools.ts';
 import type { ApiVariables } from './api-auth.ts';
 import { apiError, readJsonBody, validationError } from './api-errors.ts';
 import { changeTags, MAX_TAGS, normalTag, setExtensionsEnabled, TAG } from './extension-settings.ts';
 import { extensionRows } from './extension-rows.ts';
+import { pathParams, poolParams } from './route-params.ts';
 import type { LineMode } from './dial-estimate.ts';
 
-const extensionIds = z
+export const extensionIds = z
   .array(z.string({ error: 'must be a string of digits' }).regex(/^\d{1,20}$/, { error: 'must be an extension id (digits only)' }), { error: 'must be an array of extension ids' })
   .max(1000, { error: 'must list at most 1000 extensions' });
 
+/** One tag as stored (trimmed, lower-case); also the dashboard's bulk tag form. */
+export const tag = z
+  .string({ error: 'must be a string' })
+  .transform(normalTag)
+  .pipe(z.string().regex(TAG, { error: 'must be 1 to 30 letters, digits, spaces, "-" or "_", starting with a letter or digit' }));
+
 const tags = z
-  .array(
-    z
-      .string({ error: 'must be a string' })
-      .transform(normalTag)
-      .pipe(z.string().regex(TAG, { error: 'must be 1 to 30 letters, digits, spaces, "-" or "_", starting with a letter or digit' })),
-    { error: 'must be an array of tags' },
-  )
+  .array(tag, { error: 'must be an array of tags' })
   .max(MAX_TAGS, { error: `must list at most ${MAX_TAGS} tags` });
 
-const name = z.string({ error: 'must be a string' }).trim().min(1, { error: 'must not be empty' }).max(60, { error: 'must be at most 60 characters' });
+/** A pool's name; also the dashboard's pool forms. */
+export const poolName = z.string({ error: 'must be a string' }).trim().min(1, { error: 'must not be empty' }).max(60, { error: 'must be at most 60 characters' });
 
-export const createPoolSchema = z.strictObject({ name, extensionIds: extensionIds.optional() });
-export const renamePoolSchema = z.strictObject({ name });
+export const createPoolSchema = z.strictObject({ name: poolName, extensionIds: extensionIds.optional() });
+export const renamePoolSchema = z.strictObject({ name: poolName });
 export const poolMembersSchema = z
   .strictObject({ add: extensionIds.optional(), remove: extensionIds.optional() })
   .refine((b) => (b.add?.length ?? 0) + (b.remove?.length ?? 0) > 0, { error: 'give "add" or "remove" with at least one extension id' });
@@ -137,6 +139,6 @@ export function poolApi(deps: PoolApiDeps): Hono<{ Variables: ApiVariables }> {
 }
 
 function checkedId(c: Context): string | Response {
-  const id = c.req.param('id') ?? '';
-  return POOL_ID.test(id) ? id : apiError(c, 400, 'invalid_id', 'A pool id looks like "pool-" and 8 hex digits, e.g. pool-1a2b3c4d.', { field: 'id' });
+  const params = pathParams(c, poolParams);
+  return params ? params.id : apiError(c, 400, 'invalid_id', 'A pool id looks like "pool-" and 8 hex digits, e.g. pool-1a2b3c4d.', { field: 'id' });
 }

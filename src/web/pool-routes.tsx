@@ -6,18 +6,22 @@
 import { Hono } from 'hono';
 import type { Context } from 'hono';
 import type { Redis } from 'ioredis';
+import { z } from 'zod';
 import type { JobCommands } from '../engine/job-commands.ts';
-import { changePoolMembers, createPool, deletePool, getPool, POOL_ID, PoolError, renamePool } from '../engine/extension-pools.ts';
+import { changePoolMembers, createPool, deletePool, getPool, PoolError, renamePool } from '../engine/extension-pools.ts';
 import { isAvailable } from '../engine/extension-presence.ts';
 import type { DashboardVariables } from './dashboard-auth.ts';
 import type { LineMode } from './dial-estimate.ts';
 import { allTags, extensionRows, filterExtensionRows } from './extension-rows.ts';
 import type { ExtensionRow } from './extension-rows.ts';
-import { changeTags, normalTag, releaseStuck, setExtensionsEnabled, TAG } from './extension-settings.ts';
+import { changeTags, releaseStuck, setExtensionsEnabled } from './extension-settings.ts';
 import { ExtensionsPage } from '../../views/extensions-page.tsx';
 import { PoolsPage } from '../../views/pools-page.tsx';
 import type { FieldErrors } from '../../views/form-field.tsx';
-import { extensionParams, pathParams, poolMemberParams, poolParams } from './route-params.ts';
+import { extensionParams, pathParams, poolId, poolMemberParams, poolParams } from './route-params.ts';
+import { extensionFiltersQuery, noticeQuery, pageQuery } from './page-queries.ts';
+import { extensionIds, poolName, tag } from './pool-api.ts';
+import { formBody, formList, formText, issueMessages, parseForm } from './form-input.ts';
 
 type Env = { Variables: DashboardVariables };
 
@@ -33,9 +37,9 @@ export function poolRoutes(deps: PoolRoutesDeps): Hono<Env> {
 
   // ---- Extensions -------------------------------------------------------------------------------------------
   const extensionsPage = async (c: Context<Env>, error?: string) => {
-    const filters = { q: query(c, 'q'), show: query(c, 'show'), tag: query(c, 'tag'), pool: query(c, 'pool') };
+    const filters = pageQuery(c, extensionFiltersQuery);
     const { rows, pools } = await extensionRows(redis, jobs, lineMode);
-    const notice = extensionNotice(c.req.query('done'));
+    const notice = pageQuery(c, noticeQuery(extensionNotice));
     const model = { extensions: filterExtensionRows(rows, filters), filters, total: rows.length, tags: allTags(rows), pools, lineMode, ...(notice ? { notice } : {}), ...(error ? { error } : {}) };
     return c.html(<ExtensionsPage model={model} />, error ? 422 : 200);
   };
@@ -43,47 +47,51 @@ export function poolRoutes(deps: PoolRoutesDeps): Hono<Env> {
   app.get('/extensions', (c) => extensionsPage(c));
 
   app.post('/extensions/bulk', async (c) => {
-    const body = await c.req.parseBody({ all: true });
-    const ids = [body.ids ?? []].flat().filter((v): v is string => typeof v === 'string');
-    const text = (name: string) => (typeof body[name] === 'string' ? body[name].trim() : '');
-    switch (text('action')) {
+    const parsed = await parseForm(c, bulkForm);
+    if (!parsed.success) {
+      const problems = issueMessages(parsed.error);
+      return c.text(problems.action ?? `Tick extensions by their ids: ${problems.ids ?? 'unreadable selection'}.`, 400);
+    }
+    const { action, ids } = parsed.data;
+    switch (action) {
       case 'enable':
       case 'disable': {
-        const enable = text('action') === 'enable';
+        const enable = action === 'enable';
         return c.redirect(`/extensions?done=${enable ? 'enabled' : 'disabled'}-${await setExtensionsEnabled(redis, ids, enable)}`, 303);
       }
       case 'pool-add':
       case 'pool-remove': {
-        const pool = text('pool');
-        if (!POOL_ID.test(pool) || !(await getPool(redis, pool))) return extensionsPage(c, 'Choose a pool first (create one on the pools page).');
-        const add = text('action') === 'pool-add';
-        const counts = await changePoolMembers(redis, pool, add ? { add: ids } : { remove: ids });
+        const pool = poolId.safeParse(parsed.data.pool);
+        if (!pool.success || !(await getPool(redis, pool.data))) return extensionsPage(c, 'Choose a pool first (create one on the pools page).');
+        const add = action === 'pool-add';
+        const counts = await changePoolMembers(redis, pool.data, add ? { add: ids } : { remove: ids });
         return c.redirect(`/extensions?done=${add ? `pooled-${counts.added}` : `unpooled-${counts.removed}`}`, 303);
       }
       case 'tag-add':
       case 'tag-remove': {
-        const tag = normalTag(text('tag'));
-        if (!TAG.test(tag)) return extensionsPage(c, 'Tag must be 1 to 30 letters, digits, spaces, "-" or "_", starting with a letter or digit.');
-        const add = text('action') === 'tag-add';
-        const changed = await changeTags(redis, ids, add ? { add: [tag] } : { remove: [tag] });
+        const parsedTag = tag.safeParse(parsed.data.tag);
+        if (!parsedTag.success) return extensionsPage(c, `Tag ${parsedTag.error.issues[0]?.message ?? 'is not valid'}.`);
+        const add = action === 'tag-add';
+        const changed = await changeTags(redis, ids, add ? { add: [parsedTag.data] } : { remove: [parsedTag.data] });
         return c.redirect(`/extensions?done=${add ? 'tagged' : 'untagged'}-${changed}`, 303);
       }
-      default:
-        return c.text('Unknown bulk action.', 400);
     }
   });
 
   app.post('/extensions/:id/enabled', async (c) => {
-    if (!pathParams(c, extensionParams)) return c.text(`No extension ${c.req.param('id')}.`, 404);
-    const body = await c.req.parseBody();
-    const enable = body.enabled === 'true';
-    const changed = await setExtensionsEnabled(redis, [c.req.param('id')], enable);
+    const params = pathParams(c, extensionParams);
+    if (!params) return c.text(`No extension ${c.req.param('id')}.`, 404);
+    const parsed = await parseForm(c, enabledForm);
+    if (!parsed.success) return c.text('Send enabled=true or enabled=false.', 400);
+    const enable = parsed.data.enabled === 'true';
+    const changed = await setExtensionsEnabled(redis, [params.id], enable);
     return c.redirect(`/extensions?done=${enable ? 'enabled' : 'disabled'}-${changed}`, 303);
   });
 
   app.post('/extensions/:id/release', async (c) => {
-    if (!pathParams(c, extensionParams)) return c.text(`No extension ${c.req.param('id')}.`, 404);
-    const freed = await releaseStuck(redis, jobs, c.req.param('id'));
+    const params = pathParams(c, extensionParams);
+    if (!params) return c.text(`No extension ${c.req.param('id')}.`, 404);
+    const freed = await releaseStuck(redis, jobs, params.id);
     return c.redirect(`/extensions?done=${freed ? 'released' : 'not-released'}`, 303);
   });
 
@@ -92,7 +100,7 @@ export function poolRoutes(deps: PoolRoutesDeps): Hono<Env> {
     const { rows, pools } = await extensionRows(redis, jobs, lineMode);
     const byId = new Map(rows.map((e) => [e.id, e]));
     const withFree = pools.map((p) => ({ ...p, free: p.extensionIds.filter((id) => dialable(byId.get(id))).length }));
-    const notice = poolNotice(c.req.query('done'));
+    const notice = pageQuery(c, noticeQuery(poolNotice));
     return c.html(<PoolsPage model={{ pools: withFree, extensions: byId, errors, values, ...(notice ? { notice } : {}) }} />, status);
   };
 
@@ -105,7 +113,9 @@ export function poolRoutes(deps: PoolRoutesDeps): Hono<Env> {
   app.get('/pools', (c) => poolsPage(c));
 
   app.post('/pools', async (c) => {
-    const name = await formText(c, 'name');
+    const form = await parseForm(c, poolNameForm);
+    if (!form.success) return poolsPage(c, { name: poolNameError(form.error) }, { name: poolNameText(await formBody(c)) }, 422);
+    const { name } = form.data;
     try {
       await createPool(redis, name);
       return c.redirect('/pools?done=created', 303);
@@ -117,7 +127,9 @@ export function poolRoutes(deps: PoolRoutesDeps): Hono<Env> {
   app.post('/pools/:id/rename', async (c) => {
     const id = c.req.param('id');
     if (!pathParams(c, poolParams)) return c.text(`No pool ${id}.`, 404);
-    const name = await formText(c, 'name');
+    const form = await parseForm(c, poolNameForm);
+    if (!form.success) return poolsPage(c, { [`rename-${id}`]: poolNameError(form.error) }, { [`rename-${id}`]: poolNameText(await formBody(c)) }, 422);
+    const { name } = form.data;
     try {
       await renamePool(redis, id, name);
       return c.redirect('/pools?done=renamed', 303);
@@ -127,7 +139,8 @@ export function poolRoutes(deps: PoolRoutesDeps): Hono<Env> {
   });
 
   app.post('/pools/:id/delete', async (c) => {
-    const done = pathParams(c, poolParams) && (await deletePool(redis, c.req.param('id'))) ? 'deleted' : 'not-deleted';
+    const params = pathParams(c, poolParams);
+    const done = params && (await deletePool(redis, params.id)) ? 'deleted' : 'not-deleted';
     const to = `/pools?done=${done}`;
     return c.req.header('HX-Request') ? c.body(null, 204, { 'HX-Redirect': to }) : c.redirect(to, 303);
   });
@@ -136,7 +149,8 @@ export function poolRoutes(deps: PoolRoutesDeps): Hono<Env> {
     const id = c.req.param('id');
     if (!pathParams(c, poolParams)) return c.text(`No pool ${id}.`, 404);
     const field = `add-${id}`;
-    const number = await formText(c, 'extensionNumber');
+    const form = await parseForm(c, poolMemberForm);
+    const number = form.success ? form.data.extensionNumber : '';
     const { rows } = await extensionRows(redis, jobs, lineMode);
     const extension = rows.find((e) => e.extensionNumber === number);
     if (!extension) return poolsPage(c, { [field]: number === '' ? 'Type an extension number, e.g. 105' : `No synced extension ${number}` }, { [field]: number }, 422);
@@ -150,9 +164,10 @@ export function poolRoutes(deps: PoolRoutesDeps): Hono<Env> {
 
   app.post('/pools/:id/members/:extensionId/remove', async (c) => {
     const id = c.req.param('id');
-    if (!pathParams(c, poolMemberParams)) return c.text(`No extension ${c.req.param('extensionId')} in pool ${id}.`, 404);
+    const params = pathParams(c, poolMemberParams);
+    if (!params) return c.text(`No extension ${c.req.param('extensionId')} in pool ${id}.`, 404);
     try {
-      await changePoolMembers(redis, id, { remove: [c.req.param('extensionId')] });
+      await changePoolMembers(redis, params.id, { remove: [params.extensionId] });
       return c.redirect(`/pools?done=member-removed#${id}`, 303);
     } catch (error) {
       return refused(c, error, 'name', {});
@@ -162,22 +177,33 @@ export function poolRoutes(deps: PoolRoutesDeps): Hono<Env> {
   return app;
 }
 
-function query(c: Context, name: string): string {
-  return (c.req.query(name) ?? '').trim();
-}
+const BULK_ACTIONS = ['enable', 'disable', 'pool-add', 'pool-remove', 'tag-add', 'tag-remove'] as const;
 
-async function formText(c: Context, name: string): Promise<string> {
-  const body = await c.req.parseBody();
-  const value = body[name];
-  return typeof value === 'string' ? value.trim() : '';
-}
+/** `POST /extensions/bulk`: the ticked extensions (ids as the JSON API takes them) and what to do with them. */
+const bulkForm = z.object({
+  action: formText.pipe(z.enum(BULK_ACTIONS, { error: 'Unknown bulk action.' })),
+  ids: formList.pipe(extensionIds),
+  pool: formText,
+  tag: formText,
+});
+
+/** `POST /extensions/:id/enabled`: the toggle's hidden field. */
+const enabledForm = z.object({ enabled: formText.pipe(z.enum(['true', 'false'])) });
+
+/** `POST /pools` and `/pools/:id/rename`: the name, by the JSON API's rule (`poolName`). */
+const poolNameForm = z.object({ name: formText.pipe(poolName) });
+const poolNameText = (body: Record<string, unknown>): string => formText.parse(body.name);
+const poolNameError = (error: z.ZodError): string => `Pool name ${error.issues[0]?.message ?? 'is not valid'}`;
+
+/** `POST /pools/:id/members`: an extension number as people type it. */
+const poolMemberForm = z.object({ extensionNumber: formText.pipe(z.string().max(64)) });
 
 /** What `RedisJobCommands` would reserve from right now. */
 function dialable(e: ExtensionRow | undefined): boolean {
   return e !== undefined && e.enabled && e.usable && !e.held && isAvailable(e.presence);
 }
 
-function poolNotice(done: string | undefined): string | undefined {
+function poolNotice(done: string): string | undefined {
   return (
     {
       created: 'Pool created.',
@@ -188,12 +214,11 @@ function poolNotice(done: string | undefined): string | undefined {
       'member-already': 'That extension is already in the pool.',
       'member-removed': 'Extension removed from the pool.',
     } as Record<string, string>
-  )[done ?? ''];
+  )[done];
 }
 
 /** The message for a `done=` code after a post (codes only: no text from the URL is shown). */
-function extensionNotice(done: string | undefined): string | undefined {
-  if (!done) return undefined;
+function extensionNotice(done: string): string | undefined {
   const [what, n] = [done.replace(/-\d+$/, ''), /-(\d+)$/.exec(done)?.[1]];
   const count = `${n ?? 0} extension${n === '1' ? '' : 's'}`;
   switch (what) {

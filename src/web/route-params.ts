@@ -6,6 +6,7 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
 import { USERNAME } from './auth/user-store.ts';
+import { POOL_ID } from '../engine/extension-pools.ts';
 
 /** Hunt (job) and line (call) ids: what the engine mints, word characters and dashes. */
 export const JOB_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -17,8 +18,9 @@ export const destinationId = z.string().regex(DESTINATION_ID);
 /** RingCentral extension ids (digits), and call-queue extension numbers (digits too). */
 export const extensionId = z.string().regex(/^\d{1,20}$/);
 export const extensionNumber = z.string().regex(/^\d{1,20}$/);
-/** Named pools (`pool-` and hex) and API token ids (alphanumeric): generous, but bounded and printable. */
-export const poolId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+/** Named pools: `pool-` and 8 hex digits, as the pool store mints them. */
+export const poolId = z.string().regex(POOL_ID);
+/** API token ids (alphanumeric): generous, but bounded and printable. */
 export const tokenId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 
 export const LINE_COMMANDS = ['confirm', 'hangup', 'transfer-now'] as const;

@@ -16,6 +16,7 @@ import type { JobCommands } from '../engine/job-commands.ts';
 import { TALK_FRAME_BYTES } from '../engine/talk-through.ts';
 import { globalKeys } from '../store/redis-keys.ts';
 import { lineParams, pathParams } from './route-params.ts';
+import { mediaType } from './request-headers.ts';
 
 /** Lines whose far end has answered and that are still ours: there is someone to talk to (the board shows Talk on them). */
 export const TALKABLE: ReadonlySet<CallStatus> = new Set<CallStatus>(['ivr', 'holding', 'suspected-live', 'confirmed']);
@@ -37,14 +38,15 @@ export function talkRoute(options: TalkRouteOptions): Hono {
   });
 
   app.post('/jobs/:id/calls/:callId/talk', limit, async (c) => {
-    const type = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
+    const type = mediaType.parse(c.req.header('content-type'));
     if (type !== AUDIO_TYPE) return c.text(`Send the audio as ${AUDIO_TYPE} (8 kHz μ-law), not ${type || 'nothing'}.`, 415);
     const body = new Uint8Array(await c.req.arrayBuffer());
     if (body.length === 0 || body.length % TALK_FRAME_BYTES !== 0) {
       return c.text(`The audio must be whole 20 ms frames of 8 kHz μ-law (a multiple of ${TALK_FRAME_BYTES} bytes); got ${body.length}.`, 400);
     }
     const { id, callId } = c.req.param();
-    const job = pathParams(c, lineParams) ? await options.jobs.get(id) : undefined;
+    const params = pathParams(c, lineParams);
+    const job = params ? await options.jobs.get(params.id) : undefined;
     const call = job?.calls.find((candidate) => candidate.callId === callId);
     if (!job || !call) return c.text(`No line ${callId} in hunt ${id}.`, 404);
     if (!RUNNING.has(job.status)) return c.text(`Hunt ${id} is over (${job.status}): nobody to talk to.`, 409);

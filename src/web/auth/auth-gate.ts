@@ -8,6 +8,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { getSignedCookie } from 'hono/cookie';
 import { apiErrorBody } from '../api-errors.ts';
 import { secretsEqual } from '../api-auth.ts';
+import { bearerToken } from '../request-headers.ts';
 import type { AuthServices } from './auth-services.ts';
 import type { AuthVariables, Principal } from './auth-context.ts';
 import { addCsrfFields, csrfTokensMatch, presentedCsrfToken } from './csrf.ts';
@@ -17,7 +18,6 @@ import { TOKEN_SCOPES } from './api-token-store.ts';
 import { forbiddenPage } from './forbidden.tsx';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
 
 type Identified = { principal: Principal; csrfToken?: string; sessionId?: string } | { refused: 'bad-token' } | undefined;
 
@@ -28,7 +28,7 @@ export function authGate(auth: AuthServices): MiddlewareHandler<{ Variables: Aut
   const identify = async (c: Context): Promise<Identified> => {
     const header = c.req.header('authorization');
     if (header !== undefined) {
-      const token = BEARER.exec(header)?.[1];
+      const token = bearerToken.parse(header);
       if (!token) return { refused: 'bad-token' };
       if (apiToken && secretsEqual(token, apiToken)) return { principal: { username: 'api-token', role: 'admin', via: 'bootstrap-token' } };
       if (metricsToken && secretsEqual(token, metricsToken)) return { principal: { username: 'metrics-token', role: 'viewer', via: 'metrics-token' } };

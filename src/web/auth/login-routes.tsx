@@ -17,11 +17,12 @@ import type { AuthVariables } from './auth-context.ts';
 import { useBootstrapSecret } from './bootstrap.ts';
 import { passwordProblem } from './password.ts';
 import { USERNAME, USERNAME_RULE, UserError } from './user-store.ts';
+import { localPath, loginQuery, pageQuery } from '../page-queries.ts';
 
 const loginForm = z.object({
   username: z.string().trim().toLowerCase().max(64).catch(''),
   password: z.string().max(1024).catch(''),
-  next: z.string().max(2048).catch('/'),
+  next: localPath,
   _login_csrf: z.string().max(128).catch(''),
 });
 
@@ -31,13 +32,6 @@ const setupForm = z.object({
   password: z.string().max(1024).catch(''),
   _login_csrf: z.string().max(128).catch(''),
 });
-
-/** Only our own paths: never "//evil.example" or "https://…" (open redirect). */
-export function safeNext(next: string | undefined): string {
-  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\') || /[\r\n]/.test(next)) return '/';
-  if (next.startsWith('/login') || next.startsWith('/setup')) return '/';
-  return next;
-}
 
 export function loginRoutes(auth: AuthServices): Hono<{ Variables: AuthVariables }> {
   const app = new Hono<{ Variables: AuthVariables }>();
@@ -78,15 +72,16 @@ export function loginRoutes(auth: AuthServices): Hono<{ Variables: AuthVariables
 
   app.get('/login', async (c) => {
     if ((await auth.users.count()) === 0) return c.redirect('/setup', 303);
-    const notice = c.req.query('out') ? 'You are logged out.' : c.req.query('expired') ? 'Your session has ended: log in again.' : undefined;
-    return loginPage(c, 200, { next: safeNext(c.req.query('next')), username: '', ...(notice ? { notice } : {}) });
+    const query = pageQuery(c, loginQuery);
+    const notice = query.out ? 'You are logged out.' : query.expired ? 'Your session has ended: log in again.' : undefined;
+    return loginPage(c, 200, { next: query.next, username: '', ...(notice ? { notice } : {}) });
   });
 
   app.post('/login', sameOrigin, async (c) => {
     const ip = auth.clientIp(c);
     const rate = await auth.hitAddress('login', ip);
     const form = loginForm.parse(await readForm(c));
-    const next = safeNext(form.next);
+    const { next } = form;
     if (!rate.allowed) return loginPage(c, 429, { next, username: form.username, error: `Too many login attempts from your address: try again in ${rate.retryAfterSeconds} s.` });
     if (!loginCsrfOk(c, form._login_csrf)) return loginPage(c, 403, { next, username: form.username, error: 'The login form expired: please try again.' });
     if (!USERNAME.test(form.username) || form.password === '') {

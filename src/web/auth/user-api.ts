@@ -15,6 +15,7 @@ import type { TokenScope } from './api-token-store.ts';
 import { changePassword, createToken, removeUser } from './user-admin.ts';
 import { UserError } from './user-store.ts';
 import type { User } from './user-store.ts';
+import { pathParams, tokenParams, usernameParams } from '../route-params.ts';
 
 /** `GET /audit` (API and page): a junk field falls back to no filter / the first page. */
 export const auditQuerySchema = z.object({
@@ -79,7 +80,7 @@ export function userApi(auth: AuthServices): Hono<Env> {
     if (!parsed.success) return validationError(c, parsed.error, body.value);
     const username = c.req.param('username');
     try {
-      if (!(await auth.users.get(username))) throw new UserError(404, `No user ${username}.`, 'username');
+      if (!pathParams(c, usernameParams) || !(await auth.users.get(username))) throw new UserError(404, `No user ${username}.`, 'username');
       if (parsed.data.password !== undefined) await changePassword(auth, username, parsed.data.password);
       if (parsed.data.role !== undefined) await auth.users.setRole(username, parsed.data.role);
       c.set('auditTarget', [parsed.data.role ? `role=${parsed.data.role}` : '', parsed.data.password !== undefined ? 'password' : ''].filter(Boolean).join(' '));
@@ -94,6 +95,7 @@ export function userApi(auth: AuthServices): Hono<Env> {
     const username = c.req.param('username');
     if (username === c.get('auth').username) return apiError(c, 409, 'conflict', 'You cannot remove yourself.');
     try {
+      if (!pathParams(c, usernameParams)) throw new UserError(404, `No user ${username}.`, 'username');
       await removeUser(auth, username);
       return c.body(null, 204);
     } catch (error) {
@@ -124,7 +126,8 @@ export function userApi(auth: AuthServices): Hono<Env> {
 
   api.delete('/tokens/:id', async (c) => {
     const me = c.get('auth');
-    const info = await auth.tokens.get(c.req.param('id'));
+    const params = pathParams(c, tokenParams);
+    const info = params ? await auth.tokens.get(params.id) : undefined;
     if (!info || (info.username !== me.username && me.role !== 'admin')) return apiError(c, 404, 'not_found', 'No such token.');
     await auth.tokens.revoke(info.id);
     return c.body(null, 204);

@@ -19,6 +19,7 @@ import { changePassword, createToken, removeUser, scopesFor } from './user-admin
 import { UserError } from './user-store.ts';
 import { pathParams, tokenParams, usernameParams } from '../route-params.ts';
 import { auditQuerySchema } from './user-api.ts';
+import { noticeQuery, pageQuery } from '../page-queries.ts';
 
 type Env = { Variables: AuthVariables };
 
@@ -47,7 +48,10 @@ export function userRoutes(auth: AuthServices): Hono<Env> {
   };
   const param = (c: Context<Env>) => c.req.param('username') ?? '';
 
-  app.get('/users', (c) => usersPage(c, { ...(c.req.query('done') ? { notice: doneNotice(c.req.query('done')) } : {}) }));
+  app.get('/users', (c) => {
+    const notice = pageQuery(c, noticeQuery(doneNotice));
+    return usersPage(c, notice ? { notice } : {});
+  });
 
   app.post('/users', async (c) => {
     const form = usersForm.parse(await c.req.parseBody());
@@ -114,8 +118,9 @@ export function userRoutes(auth: AuthServices): Hono<Env> {
   });
 
   app.post('/users/tokens/:id/revoke', async (c) => {
-    if (!pathParams(c, tokenParams)) return c.text(`No API token ${c.req.param('id')}.`, 404);
-    await auth.tokens.revoke(c.req.param('id'));
+    const params = pathParams(c, tokenParams);
+    if (!params) return c.text(`No API token ${c.req.param('id')}.`, 404);
+    await auth.tokens.revoke(params.id);
     return c.redirect('/users?done=revoked', 303);
   });
 
@@ -125,7 +130,10 @@ export function userRoutes(auth: AuthServices): Hono<Env> {
     return c.html(<AccountPage model={{ username: me.username, role: me.role, tokens: await auth.tokens.list(me.username), scopes: scopesFor(me.role), errors: {}, ...extra }} />, status);
   };
 
-  app.get('/account', (c) => accountPage(c, c.req.query('done') ? { notice: doneNotice(c.req.query('done')) } : {}));
+  app.get('/account', (c) => {
+    const notice = pageQuery(c, noticeQuery(doneNotice));
+    return accountPage(c, notice ? { notice } : {});
+  });
 
   app.post('/account/tokens', async (c) => {
     const form = accountForm.parse(await c.req.parseBody());
@@ -140,8 +148,9 @@ export function userRoutes(auth: AuthServices): Hono<Env> {
   });
 
   app.post('/account/tokens/:id/revoke', async (c) => {
-    if (!pathParams(c, tokenParams)) return c.text(`No API token ${c.req.param('id')}.`, 404);
-    const info = await auth.tokens.get(c.req.param('id'));
+    const params = pathParams(c, tokenParams);
+    if (!params) return c.text(`No API token ${c.req.param('id')}.`, 404);
+    const info = await auth.tokens.get(params.id);
     // Someone else's token id reads as "no such token": ids are not secrets, but ownership is checked.
     if (info?.username === c.get('auth').username) await auth.tokens.revoke(info.id);
     return c.redirect('/account?done=revoked', 303);
@@ -162,7 +171,7 @@ export function userRoutes(auth: AuthServices): Hono<Env> {
 
   // ---- Audit log ------------------------------------------------------------------------------------------------
   app.get('/audit', async (c) => {
-    const q = auditQuerySchema.parse(c.req.query());
+    const q = pageQuery(c, auditQuerySchema);
     const filters = { actor: q.actor ?? '', action: q.action ?? '' };
     const count = 100;
     const entries = await auth.auditLog.read({ count, ...filters, ...(q.before ? { before: q.before } : {}) });
@@ -173,6 +182,6 @@ export function userRoutes(auth: AuthServices): Hono<Env> {
   return app;
 }
 
-function doneNotice(done: string | undefined): string | undefined {
-  return ({ role: 'Role changed.', logout: 'Their sessions have ended.', unlock: 'Login lock lifted.', removed: 'User removed; their sessions and tokens ended.', revoked: 'Token revoked.' } as Record<string, string>)[done ?? ''];
+function doneNotice(done: string): string | undefined {
+  return ({ role: 'Role changed.', logout: 'Their sessions have ended.', unlock: 'Login lock lifted.', removed: 'User removed; their sessions and tokens ended.', revoked: 'Token revoked.' } as Record<string, string>)[done];
 }
