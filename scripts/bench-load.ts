@@ -131,7 +131,9 @@ interface Instance {
 async function startInstance(index: number, env: Record<string, string>): Promise<Instance> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [BIN, 'serve'], {
+  // BENCH_INSTANCE_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"): profile the instances, which NODE_OPTIONS refuses.
+  const nodeArgs = process.env.BENCH_INSTANCE_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, BIN, 'serve'], {
     env: { ...process.env, ...env, PORT: String(port), PUBLIC_URL: url, SIM_PORT: '0', SIM_SIP_PORT: '0', LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -306,6 +308,8 @@ async function startRig(o: LoadOptions): Promise<Rig> {
     ...instances.map((i): [string, number | undefined] => [`instance ${i.index}`, i.child.pid]),
     ['simulator', sim.child.pid],
     ['redis-server', Number(/^process_id:(\d+)/m.exec(await redis.info('server'))?.[1])],
+    // The bench itself: in webhooks mode it is the load generator, on the same cores as the instance.
+    ['bench (generator)', process.pid],
   ]);
   return {
     redisUrl: server.url,

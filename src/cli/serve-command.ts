@@ -4,7 +4,8 @@
  */
 import { labelledLineRecordings } from '../simulator/line/audio/labelled-recordings.ts';
 import { randomBytes } from 'node:crypto';
-import { serve } from '@hono/node-server';
+import { getRequestListener } from '@hono/node-server';
+import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
@@ -27,6 +28,7 @@ import { HuntEngine } from '../engine/hunt-engine.ts';
 import { startEngineThreads } from '../engine/engine-thread.ts';
 import { keepPresenceFresh, syncDevices, syncDirectory } from '../engine/extension-directory.ts';
 import { WEBHOOK_PATH } from '../web/webhook-receiver.ts';
+import { webhookFirstServer, webhookListener } from '../web/webhook-listener.ts';
 import { WebhookSubscriptionKeeper } from '../web/webhook-subscription-keeper.ts';
 import { JobLiveFeed } from '../web/job-live-feed.ts';
 import { instanceOps } from '../observability/instance-ops.ts';
@@ -116,10 +118,13 @@ export async function runServe(config: Config): Promise<void> {
     draining: () => draining,
     budgetCredentials: account.budgetCredentials,
   });
+  const webhooks = { redis, verificationToken, log: log.child({ part: 'webhooks' }) };
+  // The webhook listener's own connection: its one script per notification, coalesced per event-loop turn.
+  const webhookRedis = createRedis(config.REDIS_URL, { name: 'hold-hunter-webhooks', logger: log, autoPipelining: true });
   const app = createApp({
     ops: { ...ops, ...(config.METRICS_TOKEN ? { metricsToken: config.METRICS_TOKEN } : {}) },
     connectionStatus: connectionProbe({ mode: config.demoMode ? 'demo' : 'live', server: credentials.server, ...(simulator ? { simulatorUrl: simulator.url } : {}) }, connect),
-    webhooks: { redis, verificationToken, log: log.child({ part: 'webhooks' }) },
+    webhooks,
     jobs: engine.commands,
     dashboard: {
       redis,
@@ -145,7 +150,11 @@ export async function runServe(config: Config): Promise<void> {
     log,
   });
 
-  const server = serve({ fetch: app.fetch, port: config.PORT }, (info) => {
+  // RingCentral's notifications take the plain node:http path ahead of the app's middleware (webhook-listener.ts);
+  // everything else, the webhook's other methods and queries too, goes to the app.
+  const server = webhookFirstServer(webhookListener({ ...webhooks, redis: webhookRedis }), getRequestListener(app.fetch));
+  server.listen(config.PORT, () => {
+    const info = server.address() as AddressInfo;
     const url = `http://localhost:${info.port}`;
     log.info({ url }, 'IRS Hold Hunter dashboard listening');
     if (config.demoMode && !config.API_TOKEN && apiToken) {
@@ -175,6 +184,7 @@ export async function runServe(config: Config): Promise<void> {
       if ('closeAllConnections' in server) server.closeAllConnections();
     });
     await simulator?.close();
+    await closeRedis(webhookRedis);
     await closeRedis(redis);
     await tracking?.flush();
   });

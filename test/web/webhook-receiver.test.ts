@@ -1,5 +1,5 @@
 /** POST /webhooks/ringcentral against real Redis: handshake, token check, limits, de-duplication and routing. */
-import { connect } from 'node:net';
+import { connect, createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { Redis } from 'ioredis';
@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { parseJobStreamEntries } from '../../src/engine/job-stream.ts';
 import type { TelephonyEvent } from '../../src/engine/telephony-event.ts';
 import { globalKeys, jobKeys } from '../../src/store/redis-keys.ts';
+import { deliverInSteps } from '../../src/store/webhook-inbox.ts';
 import { PARKED_EVENTS_TTL_SECONDS, WEBHOOK_PATH, webhookRoutes } from '../../src/web/webhook-receiver.ts';
 import { capturingLogger, json, notification, runTag, silentLogger, testRedis } from './web-fixtures.ts';
 import type { TestRedis } from './web-fixtures.ts';
@@ -312,8 +313,9 @@ describe('routing', () => {
     expect(await db.redis.exists(globalKeys.parkedEvents(telephonySessionId))).toBe(0);
   });
 
-  it('delivers a parked event itself when the session gets mapped between its look-up and the park', async () => {
-    const app = webhookRoutes({ redis: db.redis, verificationToken: TOKEN, log: silentLogger });
+  it('delivers a parked event itself when the session gets mapped between its look-up and the park (the steps a Redis Cluster takes)', async () => {
+    // On one Redis the look-up and the park are one script, so nothing can come between them; on a cluster they
+    // are separate steps, and this is the race they must survive.
     const { uuid, telephonySessionId } = ids();
     const jobId = `job-${uuid}`;
     track(uuid, telephonySessionId, jobId);
@@ -324,9 +326,25 @@ describe('routing', () => {
       await mapSession(telephonySessionId, jobId, 'call-3');
       return before;
     });
-    expect((await post(app, JSON.stringify(notification({ uuid, telephonySessionId })), { 'Verification-Token': TOKEN })).status).toBe(200);
+    const event: TelephonyEvent = { uuid, telephonySessionId, sequence: 1, eventTime: new Date().toISOString(), party: { id: 'p-1', code: 'Proceeding', direction: 'Outbound' } };
+    expect(await deliverInSteps(db.redis, uuid, telephonySessionId, [event])).toBe('job');
     expect(await streamEntries(jobId)).toHaveLength(1);
     expect(await db.redis.exists(globalKeys.parkedEvents(telephonySessionId))).toBe(0);
+  });
+
+  it('routes an event to the job once its session is mapped, after earlier ones were parked', async () => {
+    const app = webhookRoutes({ redis: db.redis, verificationToken: TOKEN, log: silentLogger });
+    const first = ids();
+    const { telephonySessionId } = first;
+    const second = { uuid: `${first.uuid}-2`, telephonySessionId };
+    const jobId = `job-${first.uuid}`;
+    track(first.uuid, telephonySessionId, jobId);
+    track(second.uuid, telephonySessionId);
+    expect((await post(app, JSON.stringify(notification(first)), { 'Verification-Token': TOKEN })).status).toBe(200);
+    await mapSession(telephonySessionId, jobId, 'call-4');
+    expect((await post(app, JSON.stringify(notification(second)), { 'Verification-Token': TOKEN })).status).toBe(200);
+    expect(await db.redis.llen(globalKeys.parkedEvents(telephonySessionId))).toBe(1);
+    expect((await streamEntries(jobId)).map((entry) => (entry.message as { event: TelephonyEvent }).event.uuid)).toEqual([second.uuid]);
   });
 });
 
@@ -346,22 +364,32 @@ describe('when Redis fails', () => {
   });
 
   it('answers 503 when Redis does not answer in time', async () => {
-    const app = webhookRoutes({ redis: db.redis, verificationToken: TOKEN, log: silentLogger, redisTimeoutMs: 50 });
-    const { uuid, telephonySessionId } = ids();
-    track(uuid, telephonySessionId);
-    vi.spyOn(db.redis, 'hget').mockImplementationOnce(() => new Promise(() => undefined) as never);
-    const response = await post(app, JSON.stringify(notification({ uuid, telephonySessionId })), { 'Verification-Token': TOKEN });
-    expect(response.status).toBe(503);
+    // A server that accepts the connection and never answers: a Redis stuck behind a long command or a bad link.
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const stuck = new Redis({ port: (silent.address() as AddressInfo).port, host: '127.0.0.1', maxRetriesPerRequest: 0, retryStrategy: () => null });
+    stuck.on('error', () => undefined);
+    try {
+      const app = webhookRoutes({ redis: stuck, verificationToken: TOKEN, log: silentLogger, redisTimeoutMs: 50 });
+      const { uuid, telephonySessionId } = ids();
+      const response = await post(app, JSON.stringify(notification({ uuid, telephonySessionId })), { 'Verification-Token': TOKEN });
+      expect(response.status).toBe(503);
+    } finally {
+      stuck.disconnect();
+      silent.close();
+    }
   });
 
   it('forgets the uuid after a failure, so a redelivery is processed', async () => {
     const app = webhookRoutes({ redis: db.redis, verificationToken: TOKEN, log: silentLogger });
     const { uuid, telephonySessionId } = ids();
     track(uuid, telephonySessionId);
-    vi.spyOn(db.redis, 'hget').mockRejectedValueOnce(new Error('READONLY You can not write against a read only replica'));
+    // The park fails after the uuid was marked seen: its key holds a string, so RPUSH answers WRONGTYPE.
+    await db.redis.set(globalKeys.parkedEvents(telephonySessionId), 'not a list');
     const body = JSON.stringify(notification({ uuid, telephonySessionId }));
     expect((await post(app, body, { 'Verification-Token': TOKEN })).status).toBe(503);
     await expect.poll(() => db.redis.exists(globalKeys.webhookSeen(uuid))).toBe(0);
+    await db.redis.del(globalKeys.parkedEvents(telephonySessionId));
     expect((await post(app, body, { 'Verification-Token': TOKEN })).status).toBe(200);
     expect(await db.redis.llen(globalKeys.parkedEvents(telephonySessionId))).toBe(1);
   });

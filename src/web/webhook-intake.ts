@@ -1,0 +1,131 @@
+/**
+ * What `POST /webhooks/ringcentral` does with a request, apart from any HTTP framework: answer the Validation-Token
+ * handshake, verify the token in constant time, check the shape, and deliver the events to Redis
+ * (src/store/webhook-inbox.ts) before answering 200. Two adapters serve it: the Hono route in the app
+ * (webhook-receiver.ts) and the plain node:http listener that `serve` puts in front of the app for this one hot
+ * path (webhook-listener.ts), so both answer the same requests the same way.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { deliverNotification } from '../store/webhook-inbox.ts';
+import { apiErrorBody } from './api-errors.ts';
+import type { ApiErrorBody } from './api-errors.ts';
+import { telephonyEvents, telephonySessionNotificationSchema } from './webhook-payload.ts';
+
+export const WEBHOOK_PATH = '/webhooks/ringcentral';
+export const WEBHOOK_MAX_BODY_BYTES = 64 * 1024;
+/** RingCentral waits 3000 ms for an answer; give up on Redis well before that. */
+export const WEBHOOK_REDIS_TIMEOUT_MS = 2_000;
+/** The handshake reply must stay under 1024 bytes; RingCentral's tokens are UUIDs. */
+const MAX_VALIDATION_TOKEN_LENGTH = 256;
+
+export interface WebhookDeps {
+  redis: Redis;
+  verificationToken: string;
+  log: Logger;
+  maxBodyBytes?: number;
+  redisTimeoutMs?: number;
+}
+
+/** 200 with `validationToken`: the handshake, which echoes it in a header (and says Content-Type application/json). */
+export type WebhookReply = { status: 200; validationToken?: string } | { status: 400 | 401 | 413 | 503; body: ApiErrorBody };
+
+/** Request headers by lower-case name. */
+export type HeaderOf = (name: string) => string | undefined;
+
+export interface WebhookIntake {
+  readonly maxBodyBytes: number;
+  /** Before the body is read: a request without Validation-Token cannot be the handshake, so its token must match. */
+  screen(header: HeaderOf): WebhookReply | undefined;
+  /** The body, read within `maxBodyBytes`. */
+  receive(text: string, header: HeaderOf): Promise<WebhookReply>;
+  tooLarge(): WebhookReply;
+  unreadable(error: unknown): WebhookReply;
+}
+
+export function webhookIntake(deps: WebhookDeps): WebhookIntake {
+  const { redis, log } = deps;
+  if (deps.verificationToken === '') throw new Error('webhookIntake needs a non-empty verification token');
+  const maxBodyBytes = deps.maxBodyBytes ?? WEBHOOK_MAX_BODY_BYTES;
+  const redisTimeoutMs = deps.redisTimeoutMs ?? WEBHOOK_REDIS_TIMEOUT_MS;
+  // Compared as SHA-256 digests with timingSafeEqual (as secretsEqual does): constant time whatever the length.
+  const expected = sha256(deps.verificationToken);
+  const tokenMatches = (token: string | undefined) => token !== undefined && timingSafeEqual(sha256(token), expected);
+  const fail = (status: 400 | 401 | 413 | 503, code: string, message: string): WebhookReply => ({ status, body: apiErrorBody(code, message) });
+  const unauthorized = () => fail(401, 'unauthorized', 'Verification token missing or wrong.');
+
+  return {
+    maxBodyBytes,
+    screen(header) {
+      if (header('validation-token') !== undefined) return undefined;
+      const token = header('verification-token');
+      if (tokenMatches(token)) return undefined;
+      log.warn({ reason: token === undefined ? 'missing' : 'mismatch' }, 'webhook refused: verification token');
+      return unauthorized();
+    },
+    tooLarge() {
+      log.warn({ maxBodyBytes }, 'webhook refused: body too large');
+      return fail(413, 'payload_too_large', `Body exceeds ${maxBodyBytes} bytes.`);
+    },
+    unreadable(error) {
+      log.warn({ err: error }, 'webhook refused: body could not be read');
+      return fail(400, 'unreadable_body', 'Body could not be read.');
+    },
+    async receive(text, header) {
+      const validationToken = header('validation-token');
+      if (validationToken !== undefined && text.trim() === '') return handshake(validationToken);
+
+      // Checked again (cheap) so the handshake-or-notification case, which had to read the body first, is covered.
+      if (!tokenMatches(header('verification-token') ?? validationToken)) {
+        log.warn('webhook refused: verification token');
+        return unauthorized();
+      }
+
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        log.warn({ bytes: text.length }, 'webhook refused: malformed JSON');
+        return fail(400, 'malformed_json', 'Body is not valid JSON.');
+      }
+      const parsed = telephonySessionNotificationSchema.safeParse(json);
+      if (!parsed.success) {
+        const problems = parsed.error.issues.slice(0, 5).map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+        log.warn({ problems }, 'webhook refused: not a telephony-session notification');
+        return fail(400, 'invalid_notification', 'Body is not a telephony-session notification.');
+      }
+
+      const { uuid, body } = parsed.data;
+      try {
+        const routed = await withTimeout(deliverNotification(redis, uuid, body.telephonySessionId, telephonyEvents(parsed.data)), redisTimeoutMs);
+        if (log.isLevelEnabled('debug')) log.debug({ uuid, telephonySessionId: body.telephonySessionId, sequence: body.sequence, routed }, 'webhook accepted');
+        return { status: 200 };
+      } catch (error) {
+        log.error({ err: error, uuid, telephonySessionId: body.telephonySessionId }, 'webhook not stored: Redis failed');
+        return fail(503, 'unavailable', 'Could not store the notification; try again.');
+      }
+    },
+  };
+
+  function handshake(token: string): WebhookReply {
+    if (token.length === 0 || token.length > MAX_VALIDATION_TOKEN_LENGTH) {
+      log.warn({ length: token.length }, 'webhook handshake refused: Validation-Token length');
+      return fail(400, 'invalid_validation_token', 'Validation-Token is empty or too long.');
+    }
+    log.info('webhook subscription handshake answered');
+    return { status: 200, validationToken: token };
+  }
+}
+
+function sha256(value: string): Buffer {
+  return createHash('sha256').update(value, 'utf8').digest();
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Redis did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}
