@@ -18,7 +18,7 @@ import { advanceWinner, claimWinner, readWinner } from '../store/winner-record.t
 import { WinnerLock } from '../store/winner-lock.ts';
 import type { CallRef, SessionState, Telephony } from '../telephony/telephony-port.ts';
 import { TelephonyError } from '../telephony/telephony-port.ts';
-import { parseJobStreamEntries } from './job-stream.ts';
+import { appendToJobStream, parseJobStreamEntries } from './job-stream.ts';
 import { luaScript } from '../store/lua-script.ts';
 import type { JobStreamMessage } from './job-stream.ts';
 import { readJob, updateJob, updateJobIn } from './job-records.ts';
@@ -136,7 +136,7 @@ export class JobHost {
     }
     while (!this.finished && !this.stopping) {
       await this.consume();
-      if (!this.finished && !this.stopping) await this.sweep();
+      if (!this.finished && !this.stopping) this.sweep();
     }
     this.actor.stop();
   }
@@ -190,50 +190,74 @@ export class JobHost {
   private readonly lastChecked = new Map<string, number>();
   /** When the webhook subscription was last recreated, as far as this host has caught up with it. */
   private resyncedAt: number;
+  /** The sweep running in the background, if any. */
+  private sweeping?: Promise<void>;
 
   /**
-   * Compares lines that may have missed a notification with the session's real state, and applies what
-   * changed as an observation newer than anything seen (a fractional sequence: the next real event still wins).
+   * Starts a sweep in the background unless one is running. Its session look-ups go at the lowest request
+   * priority and may wait minutes for a slot when the credential is busy (bench:load: one user, 20 × 70 lines);
+   * the owner must go on applying its stream meanwhile — a hunt whose owner waited here froze with an agent on
+   * the line. What a look-up finds comes back through the stream, as a background effect's result does.
    */
-  private async sweep(): Promise<void> {
+  private sweep(): void {
     const settings = this.deps.sweep ?? DEFAULT_SWEEP;
     const now = this.now();
-    if (now - this.lastSweep < settings.everyMs) return;
+    if (this.sweeping || now - this.lastSweep < settings.everyMs) return;
     this.lastSweep = now;
+    this.sweeping = this.sweepLines(settings, now)
+      .catch((error: unknown) => this.deps.log.warn({ err: error, jobId: this.jobId }, 'sweep failed'))
+      .finally(() => (this.sweeping = undefined));
+  }
+
+  /**
+   * Compares lines that may have missed a notification with the session's real state, and reports what changed
+   * as an observation newer than anything seen (a fractional sequence: the next real event still wins).
+   */
+  private async sweepLines(settings: NonNullable<JobHostDeps['sweep']>, now: number): Promise<void> {
     const resync = await this.subscriptionRecreated(now);
     for (const call of this.summary().calls) {
+      if (this.finished || this.stopping) return;
       if (!SWEPT.has(call.status) || !call.telephonySessionId || !call.partyId) continue;
       const checked = this.lastChecked.get(`${call.callId}:${call.attempt}`) ?? call.since[call.status] ?? now;
       const due = call.status === 'dialing' ? settings.dialingStaleMs : settings.recheckLiveMs;
       if (!resync && now - checked < due) continue;
       this.lastChecked.set(`${call.callId}:${call.attempt}`, now);
       const session = await this.lookUp(call.telephonySessionId, call.callId, 'sweep');
-      if (!session) continue;
-      const last = callContext(this.actor.getSnapshot(), call.callId)?.lastSequence[call.telephonySessionId] ?? 0;
-      const observed = (side: 'ours' | 'far', code: string, reason?: string): HuntEvent => ({
-        type: 'call.party',
-        callId: call.callId,
-        telephonySessionId: call.telephonySessionId as string,
-        side,
-        code,
-        ...(reason ? { reason } : {}),
-        sequence: session.exists ? last + 0.5 : RECONCILED_SEQUENCE,
-        at: this.now(),
-      });
-      if (!session.exists) {
-        this.deps.log.info({ jobId: this.jobId, callId: call.callId }, 'sweep: session is gone (a notification was lost)');
-        await this.apply(observed('ours', 'Disconnected', 'Reconciled'));
-        continue;
-      }
-      const ours = session.parties.find((p) => p.id === call.partyId);
-      const far = session.parties.find((p) => p.id !== call.partyId && p.extensionId === undefined);
-      if (call.status === 'dialing' && (ours?.code === 'Answered' || far?.code === 'Answered')) {
-        this.deps.log.info({ jobId: this.jobId, callId: call.callId }, 'sweep: call was answered (a notification was lost)');
-        await this.apply(observed(far?.code === 'Answered' ? 'far' : 'ours', 'Answered'));
-      } else if (far?.code === 'Disconnected' || ours?.code === 'Disconnected') {
-        await this.apply(observed(far?.code === 'Disconnected' ? 'far' : 'ours', 'Disconnected', (far ?? ours)?.reason));
-      }
+      if (!session || this.finished || this.stopping) continue;
+      const observation = this.observed(call.callId, session);
+      if (observation) await appendToJobStream(this.deps.redis, this.jobId, { kind: 'result', event: observation });
     }
+  }
+
+  /** What a session look-up says about a line the snapshot may have got wrong, if anything (see sweepLines). */
+  private observed(callId: string, session: SessionState): HuntEvent | undefined {
+    // The line as it stands now: the look-up may have waited, and the line moved on meanwhile.
+    const call = this.call(callId);
+    const sessionId = session.telephonySessionId;
+    if (!call || call.telephonySessionId !== sessionId || !SWEPT.has(call.status)) return undefined;
+    const last = callContext(this.actor.getSnapshot(), callId)?.lastSequence[sessionId] ?? 0;
+    const event = (side: 'ours' | 'far', code: string, reason?: string): HuntEvent => ({
+      type: 'call.party',
+      callId,
+      telephonySessionId: sessionId,
+      side,
+      code,
+      ...(reason ? { reason } : {}),
+      sequence: session.exists ? last + 0.5 : RECONCILED_SEQUENCE,
+      at: this.now(),
+    });
+    if (!session.exists) {
+      this.deps.log.info({ jobId: this.jobId, callId }, 'sweep: session is gone (a notification was lost)');
+      return event('ours', 'Disconnected', 'Reconciled');
+    }
+    const ours = session.parties.find((p) => p.id === call.partyId);
+    const far = session.parties.find((p) => p.id !== call.partyId && p.extensionId === undefined);
+    if (call.status === 'dialing' && (ours?.code === 'Answered' || far?.code === 'Answered')) {
+      this.deps.log.info({ jobId: this.jobId, callId }, 'sweep: call was answered (a notification was lost)');
+      return event(far?.code === 'Answered' ? 'far' : 'ours', 'Answered');
+    }
+    if (far?.code === 'Disconnected' || ours?.code === 'Disconnected') return event(far?.code === 'Disconnected' ? 'far' : 'ours', 'Disconnected', (far ?? ours)?.reason);
+    return undefined;
   }
 
   /**

@@ -1,6 +1,6 @@
 /**
- * Faults the simulator injects on purpose: lost, duplicated, reordered or delayed webhooks, and API latency,
- * 5xx and 429 bursts. The scenario sets a baseline; `/_sim/faults` overrides it at run time.
+ * Faults the simulator injects on purpose: lost, duplicated, reordered or delayed webhooks, API latency, 5xx
+ * and 429 bursts, and failed hand-offs. The scenario sets a baseline; `/_sim/faults` overrides it at run time.
  */
 import type { Random } from './random.ts';
 
@@ -19,6 +19,11 @@ export interface FaultSettings {
   api5xx: number;
   /** Probability that a REST request is refused with 429 CMN-301 regardless of the budget. */
   api429: number;
+  /**
+   * This many coming hand-off requests (POST …/transfer or …/bridge) fail with 503 CMN-201 and change nothing: a
+   * failed hand-off on demand (counts down; not part of any scenario).
+   */
+  failNextTransfers: number;
 }
 
 export const NO_FAULTS: FaultSettings = {
@@ -29,6 +34,7 @@ export const NO_FAULTS: FaultSettings = {
   apiLatencyMs: [0, 0],
   api5xx: 0,
   api429: 0,
+  failNextTransfers: 0,
 };
 
 export class FaultInjector {
@@ -55,6 +61,13 @@ export class FaultInjector {
   reset(baseline: FaultSettings = this.baseline): void {
     this.baseline = baseline;
     this.settings = { ...baseline };
+  }
+
+  /** Takes one off `failNextTransfers`: true when this hand-off request is to fail. */
+  takeTransferFailure(): boolean {
+    if (this.settings.failNextTransfers <= 0) return false;
+    this.settings = { ...this.settings, failNextTransfers: this.settings.failNextTransfers - 1 };
+    return true;
   }
 
   roll(probability: number): boolean {

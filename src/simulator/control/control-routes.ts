@@ -30,6 +30,7 @@ const faultsSchema = z
     apiLatencyMs: range,
     api5xx: probability,
     api429: probability,
+    failNextTransfers: z.number().int().min(0).max(1000),
   })
   .partial()
   .strict();

@@ -1,11 +1,12 @@
 /** RingCentral Call Control: call-out, sessions and party actions (research/ringcentral.md §2–3). */
 import { Hono } from 'hono';
+import type { Context } from 'hono';
 import type { SimEnv } from '../sim-env.ts';
 import { requireAuth } from '../auth/require-auth.ts';
 import { throttle } from '../rate-limit/throttle.ts';
 import { accountScope } from '../account-scope.ts';
 import { readJson } from '../read-json.ts';
-import { invalidParameter } from '../rc-error.ts';
+import { RcError, invalidParameter } from '../rc-error.ts';
 import { partyResource } from './call-party.ts';
 import type { SimSession } from './sim-session.ts';
 
@@ -29,6 +30,11 @@ function checkHoldRequest(body: unknown): void {
   if (typeof body !== 'object' || Array.isArray(body)) throw invalidParameter('body');
   const proto = (body as Record<string, unknown>).proto;
   if (proto !== undefined && (typeof proto !== 'string' || !HOLD_PROTOCOLS.includes(proto))) throw invalidParameter('proto', proto);
+}
+
+/** `/_sim/faults` `failNextTransfers`: this hand-off request fails before it changes anything. */
+function failIfInjected(c: Context<SimEnv>): void {
+  if (c.get('sim').faults.takeTransferFailure()) throw new RcError(503, 'CMN-201', 'Service Temporary Unavailable', {});
 }
 
 export function telephonyRoutes(): Hono<SimEnv> {
@@ -77,11 +83,13 @@ export function telephonyRoutes(): Hono<SimEnv> {
 
   app.post(`${PARTY}/transfer`, throttle('Light'), async (c) => {
     const body = await readJson(c);
+    failIfInjected(c);
     return c.json(partyResource(c.get('sim').calls.transfer(c.req.param('telephonySessionId'), c.req.param('partyId'), body)));
   });
 
   app.post(`${PARTY}/bridge`, throttle('Light'), async (c) => {
     const body = await readJson(c);
+    failIfInjected(c);
     return c.json(partyResource(c.get('sim').calls.bridge(c.req.param('telephonySessionId'), c.req.param('partyId'), body)));
   });
 
