@@ -20,3 +20,21 @@ export const mediaType = z
   .transform((header) => header.split(';')[0]?.trim().toLowerCase() ?? '')
   .catch('')
   .default('');
+
+/** The media types of a dashboard form post (what `parseBody` reads). */
+export const FORM_MEDIA_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data'] as const;
+export const formMediaType = mediaType.pipe(z.enum(FORM_MEDIA_TYPES));
+
+/** `X-CSRF-Token` (htmx and fetch posts): bounded; an empty or oversize value reads as absent. */
+export const csrfHeader = z.string().min(1).max(256).optional().catch(undefined);
+
+/**
+ * The caller's address from the proxy's header (`CLIENT_IP_HEADER`, e.g. `Fly-Client-IP` or `X-Forwarded-For`):
+ * the first entry, trimmed, at most 64 characters (it keys rate limits and audit entries); empty reads as absent.
+ */
+export const clientAddress = z
+  .string()
+  .transform((header) => header.split(',')[0]?.trim().slice(0, 64) ?? '')
+  .pipe(z.string().min(1))
+  .optional()
+  .catch(undefined);

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Context } from 'hono';
 import type { Redis } from 'ioredis';
+import { clientAddress } from '../request-headers.ts';
 import type { Logger } from 'pino';
 import pino from 'pino';
 import { ApiTokenStore } from './api-token-store.ts';
@@ -108,8 +109,8 @@ export class AuthServices {
   clientIp(c: Context): string {
     const header = this.options.clientIpHeader;
     if (header) {
-      const value = c.req.header(header)?.split(',')[0]?.trim();
-      if (value) return value.slice(0, 64);
+      const value = clientAddress.parse(c.req.header(header));
+      if (value) return value;
     }
     const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
     return env?.incoming?.socket?.remoteAddress ?? IN_PROCESS;

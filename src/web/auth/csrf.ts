@@ -6,17 +6,17 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { Context } from 'hono';
+import { csrfHeader, formMediaType } from '../request-headers.ts';
 
 export const CSRF_HEADER = 'X-CSRF-Token';
 export const CSRF_FIELD = '_csrf';
 
-const FORM_TYPES = /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i;
 
 /** The token a request presents (header first, then the form field), or undefined. */
 export async function presentedCsrfToken(c: Context): Promise<string | undefined> {
-  const header = c.req.header(CSRF_HEADER);
+  const header = csrfHeader.parse(c.req.header(CSRF_HEADER));
   if (header) return header;
-  if (!FORM_TYPES.test(c.req.header('content-type') ?? '')) return undefined;
+  if (!formMediaType.safeParse(c.req.header('content-type')).success) return undefined;
   // parseBody caches the form data, so the handler reads the same body afterwards.
   const body = await c.req.parseBody();
   const field = body[CSRF_FIELD];

@@ -9,6 +9,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { secureHeaders } from 'hono/secure-headers';
 import { apiErrorBody } from '../api-errors.ts';
+import { formMediaType } from '../request-headers.ts';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -53,7 +54,6 @@ export function bodySizeLimit(maxSize = MAX_BODY_BYTES): MiddlewareHandler {
   });
 }
 
-const FORM_TYPES = /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i;
 
 /**
  * A dashboard form body that cannot be parsed (a broken multipart, say) answers 400 here, once, instead of a 500
@@ -64,7 +64,7 @@ const FORM_TYPES = /^(application\/x-www-form-urlencoded|multipart\/form-data)\b
 export function formBodyGuard(): MiddlewareHandler {
   return async (c, next) => {
     const path = c.req.path;
-    if (c.req.method === 'GET' || c.req.method === 'HEAD' || path.startsWith('/api/') || path.startsWith('/webhooks/') || path.endsWith('/talk') || !FORM_TYPES.test(c.req.header('content-type') ?? '')) return next();
+    if (c.req.method === 'GET' || c.req.method === 'HEAD' || path.startsWith('/api/') || path.startsWith('/webhooks/') || path.endsWith('/talk') || !formMediaType.safeParse(c.req.header('content-type')).success) return next();
     try {
       await c.req.parseBody();
     } catch (error) {
