@@ -20,6 +20,8 @@ import { parseClusterUrl } from '../../src/store/redis-cluster-client.ts';
 import { RedisExtensionPool } from '../../src/store/redis-extension-pool.ts';
 import { globalKeys, jobKeys } from '../../src/store/redis-keys.ts';
 import { firstSighting } from '../../src/store/webhook-dedup.ts';
+import { deliverNotification } from '../../src/store/webhook-inbox.ts';
+import type { TelephonyEvent } from '../../src/engine/telephony-event.ts';
 import { advanceWinner, claimWinner, readWinner } from '../../src/store/winner-record.ts';
 import { RedisRateBudget } from '../../src/telephony/redis-rate-budget.ts';
 import { eventually } from '../support/eventually.ts';
@@ -102,6 +104,21 @@ describe('a hunt on a Redis Cluster', () => {
     const uuid = uniqueId('webhook');
     expect(await firstSighting(redis, uuid)).toBe(true);
     expect(await firstSighting(redis, uuid)).toBe(false);
+  });
+
+  it('delivers webhook events in steps (no script spans slots): parks an unmapped session’s, appends a mapped one’s, drops a repeat', async () => {
+    const sessionId = uniqueId('s-cluster');
+    const event = (uuid: string): TelephonyEvent => ({ uuid, telephonySessionId: sessionId, sequence: 1, eventTime: new Date().toISOString(), party: { id: 'p-1', code: 'Proceeding', direction: 'Outbound' } });
+    const parkedUuid = uniqueId('webhook');
+    expect(await deliverNotification(redis, parkedUuid, sessionId, [event(parkedUuid)])).toBe('parked');
+    expect(await redis.llen(globalKeys.parkedEvents(sessionId))).toBe(1);
+    const jobId = uniqueId('cluster-job');
+    await redis.hset(globalKeys.sessionMap, sessionId, `${jobId} call-1`);
+    const routedUuid = uniqueId('webhook');
+    expect(await deliverNotification(redis, routedUuid, sessionId, [event(routedUuid)])).toBe('job');
+    expect(await deliverNotification(redis, routedUuid, sessionId, [event(routedUuid)])).toBe('duplicate');
+    expect(await redis.xlen(jobKeys(jobId).events)).toBe(1);
+    await redis.hdel(globalKeys.sessionMap, sessionId);
   });
 
   it('runs a BullMQ job through a hash-tagged queue', async () => {
