@@ -252,6 +252,38 @@ async function scrape(instance: Instance): Promise<string> {
   return response.ok ? response.text() : '';
 }
 
+/** How long the bench waits for the instances' device sync before going on with the devices found so far. */
+const DEVICE_SYNC_WAIT_MS = 600_000;
+
+/**
+ * Waits until every instance reports a finished device sync (or `timeoutMs`, then says how far they got). A run
+ * that needs no alias rows stops earlier, once `wanted` lines have a device and the count held for 3 s.
+ */
+async function waitForDeviceSync(instances: Instance[], redis: Redis, wanted: number, timeoutMs: number): Promise<void> {
+  const started = Date.now();
+  let lastReport = started;
+  let last = -1;
+  let stable = 0;
+  for (;;) {
+    const synced = await Promise.all(instances.map(async (i) => metricSum(await scrape(i), 'hold_hunter_extension_devices_synced_timestamp_seconds') > 0));
+    const done = synced.filter(Boolean).length;
+    if (done === instances.length) return;
+    const withDevice = (await readExtensions(redis)).filter((e) => e.enabled && e.deviceId).length;
+    stable = withDevice === last ? stable + 1 : 0;
+    last = withDevice;
+    if (withDevice >= wanted && stable >= 3) return;
+    if (Date.now() - started > timeoutMs) {
+      process.stderr.write(`  device sync: ${done} of ${instances.length} instance(s) finished after ${Math.round(timeoutMs / 1000)} s; going on\n`);
+      return;
+    }
+    if (Date.now() - lastReport >= 30_000) {
+      lastReport = Date.now();
+      process.stderr.write(`  waiting for the instances' device sync (${done} of ${instances.length} done, ${withDevice} extensions with a device, ${Math.round((Date.now() - started) / 1000)} s)…\n`);
+    }
+    await sleep(1_000);
+  }
+}
+
 // --- the shared rig ----------------------------------------------------------------------------------------
 
 interface Rig {
@@ -289,19 +321,11 @@ async function startRig(o: LoadOptions): Promise<Rig> {
   };
   const instances: Instance[] = [];
   for (let i = 0; i < o.instances; i++) instances.push(await startInstance(i + 1, env));
-  // Every instance syncs the directory and then devices at start (the directory sync rewrites hh:extensions):
-  // wait until the devices stop changing before adding alias rows.
+  // Every instance syncs the directory and then looks devices up one by one at the lowest priority of its rate
+  // budget (minutes for 84 extensions); a directory sync rewrites hh:extensions. So alias rows go in only once
+  // every instance says its device sync finished (its extension_devices_synced_timestamp_seconds is set).
   const wanted = o.mode === 'webhooks' ? 0 : o.jobs * o.lines;
-  let last = -1;
-  let stable = 0;
-  // Devices are looked up one by one at the lowest priority: 3 s without change came too early (14 of 84).
-  const until = Date.now() + 180_000;
-  while (stable < 10 && !(stable >= 3 && last >= wanted) && Date.now() < until) {
-    await sleep(1_000);
-    const withDevice = (await readExtensions(redis)).filter((e) => e.enabled && e.deviceId).length;
-    stable = withDevice > 0 && withDevice === last ? stable + 1 : 0;
-    last = withDevice;
-  }
+  if (wanted > 0) await waitForDeviceSync(instances, redis, wanted, DEVICE_SYNC_WAIT_MS);
   await redis.hset(globalKeys.destinations, QUICK_IVR_DESTINATION.id, JSON.stringify(QUICK_IVR_DESTINATION));
   const notes: string[] = [];
   const real = (await readExtensions(redis)).filter((e) => e.enabled && e.deviceId);

@@ -32,7 +32,7 @@ import { webhookFirstServer, webhookListener } from '../web/webhook-listener.ts'
 import { WebhookSubscriptionKeeper } from '../web/webhook-subscription-keeper.ts';
 import { JobLiveFeed } from '../web/job-live-feed.ts';
 import { instanceOps } from '../observability/instance-ops.ts';
-import { watchEventLoop } from '../observability/metrics.ts';
+import { metrics, watchEventLoop } from '../observability/metrics.ts';
 import { startErrorTracking } from '../observability/error-tracking.ts';
 import { DAY_MS, RetentionKeeper } from '../store/data-retention.ts';
 import { loadBranding, setBranding } from '../web/branding.ts';
@@ -134,7 +134,9 @@ export async function runServe(config: Config): Promise<void> {
       // The dashboard's "Sync" button: the directory now, devices paced in the background as at start.
       syncDirectory: async () => {
         const result = await syncDirectory(telephony, redis, log);
-        void syncDevices(telephony, redis, log, sync.signal).catch((error: unknown) => log.error({ err: error }, 'device sync failed'));
+        void syncDevices(telephony, redis, log, sync.signal)
+          .then(() => metrics.devicesSyncedAt.set(Date.now() / 1000))
+          .catch((error: unknown) => log.error({ err: error }, 'device sync failed'));
         return result;
       },
     },
@@ -195,6 +197,7 @@ async function refreshDirectory(telephony: Telephony, redis: ReturnType<typeof c
   try {
     await syncDirectory(telephony, redis, log);
     const withDevice = await syncDevices(telephony, redis, log, signal);
+    metrics.devicesSyncedAt.set(Date.now() / 1000);
     log.info({ withDevice }, 'extension devices synced');
   } catch (error) {
     log.error({ err: error }, 'directory sync failed');

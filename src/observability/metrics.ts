@@ -59,6 +59,8 @@ export const metrics = {
   subscriptionRecreated: new Counter({ name: `${PREFIX}webhook_subscription_recreated_total`, help: 'Webhook subscriptions created again (expired, deleted, blacklisted or moved)', labelNames: ['reason'] as const, registers }),
   ringCentralAuthOk: new Gauge({ name: `${PREFIX}ringcentral_auth_ok`, help: "1 when every user's last RingCentral login or token refresh worked", registers }),
   ready: new Gauge({ name: `${PREFIX}ready`, help: '1 when /readyz last answered 200', registers }),
+  // A timestamp, so instances and threads aggregate with max (the engine threads never set it).
+  devicesSyncedAt: new Gauge({ name: `${PREFIX}extension_devices_synced_timestamp_seconds`, help: "Unix time this instance last finished looking up every extension's devices (0: not yet since it started)", aggregator: 'max', registers }),
   eventLoopLag: new Gauge({
     name: `${PREFIX}event_loop_lag_seconds`,
     help: 'Event-loop delay p99 over the last scrape interval, per thread',
