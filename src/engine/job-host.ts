@@ -188,6 +188,8 @@ export class JobHost {
 
   private lastSweep = 0;
   private readonly lastChecked = new Map<string, number>();
+  /** Lines whose last look-up (sweep or reconcile) could not be made: the next sweep checks them whatever is due. */
+  private readonly lookupsDeferred = new Set<string>();
   /** When the webhook subscription was last recreated, as far as this host has caught up with it. */
   private resyncedAt: number;
   /** The sweep running in the background, if any. */
@@ -220,7 +222,7 @@ export class JobHost {
       if (!SWEPT.has(call.status) || !call.telephonySessionId || !call.partyId) continue;
       const checked = this.lastChecked.get(`${call.callId}:${call.attempt}`) ?? call.since[call.status] ?? now;
       const due = call.status === 'dialing' ? settings.dialingStaleMs : settings.recheckLiveMs;
-      if (!resync && now - checked < due) continue;
+      if (!resync && !this.lookupsDeferred.has(call.callId) && now - checked < due) continue;
       this.lastChecked.set(`${call.callId}:${call.attempt}`, now);
       const session = await this.lookUp(call.telephonySessionId, call.callId, 'sweep');
       if (!session || this.finished || this.stopping) continue;
@@ -272,12 +274,21 @@ export class JobHost {
     return true;
   }
 
-  /** The session's state now, or undefined (logged) when the phone system cannot say; the caller skips the line. */
+  /**
+   * The session's state now, or undefined (logged) when the phone system cannot say; the caller skips the line and
+   * the next sweep asks again. It never waits for the rate budget: a 429's Retry-After (60 s) waited out here
+   * held the hunt for a minute — no confirm, no webhook applied (chaos run, docs/resilience.md).
+   */
   private async lookUp(telephonySessionId: string, callId: string, purpose: string): Promise<SessionState | undefined> {
     try {
-      return await this.deps.telephony.getSession(telephonySessionId);
+      const session = await this.deps.telephony.getSession(telephonySessionId, { wait: false });
+      this.lookupsDeferred.delete(callId);
+      return session;
     } catch (error) {
-      this.deps.log.warn({ err: error, jobId: this.jobId, callId }, `${purpose}: session lookup failed`);
+      this.lookupsDeferred.add(callId);
+      const rateLimited = error instanceof TelephonyError && error.rateLimited;
+      if (rateLimited) this.deps.log.info({ jobId: this.jobId, callId, retryAfterMs: error.retryAfterMs }, `${purpose}: rate budget busy, session lookup deferred to the next sweep`);
+      else this.deps.log.warn({ err: error, jobId: this.jobId, callId }, `${purpose}: session lookup failed`);
       return undefined;
     }
   }

@@ -2,7 +2,7 @@
  * A Telephony that forwards every operation to another one: wrappers (softphone lines, instrumentation) extend it
  * and override only what they change, so a new port method is forwarded in one place.
  */
-import type { CallRef, Telephony, TransferTarget } from './telephony-port.ts';
+import type { CallRef, SessionLookupOptions, Telephony, TransferTarget } from './telephony-port.ts';
 
 export class DelegatingTelephony<Inner extends Telephony = Telephony> implements Telephony {
   constructor(protected readonly inner: Inner) {}
@@ -11,8 +11,8 @@ export class DelegatingTelephony<Inner extends Telephony = Telephony> implements
     return this.inner.placeCall(request);
   }
 
-  getSession(telephonySessionId: string) {
-    return this.inner.getSession(telephonySessionId);
+  getSession(telephonySessionId: string, options?: SessionLookupOptions) {
+    return this.inner.getSession(telephonySessionId, options);
   }
 
   transfer(call: CallRef, target: TransferTarget): Promise<void> {

@@ -5,7 +5,7 @@
  * afterwards goes through the credential that placed it.
  */
 import { DelegatingTelephony } from './delegating-telephony.ts';
-import type { CallRef, PlaceCallRequest, SipInfoSource, Telephony, TransferTarget } from './telephony-port.ts';
+import type { CallRef, PlaceCallRequest, SessionLookupOptions, SipInfoSource, Telephony, TransferTarget } from './telephony-port.ts';
 
 export class PooledTelephony extends DelegatingTelephony implements SipInfoSource {
   private next = 0;
@@ -29,8 +29,8 @@ export class PooledTelephony extends DelegatingTelephony implements SipInfoSourc
     return ref;
   }
 
-  override getSession(telephonySessionId: string) {
-    return this.ownerOf(telephonySessionId).getSession(telephonySessionId);
+  override getSession(telephonySessionId: string, options?: SessionLookupOptions) {
+    return this.ownerOf(telephonySessionId).getSession(telephonySessionId, options);
   }
 
   override transfer(call: CallRef, target: TransferTarget): Promise<void> {

@@ -11,6 +11,7 @@ import { NETWORK_FAILURE_STATUS, toTelephonyError } from './sdk-errors.ts';
 import { PlacementWithdrawn, TelephonyError } from './telephony-port.ts';
 import type {
   PlaceCallRequest,
+  SessionLookupOptions,
   DeviceSipInfo,
   SipInfoSource,
   CallRef,
@@ -134,6 +135,8 @@ interface Request {
   body?: unknown;
   /** See PlaceCallRequest.proceed: checked while waiting for the budget and right before sending. */
   proceed?: () => Promise<boolean>;
+  /** See SessionLookupOptions.wait: refused at once (429) instead of waiting for the budget or a Retry-After. */
+  noWait?: boolean;
 }
 
 /** How often a request with a `proceed` check re-asks it while waiting for the budget. */
@@ -175,9 +178,10 @@ export class RingCentralTelephony implements Telephony, SipInfoSource {
     return { telephonySessionId: session.id, partyId: ours.id };
   }
 
-  async getSession(telephonySessionId: string): Promise<SessionState> {
+  async getSession(telephonySessionId: string, options: SessionLookupOptions = {}): Promise<SessionState> {
     try {
-      const session = await this.json<RcCallSession>(this.read('Light', `${TELEPHONY}/sessions/${encode(telephonySessionId)}`));
+      const request = this.read('Light', `${TELEPHONY}/sessions/${encode(telephonySessionId)}`);
+      const session = await this.json<RcCallSession>(options.wait === false ? { ...request, noWait: true } : request);
       return { telephonySessionId, exists: true, parties: (session.parties ?? []).map(partyState) };
     } catch (error) {
       if (isNotFound(error)) return { telephonySessionId, exists: false, parties: [] };
@@ -359,7 +363,7 @@ export class RingCentralTelephony implements Telephony, SipInfoSource {
           // Nothing of this credential goes out until RingCentral's penalty has passed: the next acquire waits.
           await this.budget.penalize(this.credential, error.retryAfterMs);
         }
-        if (!retryable || attempt > 1 || !this.worthRetrying(error)) throw error;
+        if (!retryable || attempt > 1 || !this.worthRetrying(error) || (request.noWait && error.rateLimited)) throw error;
         this.log.warn({ path: request.path, status: error.status, errorCode: error.errorCode }, 'RingCentral read failed, retrying once');
         if (!error.rateLimited) await delay(this.retryDelayMs);
       }
@@ -372,6 +376,11 @@ export class RingCentralTelephony implements Telephony, SipInfoSource {
    */
   private async acquire(request: Request): Promise<void> {
     const { proceed } = request;
+    if (request.noWait) {
+      const now = await this.budget.tryAcquire(this.credential, request.group, request.priority);
+      if (!now.ok) throw new TelephonyError(`rate budget: no ${request.group} request allowed for ${now.retryInMs} ms`, 429, 'BUDGET-WAIT', now.retryInMs);
+      return;
+    }
     if (!proceed) return this.budget.acquire(this.credential, request.group, request.priority);
     if (!(await proceed())) throw new PlacementWithdrawn();
     const waiting = new AbortController();

@@ -112,6 +112,10 @@ export class PlacementWithdrawn extends Error {
   }
 }
 
+export interface SessionLookupOptions {
+  wait?: boolean;
+}
+
 export interface PlaceCallRequest {
   deviceId: string;
   to: string;
@@ -144,7 +148,11 @@ export interface Telephony {
    * firm's extension numbers. The standby leg of a hand-off asks for transfer priority.
    */
   placeCall(request: PlaceCallRequest): Promise<CallRef>;
-  getSession(telephonySessionId: string): Promise<SessionState>;
+  /**
+   * `wait: false` (the hunt loop's look-ups): never wait for the rate budget — when the group is blocked (a 429's
+   * Retry-After) or spent, fail at once with a 429 TelephonyError, and do not retry a 429 reply.
+   */
+  getSession(telephonySessionId: string, options?: SessionLookupOptions): Promise<SessionState>;
   /** Blind transfer of our party to the firm's target. */
   transfer(call: CallRef, target: TransferTarget): Promise<void>;
   /** Joins the far ends of two calls (the standby bridge). */

@@ -300,6 +300,22 @@ describe('refusals', () => {
     expect(budget.penalties).toHaveLength(2);
   });
 
+  it('a session look-up that may not wait (the hunt loop) is refused at once while the credential is blocked, and a 429 is not retried', async () => {
+    const budget = spyBudget(permissiveBudget());
+    const phone = adapter(budget);
+    await control(sim, 'POST', '/_sim/faults', { api429: 1 });
+    const refused = await rejection(phone.getSession('s-whatever', { wait: false }));
+    expect(refused.status).toBe(429);
+    expect(budget.penalties).toHaveLength(1);
+    await control(sim, 'POST', '/_sim/faults', { api429: 0 });
+    // Blocked for Retry-After (60 s): the next look-up fails at once instead of waiting. It was not sent either —
+    // the simulator, its faults off again, would have answered 404 (a session that does not exist).
+    const blocked = await rejection(phone.getSession('s-whatever', { wait: false }));
+    expect(blocked.status).toBe(429);
+    expect(blocked.retryAfterMs).toBeGreaterThan(50_000);
+    expect(budget.penalties).toHaveLength(1);
+  });
+
   it('a read is not retried when RingCentral asks for a longer wait than allowed', async () => {
     await control(sim, 'POST', '/_sim/faults', { api429: 1 });
     const budget = spyBudget(permissiveBudget(), { honourPenalty: false });
