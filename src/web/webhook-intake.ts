@@ -39,12 +39,17 @@ export type HeaderOf = (name: string) => string | undefined;
 
 export interface WebhookIntake {
   readonly maxBodyBytes: number;
-  /** Before the body is read: a request without Validation-Token cannot be the handshake, so its token must match. */
-  screen(header: HeaderOf): WebhookReply | undefined;
-  /** The body, read within `maxBodyBytes`. */
-  receive(text: string, header: HeaderOf): Promise<WebhookReply>;
+  /**
+   * Before the body is read: a refusal (a request without Validation-Token cannot be the handshake, so its token
+   * must match), or what to do with the body once it has been read within `maxBodyBytes`.
+   */
+  begin(header: HeaderOf): WebhookReply | PendingWebhook;
   tooLarge(): WebhookReply;
   unreadable(error: unknown): WebhookReply;
+}
+
+export interface PendingWebhook {
+  receive(text: string): Promise<WebhookReply>;
 }
 
 export function webhookIntake(deps: WebhookDeps): WebhookIntake {
@@ -60,10 +65,10 @@ export function webhookIntake(deps: WebhookDeps): WebhookIntake {
 
   return {
     maxBodyBytes,
-    screen(header) {
-      if (header('validation-token') !== undefined) return undefined;
+    begin(header) {
+      if (header('validation-token') !== undefined) return { receive: (text) => receive(text, header, false) };
       const token = header('verification-token');
-      if (tokenMatches(token)) return undefined;
+      if (tokenMatches(token)) return { receive: (text) => receive(text, header, true) };
       log.warn({ reason: token === undefined ? 'missing' : 'mismatch' }, 'webhook refused: verification token');
       return unauthorized();
     },
@@ -75,41 +80,43 @@ export function webhookIntake(deps: WebhookDeps): WebhookIntake {
       log.warn({ err: error }, 'webhook refused: body could not be read');
       return fail(400, 'unreadable_body', 'Body could not be read.');
     },
-    async receive(text, header) {
-      const validationToken = header('validation-token');
-      if (validationToken !== undefined && text.trim() === '') return handshake(validationToken);
-
-      // Checked again (cheap) so the handshake-or-notification case, which had to read the body first, is covered.
-      if (!tokenMatches(header('verification-token') ?? validationToken)) {
-        log.warn('webhook refused: verification token');
-        return unauthorized();
-      }
-
-      let json: unknown;
-      try {
-        json = JSON.parse(text);
-      } catch {
-        log.warn({ bytes: text.length }, 'webhook refused: malformed JSON');
-        return fail(400, 'malformed_json', 'Body is not valid JSON.');
-      }
-      const parsed = telephonySessionNotificationSchema.safeParse(json);
-      if (!parsed.success) {
-        const problems = parsed.error.issues.slice(0, 5).map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-        log.warn({ problems }, 'webhook refused: not a telephony-session notification');
-        return fail(400, 'invalid_notification', 'Body is not a telephony-session notification.');
-      }
-
-      const { uuid, body } = parsed.data;
-      try {
-        const routed = await withTimeout(deliverNotification(redis, uuid, body.telephonySessionId, telephonyEvents(parsed.data)), redisTimeoutMs);
-        if (log.isLevelEnabled('debug')) log.debug({ uuid, telephonySessionId: body.telephonySessionId, sequence: body.sequence, routed }, 'webhook accepted');
-        return { status: 200 };
-      } catch (error) {
-        log.error({ err: error, uuid, telephonySessionId: body.telephonySessionId }, 'webhook not stored: Redis failed');
-        return fail(503, 'unavailable', 'Could not store the notification; try again.');
-      }
-    },
   };
+
+  /** `verified`: Verification-Token already matched before the body was read. */
+  async function receive(text: string, header: HeaderOf, verified: boolean): Promise<WebhookReply> {
+    const validationToken = header('validation-token');
+    if (validationToken !== undefined && text.trim() === '') return handshake(validationToken);
+
+    // A request with Validation-Token had to be read first to tell the handshake from a notification: check it now.
+    if (!verified && !tokenMatches(header('verification-token') ?? validationToken)) {
+      log.warn('webhook refused: verification token');
+      return unauthorized();
+    }
+
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      log.warn({ bytes: text.length }, 'webhook refused: malformed JSON');
+      return fail(400, 'malformed_json', 'Body is not valid JSON.');
+    }
+    const parsed = telephonySessionNotificationSchema.safeParse(json);
+    if (!parsed.success) {
+      const problems = parsed.error.issues.slice(0, 5).map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+      log.warn({ problems }, 'webhook refused: not a telephony-session notification');
+      return fail(400, 'invalid_notification', 'Body is not a telephony-session notification.');
+    }
+
+    const { uuid, body } = parsed.data;
+    try {
+      const routed = await withTimeout(deliverNotification(redis, uuid, body.telephonySessionId, telephonyEvents(parsed.data)), redisTimeoutMs);
+      if (log.isLevelEnabled('debug')) log.debug({ uuid, telephonySessionId: body.telephonySessionId, sequence: body.sequence, routed }, 'webhook accepted');
+      return { status: 200 };
+    } catch (error) {
+      log.error({ err: error, uuid, telephonySessionId: body.telephonySessionId }, 'webhook not stored: Redis failed');
+      return fail(503, 'unavailable', 'Could not store the notification; try again.');
+    }
+  }
 
   function handshake(token: string): WebhookReply {
     if (!validationTokenHeader.safeParse(token).success) {

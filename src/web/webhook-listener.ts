@@ -57,8 +57,8 @@ export function webhookListener(deps: WebhookDeps): NodeListener {
     };
 
     // A request without Validation-Token cannot be the handshake: refuse a bad token before reading any body.
-    const refused = intake.screen(header);
-    if (refused) return answer(refused);
+    const begun = intake.begin(header);
+    if ('status' in begun) return answer(begun);
     const declared = req.headers['content-length'];
     if (declared !== undefined && req.headers['transfer-encoding'] === undefined && Number(declared) > intake.maxBodyBytes) return answer(intake.tooLarge(), true);
 
@@ -79,7 +79,7 @@ export function webhookListener(deps: WebhookDeps): NodeListener {
       if (read) return;
       read = true;
       const text = utf8.decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
-      intake.receive(text, header).then(answer, (error: unknown) => {
+      begun.receive(text).then(answer, (error: unknown) => {
         // Nothing in the intake should throw; if something does, answer in our shape and keep serving.
         log.error({ err: error }, 'webhook handler failed');
         answer({ status: 500, body: apiErrorBody('internal', 'Internal error.') });

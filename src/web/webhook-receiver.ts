@@ -9,7 +9,7 @@ import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { apiErrorBody } from './api-errors.ts';
 import { WEBHOOK_PATH, webhookIntake } from './webhook-intake.ts';
-import type { WebhookDeps, WebhookReply } from './webhook-intake.ts';
+import type { PendingWebhook, WebhookDeps, WebhookReply } from './webhook-intake.ts';
 
 export { WEBHOOK_MAX_BODY_BYTES, WEBHOOK_PATH, WEBHOOK_REDIS_TIMEOUT_MS } from './webhook-intake.ts';
 export type { WebhookDeps } from './webhook-intake.ts';
@@ -19,7 +19,7 @@ export function webhookRoutes(deps: WebhookDeps): Hono {
   const { log } = deps;
   if (deps.verificationToken === '') throw new Error('webhookRoutes needs a non-empty verification token');
   const intake = webhookIntake(deps);
-  const app = new Hono();
+  const app = new Hono<{ Variables: { pendingWebhook: PendingWebhook } }>();
   const answer = (c: Context, reply: WebhookReply): Response => {
     if (reply.status !== 200) return c.json(reply.body, reply.status);
     if (reply.validationToken !== undefined) return c.body(null, 200, { 'Validation-Token': reply.validationToken, 'Content-Type': 'application/json' });
@@ -33,8 +33,10 @@ export function webhookRoutes(deps: WebhookDeps): Hono {
     WEBHOOK_PATH,
     // A request without Validation-Token cannot be the handshake: refuse a bad token before reading any body.
     async (c, next) => {
-      const refused = intake.screen(header(c));
-      return refused ? answer(c, refused) : next();
+      const begun = intake.begin(header(c));
+      if ('status' in begun) return answer(c, begun);
+      c.set('pendingWebhook', begun);
+      return next();
     },
     // The limit reads a body without Content-Length itself; a client that aborts mid-body gets a 400.
     async (c, next) => {
@@ -51,7 +53,7 @@ export function webhookRoutes(deps: WebhookDeps): Hono {
       } catch (error) {
         return answer(c, intake.unreadable(error));
       }
-      return answer(c, await intake.receive(text, header(c)));
+      return answer(c, await c.get('pendingWebhook').receive(text));
     },
   );
 
@@ -61,5 +63,5 @@ export function webhookRoutes(deps: WebhookDeps): Hono {
     return c.json(apiErrorBody('internal', 'Internal error.'), 500);
   });
 
-  return app;
+  return app as unknown as Hono;
 }
