@@ -42,11 +42,13 @@ export function listenRoute(options: ListenRouteOptions): Hono {
 
     const mark = () => options.redis.zadd(globalKeys.listening, Date.now() + markMs, sessionId);
     let stop: (() => Promise<void>) | undefined;
+    let closed = false;
     const stream = new ReadableStream<Uint8Array>({
       async start(controller) {
         controller.enqueue(streamingPcmWavHeader(8000));
         let idle: NodeJS.Timeout | undefined;
         const finish = () => {
+          closed = true;
           clearTimeout(idle);
           void stop?.();
           try {
@@ -60,10 +62,17 @@ export function listenRoute(options: ListenRouteOptions): Hono {
           idle = setTimeout(finish, idleMs);
         };
         const unsubscribe = await options.fan.subscribe(globalKeys.lineAudio(sessionId), (chunk) => {
+          // Audio can still arrive between the stream's end and the unsubscribe: an enqueue then would throw
+          // inside the Redis client's event handler and take the process down.
+          if (closed) return;
           armIdle();
           const pcm = decodeMuLaw(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length));
           // Int16Array is little-endian on every platform Node runs here, as WAV wants.
-          controller.enqueue(new Uint8Array(pcm.buffer, pcm.byteOffset, pcm.byteLength));
+          try {
+            controller.enqueue(new Uint8Array(pcm.buffer, pcm.byteOffset, pcm.byteLength));
+          } catch {
+            finish();
+          }
         });
         const refresh = setInterval(() => void mark(), Math.max(100, markMs / 3));
         await mark();
@@ -75,8 +84,11 @@ export function listenRoute(options: ListenRouteOptions): Hono {
           // The mark is left to expire: another browser may still be listening to the same line.
           await unsubscribe();
         };
+        // The browser may have gone while we subscribed: cancel() found nothing to stop then.
+        if (closed) await stop();
       },
       async cancel() {
+        closed = true;
         await stop?.();
       },
     });
