@@ -57,8 +57,9 @@ export function webhookListener(deps: WebhookDeps): NodeListener {
     };
 
     // A request without Validation-Token cannot be the handshake: refuse a bad token before reading any body.
+    // Answered before its body was read: close the connection rather than read (and discard) whatever follows.
     const begun = intake.begin(header);
-    if ('status' in begun) return answer(begun);
+    if ('status' in begun) return answer(begun, true);
     const declared = req.headers['content-length'];
     if (declared !== undefined && req.headers['transfer-encoding'] === undefined && Number(declared) > intake.maxBodyBytes) return answer(intake.tooLarge(), true);
 

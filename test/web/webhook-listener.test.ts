@@ -102,6 +102,8 @@ describe('the node:http webhook listener', () => {
     const raw = await rawExchange(`POST ${WEBHOOK_PATH} HTTP/1.1\r\nHost: x\r\nVerification-Token: wrong\r\nContent-Length: 10000\r\n\r\n`, { oneReply: true });
     expect(raw.startsWith('HTTP/1.1 401')).toBe(true);
     expect(raw).toContain('"code":"unauthorized"');
+    // Nor will it read (and throw away) whatever body follows: the connection closes.
+    expect(raw.toLowerCase()).toContain('connection: close');
     expect(await db.redis.exists(globalKeys.webhookSeen(uuid))).toBe(0);
   });
 
