@@ -30,6 +30,8 @@ import { listenRoute } from './listen-route.ts';
 import { talkRoute } from './talk-route.ts';
 import type { JobLiveFeed } from './job-live-feed.ts';
 import type { LineMode } from './dial-estimate.ts';
+import { z } from 'zod';
+import { pathParams } from './route-params.ts';
 
 export interface AppDeps {
   /** Readiness checks and metrics behind /readyz and /metrics (ops-routes.ts). */
@@ -63,8 +65,11 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/', opsRoutes(deps.ops));
   app.route('/', brandingRoutes());
 
+  // Only the files listed: `__proto__` or `constructor` must not read the map's prototype.
+  const staticParams = z.object({ file: z.enum(Object.keys(assets) as [string, ...string[]]) });
   app.get('/static/:file', (c) => {
-    const asset = assets[c.req.param('file')];
+    const params = pathParams(c, staticParams);
+    const asset = params ? assets[params.file] : undefined;
     if (!asset) return c.text('Not found', 404);
     return c.body(asset.body, 200, { 'Content-Type': asset.contentType, 'Cache-Control': 'public, max-age=3600' });
   });

@@ -256,6 +256,11 @@ describe('malformed input over HTTP: a clear 4xx or the form with its message, n
     expect(await login.text()).not.toContain('evil.example');
   });
 
+  it('static files: only the listed ones, never the map prototype', async () => {
+    expect((await app.request('/static/dashboard.js')).status).toBe(200);
+    for (const file of ['__proto__', 'constructor', 'toString', '..%2Fapp.css']) expect((await app.request(`/static/${file}`)).status).toBe(404);
+  });
+
   it('JSON API params and queries', async () => {
     expect((await api('/jobs/bad%20id')).status).toBe(400);
     expect(((await (await api('/jobs/j1/calls/bad%20call/confirm', { method: 'POST' })).json()) as { error: { field: string } }).error.field).toBe('callId');
