@@ -85,7 +85,7 @@ export class JobHost {
   private stopping = false;
   private readonly now: () => number;
   private readonly winnerLock: WinnerLock;
-  private readonly persister = new IncrementalPersister();
+  private persister = new IncrementalPersister();
   /** History of the steps since the last commit, and the job record's status as last written. */
   private uncommitted: HistoryEntry[] = [];
   private recorded?: { status: JobStatus; winnerCallId?: string };
@@ -196,10 +196,11 @@ export class JobHost {
   private sweeping?: Promise<void>;
 
   /**
-   * Starts a sweep in the background unless one is running. Its session look-ups go at the lowest request
-   * priority and may wait minutes for a slot when the credential is busy (bench:load: one user, 20 × 70 lines);
-   * the owner must go on applying its stream meanwhile — a hunt whose owner waited here froze with an agent on
-   * the line. What a look-up finds comes back through the stream, as a background effect's result does.
+   * Starts a sweep in the background unless one is running. A sweep asks about its due lines one after another;
+   * on a busy credential (bench:load: one user, 20 × 70 lines), while look-ups still waited for the rate budget,
+   * that took minutes and the owner applied nothing meanwhile — a hunt froze with an agent on the line. Look-ups
+   * no longer wait for the budget (`lookUp`), but each is still a request with no deadline of ours: the owner goes
+   * on applying its stream, and what a look-up finds comes back through the stream, as a background result does.
    */
   private sweep(): void {
     const settings = this.deps.sweep ?? DEFAULT_SWEEP;
@@ -407,6 +408,17 @@ export class JobHost {
   }
 
   /**
+   * Writes the job whole — every call's part, not only those that changed — so the finished record is exactly what
+   * this owner settled. An owner paused past its lock (SIGSTOP, a long GC) and resumed before it noticed writes the
+   * parts its stale actors changed; a part this owner had already written for the last time (a loser `cleaned`)
+   * then kept the older copy, and the finished job read `cleaning` (chaos run, docs/resilience.md).
+   */
+  private async commitWhole(): Promise<void> {
+    this.persister = new IncrementalPersister();
+    await this.commit();
+  }
+
+  /**
    * The outbox keeps up to 500 intents (most of a 70-line job's snapshot); a restore needs only those not run yet
    * and the hang-ups whose line is still being cleaned (`resumeHangups`). The live actor keeps them all.
    */
@@ -480,6 +492,7 @@ export class JobHost {
         return;
       case 'finish': {
         this.finished = true;
+        await this.commitWhole();
         const winner = await readWinner(redis, this.jobId);
         const outcome = intent.status === 'completed' ? 'transferred' : intent.status;
         await updateJob(redis, this.jobId, { status: intent.status, endedAt: this.now(), outcome, ...(winner?.state === 'transferred' ? { winnerCallId: winner.callId } : {}) });

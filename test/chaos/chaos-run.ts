@@ -95,13 +95,6 @@ export interface ChaosReport {
    * clean-up). Reported, not a violation; an untracked call anyone else ended counts as an event lost.
    */
   strayDialsHungUp: number;
-  /**
-   * Open finding (docs/resilience.md#chaos): a finished hunt's line still reads `cleaning` although the product's
-   * own hang-up ended the call (the simulator shows our side hung up). The call is down and its extension free;
-   * only the line's last step is missing from the record. Reported, not a violation, until it is fixed; any other
-   * disagreement between the simulator and a job still counts as an event lost.
-   */
-  staleHangups: number;
   simulatorCalls: number;
   faults: InjectedFault[];
   violations: string[];
@@ -400,7 +393,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   }
 }
 
-type Measured = Pick<ChaosReport, 'jobsPickedUp' | 'transfers' | 'wrongTransfers' | 'callsLeftConnected' | 'extensionsLeaked' | 'eventsLost' | 'strayDialsHungUp' | 'staleHangups' | 'simulatorCalls' | 'violations'>;
+type Measured = Pick<ChaosReport, 'jobsPickedUp' | 'transfers' | 'wrongTransfers' | 'callsLeftConnected' | 'extensionsLeaked' | 'eventsLost' | 'strayDialsHungUp' | 'simulatorCalls' | 'violations'>;
 
 /** The invariants, from the simulator's call list and Redis. */
 async function measure(h: EngineHarness, jobIds: string[], views: Map<string, JobView>): Promise<Measured> {
@@ -454,18 +447,11 @@ async function measure(h: EngineHarness, jobIds: string[], views: Map<string, Jo
 
   let eventsLost = 0;
   let strayDialsHungUp = 0;
-  let staleHangups = 0;
   for (const r of huntCalls) {
     const status = lastStatus.get(r.telephonySessionId);
     const stray = !owner.has(r.telephonySessionId) && r.endedAt !== null && r.milestones.hangupBy === 'caller' && r.milestones.transferReceivedAt === null;
     if (stray) {
       strayDialsHungUp++;
-      continue;
-    }
-    const jobId = owner.get(r.telephonySessionId);
-    const finished = jobId !== undefined && TERMINAL_JOB.includes(views.get(jobId)?.status ?? 'starting');
-    if (finished && status === 'cleaning' && r.endedAt !== null && r.milestones.hangupBy === 'caller' && r.milestones.transferReceivedAt === null) {
-      staleHangups++;
       continue;
     }
     const why = !owner.has(r.telephonySessionId)
@@ -489,7 +475,6 @@ async function measure(h: EngineHarness, jobIds: string[], views: Map<string, Jo
     extensionsLeaked: leaked.length,
     eventsLost,
     strayDialsHungUp,
-    staleHangups,
     simulatorCalls: huntCalls.length,
     violations,
   };
@@ -505,7 +490,6 @@ export function formatReport(report: ChaosReport): string {
     ['extensions leaked', String(report.extensionsLeaked), 'must be 0'],
     ['events lost', String(report.eventsLost), `must be 0 (of ${report.simulatorCalls} simulator calls)`],
     ['stray dials hung up', String(report.strayDialsHungUp), 'calls no history names, hung up by the product itself (reported only)'],
-    ['stale hang-ups', String(report.staleHangups), 'our hang-up ended the call but its finished job still reads cleaning (open finding, reported only)'],
   ];
   return [
     `Seed ${o.seed}: ${o.jobs} hunts × ${o.lines} lines, ${o.instances} instances, time scale ${o.timeScale}, faults ${o.faults.join(', ')}, kills in ${o.phases.join(', ')}; ${(report.durationMs / 1000).toFixed(0)} s.`,

@@ -13,7 +13,7 @@ export class StarvedSyncBudget implements RateBudget {
   private readonly released: Promise<void>;
   private release!: () => void;
   private starving = false;
-  /** Light sync requests that asked for a slot while starved (and waited). */
+  /** Light sync requests that asked for a slot while starved (and waited, or were refused). */
   starved = 0;
 
   constructor() {
@@ -33,7 +33,10 @@ export class StarvedSyncBudget implements RateBudget {
   }
 
   tryAcquire(credential: string, group: ThrottleGroup, priority: RequestPriority): Promise<{ ok: true } | { ok: false; retryInMs: number }> {
-    if (this.starving && group === 'Light' && priority === 'sync') return Promise.resolve({ ok: false, retryInMs: 60_000 });
+    if (this.starving && group === 'Light' && priority === 'sync') {
+      this.starved += 1;
+      return Promise.resolve({ ok: false, retryInMs: 60_000 });
+    }
     return this.inner.tryAcquire(credential, group, priority);
   }
 
