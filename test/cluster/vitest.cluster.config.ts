@@ -16,7 +16,7 @@ export default defineConfig({
       'test/store/**/*.test.ts',
       'test/engine/{hunt-six-lines,owner-killed,engine-thread,graceful-shutdown,hunt-webhook-faults,hunt-resubscribe,hunt-standby-bridge,line-listening,talk-through}.test.ts',
       'test/observability/metrics-hunt.test.ts',
-      'test/web/{dashboard-routes,destination-api,auth-security,auth-user-cli,auth-cluster,pools-and-presence,history-analytics,webhook-receiver,webhook-receiver.property,webhook-simulator,webhook-subscription-keeper,job-api,detection-settings-api,api-docs,branding,shutdown-closes-streams,security-dialling,security-fuzz.property,security-redaction,security-secrets-at-rest}.test.ts',
+      'test/web/{dashboard-routes,destination-api,auth-security,auth-user-cli,auth-cluster,pools-and-presence,history-analytics,webhook-receiver,webhook-receiver.property,webhook-listener,webhook-simulator,webhook-subscription-keeper,job-api,detection-settings-api,api-docs,branding,shutdown-closes-streams,security-dialling,security-fuzz.property,security-redaction,security-secrets-at-rest}.test.ts',
     ],
     fileParallelism: false,
     coverage: { enabled: false },
