@@ -28,6 +28,14 @@ export interface TimerJobData {
   at: number;
 }
 
+/**
+ * Dial and timer jobs are retried when a run fails (Redis away mid-run): a lost dial left its line queued for good,
+ * a lost timer left its line waiting. Both are safe to run again: a timer's event applied twice is ignored by the
+ * machines (test/machines/job.property.test.ts delivers timers at least once), and a dial's guard replays its
+ * result or, when the run stopped after calling out, finds and adopts the call (dial-runner.ts).
+ */
+export const EFFECT_JOB_RETRIES = { attempts: 10, backoff: { type: 'exponential', delay: 500 } } as const;
+
 /** BullMQ ids may not contain ':' nor look like integers. */
 export function bullId(...parts: (string | number)[]): string {
   return parts.map((p) => String(p).replace(/[^A-Za-z0-9_-]/g, '-')).join('__');

@@ -9,7 +9,7 @@ import type { BullmqConnection } from '../store/redis-client.ts';
 import type { Logger } from 'pino';
 import type { ExtensionPool } from '../store/extension-pool.ts';
 import type { Telephony } from '../telephony/telephony-port.ts';
-import { QUEUES } from './engine-queues.ts';
+import { EFFECT_JOB_RETRIES, QUEUES } from './engine-queues.ts';
 import type { DialJobData, HuntJobData, TimerJobData } from './engine-queues.ts';
 import { JobHost } from './job-host.ts';
 import type { EffectScheduler, JobHostDeps } from './job-host.ts';
@@ -70,10 +70,10 @@ export class HuntEngine {
   /** Dials and timers as BullMQ jobs: delayed, de-duplicated by id, run by whichever instance is free. */
   private readonly scheduler: EffectScheduler = {
     dial: async (data, delay, jobId) => {
-      await this.dials.add('dial', data, { jobId, delay, removeOnComplete: 1000, removeOnFail: 1000 });
+      await this.dials.add('dial', data, { jobId, delay, removeOnComplete: 1000, removeOnFail: 1000, ...EFFECT_JOB_RETRIES });
     },
     timer: async (data, delay, jobId) => {
-      await this.timers.add('timer', data, { jobId, delay, removeOnComplete: 1000, removeOnFail: 1000 });
+      await this.timers.add('timer', data, { jobId, delay, removeOnComplete: 1000, removeOnFail: 1000, ...EFFECT_JOB_RETRIES });
     },
     // 0 when the dial is running (locked): it then checks its line itself before calling out.
     cancelDial: async (jobId) => {

@@ -21,7 +21,7 @@ const NUM_RUNS = Number(process.env.MACHINE_PROPERTY_RUNS ?? 400);
 
 describe('job machine under a simulated host (crashes, duplicates, reordering, drops)', () => {
   it('keeps every invariant and always finishes', () => {
-    const seen = { completed: 0, cancelled: 0, failed: 0, crashes: 0, transfersFailed: 0, transfersOk: 0, duplicates: 0, oldSessions: 0, standbyRings: 0 };
+    const seen = { completed: 0, cancelled: 0, failed: 0, crashes: 0, transfersFailed: 0, transfersOk: 0, duplicates: 0, oldSessions: 0, standbyRings: 0, repeatedTimers: 0 };
     fc.assert(
       fc.property(scenario, (options) => {
         const sim = new SimHost(options);
@@ -35,6 +35,7 @@ describe('job machine under a simulated host (crashes, duplicates, reordering, d
         seen.duplicates += sim.verdicts.duplicate ?? 0;
         seen.oldSessions += sim.verdicts['old-session'] ?? 0;
         seen.standbyRings += sim.standbyRings.size;
+        seen.repeatedTimers += sim.repeatedTimers;
       }),
       { numRuns: NUM_RUNS },
     );

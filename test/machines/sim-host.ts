@@ -10,6 +10,7 @@
  *   answered by exactly one `call.hung-up` (at once, or late with `looseHangup`);
  * - a `call.placed` for an attempt the line has left, or after `finish`, is hung up and released by the host;
  *   `release-extension` only if the extension is still reserved for that call and the line no longer holds it;
+ * - a timer fires at least once (its BullMQ job retries, so its event may come twice);
  * - `schedule`, `hangup` and `finish` deduplicated by intent id; `claim-winner` / `transfer` through the one-shot winner
  *   record (claims superseded by higher intent ids while unused, transfers authorised by the token CAS).
  */
@@ -85,6 +86,8 @@ export class SimHost {
   private ordered: HuntEvent[] = [];
   private webhooks: HuntEvent[] = [];
   private timers = new Map<number, { timer: TimerName; callId?: string; at: number }>();
+  /** Timer events delivered more than once (at-least-once timer jobs). */
+  repeatedTimers = 0;
   private sessions = new Map<string, Session>();
   private reserved = new Map<string, string>();
   private freeExtensions: string[];
@@ -242,7 +245,9 @@ export class SimHost {
     const chosen = this.choices.chance(30) ? entries[this.choices.pick(entries.length)] : entries[0];
     if (chosen === undefined) return;
     const [id, timer] = chosen;
-    this.timers.delete(id);
+    // Timer jobs retry (BullMQ attempts): one that appended its event and then failed is delivered again.
+    if (this.choices.chance(10)) this.repeatedTimers += 1;
+    else this.timers.delete(id);
     this.clock = Math.max(this.clock, timer.at);
     this.ordered.push({ type: 'timer.fired', timer: timer.timer, at: timer.at, ...(timer.callId === undefined ? {} : { callId: timer.callId }) });
   }
