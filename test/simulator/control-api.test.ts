@@ -1,6 +1,6 @@
 /**
- * The simulator's /_sim control API over HTTP: state, faults (5xx, 429, latency, webhook loss), call control and
- * audio read-out with their bad-input answers, minted JWTs, device status, rate-limit changes, and reset (a seed
+ * The simulator's /_sim control API over HTTP: state, faults (5xx, 429, latency, webhook loss, failed transfers),
+ * call control and audio read-out with their bad-input answers, minted JWTs, device status, rate-limit changes, and reset (a seed
  * replays the same call plans; an unknown scenario changes nothing). Runs on a ManualClock at time scale 60, so
  * calls move only when the test advances the clock.
  */
@@ -98,6 +98,25 @@ describe('faults', () => {
     expect((await request(sim, 'GET', ME, { token })).status).toBe(200);
   });
 
+  it('failNextTransfers=n: the next n transfers are 503 CMN-201 and change nothing; the one after goes through', async () => {
+    const placed = await callOut(sim, token, deviceId);
+    expect(placed.status, JSON.stringify(placed.body)).toBe(201);
+    const sessionId = placed.body.session.id as string;
+    manualClock(sim).advance(2000);
+    const transfer = `/restapi/v1.0/account/~/telephony/sessions/${sessionId}/parties/${placed.body.session.parties[0].id as string}/transfer`;
+    await control(sim, 'POST', '/_sim/faults', { failNextTransfers: 2 });
+    try {
+      for (let i = 0; i < 2; i++) expectRcError(await request(sim, 'POST', transfer, { token, body: { extensionNumber: '801' } }), 503, 'CMN-201');
+      expect((await control(sim, 'GET', `/_sim/calls/${sessionId}`)).milestones.transferReceivedAt).toBeNull();
+      expect((await control(sim, 'GET', '/_sim/faults')).failNextTransfers).toBe(0);
+      const taken = await request(sim, 'POST', transfer, { token, body: { extensionNumber: '801' } });
+      expect(taken.status, JSON.stringify(taken.body)).toBe(200);
+      expect((await control(sim, 'GET', `/_sim/calls/${sessionId}`)).milestones.transferReceivedAt).not.toBeNull();
+    } finally {
+      await control(sim, 'DELETE', '/_sim/faults');
+    }
+  });
+
   it('apiLatencyMs delays REST replies', async () => {
     await control(sim, 'POST', '/_sim/faults', { apiLatencyMs: [150, 150] });
     try {
@@ -137,7 +156,7 @@ describe('faults', () => {
 
   it('refuses bad fault settings with 400 and keeps the current ones', async () => {
     const before = await control(sim, 'GET', '/_sim/faults');
-    for (const body of [{ api5xx: 2 }, { api429: -0.1 }, { nope: 1 }, { apiLatencyMs: [5, 1] }, { webhookDelayMs: 'slow' }, { apiLatencyMs: [0, 1e9] }, '{bad', '[]']) {
+    for (const body of [{ api5xx: 2 }, { api429: -0.1 }, { nope: 1 }, { apiLatencyMs: [5, 1] }, { webhookDelayMs: 'slow' }, { apiLatencyMs: [0, 1e9] }, { failNextTransfers: -1 }, { failNextTransfers: 1.5 }, '{bad', '[]']) {
       const reply = await request(sim, 'POST', '/_sim/faults', { body });
       expect(reply.status, JSON.stringify(body)).toBe(400);
       expect(reply.body.errors[0].errorCode).toMatch(/^CMN-10[13]$/);
