@@ -1,8 +1,8 @@
 /**
  * The simulator's /_sim control API over HTTP: state, faults (5xx, 429, latency, webhook loss, failed transfers),
- * call control and audio read-out with their bad-input answers, minted JWTs, device status, rate-limit changes, and reset (a seed
- * replays the same call plans; an unknown scenario changes nothing). Runs on a ManualClock at time scale 60, so
- * calls move only when the test advances the clock.
+ * call control and audio read-out with their bad-input answers, minted JWTs, device status, rate-limit changes,
+ * and reset (a seed replays the same call plans; an unknown scenario changes nothing). Runs on a ManualClock at
+ * time scale 60, so calls move only when the test advances the clock.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SDK } from '@ringcentral/sdk';
