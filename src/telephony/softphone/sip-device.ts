@@ -31,10 +31,45 @@ export interface SipDeviceOptions {
 interface Link {
   phone: Softphone;
   calls: Set<SipCall>;
-  /** Rejects when the connection fails or closes. */
-  lost: Promise<never>;
-  fail: (error: Error) => void;
+  /** What waits on the connection (a registration, an INVITE) fails when it is lost: see `untilLost`. */
+  lost: ConnectionLoss;
   registered: boolean;
+}
+
+/**
+ * The loss of one connection, for whatever waits on it. Not `Promise.race([x, lost])` with one long-lived `lost`
+ * promise: every race leaves a reaction on it that holds x and its result until the connection goes — each INVITE's
+ * call session with its SIP messages and SRTP keys, for hours (the leak that bench:load's heap snapshots showed).
+ */
+class ConnectionLoss {
+  private error: Error | undefined;
+  private readonly waiting = new Set<(error: Error) => void>();
+
+  /** `promise`, or its rejection with the loss if the connection goes first. */
+  untilLost<T>(promise: Promise<T>): Promise<T> {
+    if (this.error) return Promise.reject(this.error);
+    return new Promise<T>((resolve, reject) => {
+      this.waiting.add(reject);
+      promise.then(
+        (value) => {
+          this.waiting.delete(reject);
+          resolve(value);
+        },
+        (error: unknown) => {
+          this.waiting.delete(reject);
+          reject(error instanceof Error ? error : new Error(String(error)));
+        },
+      );
+    });
+  }
+
+  /** The first loss counts; later ones change nothing. */
+  fail(error: Error): void {
+    if (this.error) return;
+    this.error = error;
+    for (const reject of this.waiting) reject(error);
+    this.waiting.clear();
+  }
 }
 
 const DEFAULT_TIMEOUT_MS = 15_000;
@@ -57,7 +92,7 @@ export class SipDevice {
     const placing = link.phone.call(number);
     let call: SipCall;
     try {
-      call = await withTimeout(Promise.race([placing, link.lost]), this.timeoutMs, `INVITE to ${number} got no answer`);
+      call = await withTimeout(link.lost.untilLost(placing), this.timeoutMs, `INVITE to ${number} got no answer`);
     } catch (error) {
       // A 183 after we gave up would be a live call nobody hears or hangs up: cancel it if it comes.
       placing.then(
@@ -117,12 +152,10 @@ export class SipDevice {
       ignoreTlsCertErrors,
     });
     guardHandlers(phone.client, 'data', log);
-    let fail!: (error: Error) => void;
-    const lost = new Promise<never>((_, reject) => (fail = reject));
-    lost.catch(() => undefined); // nobody may be waiting on it when the connection goes
-    const link: Link = { phone, calls: new Set(), lost, fail, registered: false };
+    const lost = new ConnectionLoss();
+    const link: Link = { phone, calls: new Set(), lost, registered: false };
     const dropped = (reason: string) => (error?: unknown) => {
-      fail(connectionError(reason, error));
+      lost.fail(connectionError(reason, error));
       if (this.link !== link) return;
       // 'close' passes a hadError flag, 'error' the error.
       log.warn({ deviceId, ...(error instanceof Error ? { err: error } : {}), reason, calls: link.calls.size }, 'SIP connection lost; the device re-registers on its next call');
@@ -136,7 +169,7 @@ export class SipDevice {
     phone.on('registrationError', (error: unknown) => log.warn({ deviceId, err: error }, 'SIP re-registration failed'));
     this.link = link;
     try {
-      await withTimeout(Promise.race([phone.register(), lost]), this.timeoutMs, 'SIP registration got no answer');
+      await withTimeout(lost.untilLost(phone.register()), this.timeoutMs, 'SIP registration got no answer');
     } catch (error) {
       if (this.link === link) this.link = undefined;
       teardown(link, true);
@@ -176,7 +209,7 @@ export class SipCertificateError extends Error {
 /** Ends a connection: its calls end with it (their dialogs lived on it), then the softphone is revoked. */
 function teardown(link: Link, lost: boolean): void {
   // Whatever still waits on the connection (a registration, an INVITE) fails now, not at its timeout.
-  link.fail(new Error('SIP connection closed'));
+  link.lost.fail(new Error('SIP connection closed'));
   for (const call of [...link.calls]) {
     if (lost) call.emit(CONNECTION_LOST);
     disposeCall(call);
