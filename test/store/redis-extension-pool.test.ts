@@ -3,8 +3,16 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Reservation } from '../../src/store/extension-pool.ts';
 import { RedisExtensionPool, holderValue, parseHolder } from '../../src/store/redis-extension-pool.ts';
 import { redisFixture, uniqueId } from './redis-fixture.ts';
+import type { Redis } from 'ioredis';
+import { createRedis } from '../../src/store/redis-client.ts';
+import { startPrivateRedis } from '../support/private-redis.ts';
 
 const fx = redisFixture(4);
+
+async function commandCounts(client: Redis): Promise<Record<string, number>> {
+  const info = await client.info('commandstats');
+  return Object.fromEntries([...info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)].map((m) => [m[1] ?? '', Number(m[2])]));
+}
 afterAll(() => fx.close());
 
 /** A pool over its own hash key, so tests never see each other's (or the product's) reservations. */
@@ -84,6 +92,27 @@ describe('RedisExtensionPool', () => {
     await expect(pool.releaseJob('')).rejects.toThrow(/invalid job id/);
     expect(holderValue(call('j', 'c'))).toBe('j c');
     expect(parseHolder('garbage')).toBeUndefined();
+  });
+
+  it('reserves in a constant number of Redis commands however many candidates a job has (bench:load: 1,500)', async () => {
+    // A Redis of its own: INFO commandstats counts every client's commands (Lua's included).
+    const own = await startPrivateRedis();
+    const client = createRedis(own.url);
+    try {
+      const pool = new RedisExtensionPool(client, 'hh:ext:reservations');
+      const candidates = Array.from({ length: 1_500 }, (_, i) => `e${i + 1}`);
+      for (let i = 0; i < 700; i++) await pool.reserve(call('busy', `c${i}`), candidates);
+      const before = await commandCounts(client);
+      expect(await pool.reserve(call('j1', 'c1'), candidates)).toBe('e701');
+      expect(await pool.reserve(call('j1', 'c1'), candidates)).toBe('e701');
+      const after = await commandCounts(client);
+      const spent = Object.entries(after).map(([command, n]) => [command, n - (before[command] ?? 0)] as const).filter(([command, n]) => n > 0 && command !== 'info');
+      // Two reservations: each one script call and, inside it, a handful of commands — not one per candidate.
+      expect(spent.reduce((sum, [, n]) => sum + n, 0)).toBeLessThanOrEqual(10);
+    } finally {
+      await client.quit();
+      await own.close();
+    }
   });
 
   it('defaults to the product key', () => {
