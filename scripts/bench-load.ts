@@ -173,10 +173,28 @@ async function startInstance(index: number, env: Record<string, string>): Promis
   };
 }
 
+interface ThreadSchedule {
+  runNs: number;
+  waitNs: number;
+}
+
+/** /proc/<pid>/schedstat: the main thread's nanoseconds on a CPU and waiting on a run queue (Linux). */
+function mainThreadSchedule(pid: number | undefined): ThreadSchedule | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const [runNs, waitNs] = readFileSync(`/proc/${pid}/schedstat`, 'utf8').trim().split(' ').map(Number);
+    return runNs === undefined || waitNs === undefined ? undefined : { runNs, waitNs };
+  } catch {
+    return undefined;
+  }
+}
+
 /** CPU and RSS of each process, sampled every second while the load runs. */
 class ProcessSampler {
   private readonly cpuStart = new Map<string, number>();
   private readonly cpuEnd = new Map<string, number>();
+  private readonly scheduleStart = new Map<string, ThreadSchedule | undefined>();
+  private readonly scheduleEnd = new Map<string, ThreadSchedule | undefined>();
   readonly rssMax = new Map<string, number>();
   readonly rssLast = new Map<string, number>();
   private timer?: NodeJS.Timeout;
@@ -188,6 +206,7 @@ class ProcessSampler {
   start(): void {
     this.started = performance.now();
     for (const [name, pid] of this.pids) this.cpuStart.set(name, processCpuSeconds(pid) ?? Number.NaN);
+    for (const [name, pid] of this.pids) this.scheduleStart.set(name, mainThreadSchedule(pid));
     this.sample();
     this.timer = setInterval(() => this.sample(), 1_000);
   }
@@ -206,6 +225,19 @@ class ProcessSampler {
     this.sample();
     this.wallMs = performance.now() - this.started;
     for (const [name, pid] of this.pids) this.cpuEnd.set(name, processCpuSeconds(pid) ?? Number.NaN);
+    for (const [name, pid] of this.pids) this.scheduleEnd.set(name, mainThreadSchedule(pid));
+  }
+
+  /**
+   * The main thread's time on a CPU and waiting for one (runnable, but the machine busy elsewhere), as % of the
+   * run: a wait far above the run time means latency came from the neighbours, not from the process's own work.
+   */
+  mainThreadShares(name: string): { ranPercent: number; waitedPercent: number } {
+    const start = this.scheduleStart.get(name);
+    const end = this.scheduleEnd.get(name);
+    if (!start || !end) return { ranPercent: Number.NaN, waitedPercent: Number.NaN };
+    const percent = (ns: number) => (ns / 1e6 / this.wallMs) * 100;
+    return { ranPercent: percent(end.runNs - start.runNs), waitedPercent: percent(end.waitNs - start.waitNs) };
   }
 
   /** CPU seconds (user + system) over the run. */
@@ -385,6 +417,8 @@ interface JobOutcome {
 }
 
 const FINAL = new Set(['completed', 'cancelled', 'failed']);
+/** Call states of an answered line the instance hears (SIP dialog, RTP socket, detector, clip ring). */
+const CONNECTED = new Set(['ivr', 'holding', 'suspected-live']);
 
 async function runJob(o: LoadOptions, rig: Rig, k: number): Promise<JobOutcome> {
   const instance = rig.instances[k % rig.instances.length] as Instance;
@@ -601,6 +635,10 @@ function notificationBody(n: number, subscriptionId: string): string {
   return JSON.stringify({ ...notification, timestamp: new Date().toISOString() });
 }
 
+function webThreadShares(shares: { ranPercent: number; waitedPercent: number }): string {
+  return `on a CPU ${fmt(shares.ranPercent, 0)} % of the run, runnable but waiting for one ${fmt(shares.waitedPercent, 0)} % (the machine's other load)`;
+}
+
 async function runWebhooks(o: LoadOptions, rig: Rig): Promise<number> {
   const instance = rig.instances[0] as Instance;
   const target = new URL(`${instance.url}${WEBHOOK_PATH}`);
@@ -663,6 +701,7 @@ async function runWebhooks(o: LoadOptions, rig: Rig): Promise<number> {
     row('redis', `${fmt((redisAfter.commands - redisBefore.commands) / (wallMs / 1000), 0)} ops/s; top: ${topCommands(cmdBefore, cmdAfter, wallMs)}`),
     // Time on a shared machine stretches with the neighbours' load; CPU per notification hardly does.
     row('instance CPU', `${fmt((rig.sampler.cpuSeconds(`instance ${instance.index}`) * 1e6) / total, 0)} µs per notification`),
+    row('web thread', webThreadShares(rig.sampler.mainThreadShares(`instance ${instance.index}`))),
   );
   out.push('', `  ${'process'.padEnd(22)}${'CPU'.padStart(10)}${'max RSS'.padStart(12)}`, ...rig.sampler.rows());
   out.push('', `  target p99 <= 20 ms at 2,000/s: ${o.rate >= 2_000 ? (s.p99 <= 20 ? 'met' : 'NOT met') : 'n/a (rate below 2,000/s)'} (p99 ${fmt(s.p99)} ms)`);
@@ -702,21 +741,27 @@ async function runActors(o: LoadOptions, rig: Rig): Promise<number> {
   };
   // Lines are dialled 1 s apart per job: wait until every line is up (or 3 minutes), then hold.
   let snapshot = await count();
+  // Connected lines (answered, heard by the detector) cost far more than queued or dialling ones: both peaks count.
+  const connectedOf = (byStatus: Map<string, number>): number => [...CONNECTED].reduce((sum, status) => sum + (byStatus.get(status) ?? 0), 0);
+  let peakActors = snapshot.actors;
+  let peakConnected = connectedOf(snapshot.byStatus);
   const upBy = Date.now() + 180_000;
   while (Date.now() < upBy) {
     await sleep(5_000);
     snapshot = await count();
+    peakActors = Math.max(peakActors, snapshot.actors);
+    peakConnected = Math.max(peakConnected, connectedOf(snapshot.byStatus));
     const holding = (snapshot.byStatus.get('holding') ?? 0) + (snapshot.byStatus.get('ivr') ?? 0);
     process.stderr.write(`  ${snapshot.actors} call actors live; ${holding} in ivr/holding; RSS ${mib(rssBytes(instance.child.pid) ?? Number.NaN)}\n`);
     if (holding >= o.jobs * o.lines * 0.95) break;
   }
   const upMs = performance.now() - start;
-  let peakActors = snapshot.actors;
   const holdUntil = Date.now() + o.holdSeconds * 1_000;
   while (Date.now() < holdUntil) {
     await sleep(10_000);
     snapshot = await count();
     peakActors = Math.max(peakActors, snapshot.actors);
+    peakConnected = Math.max(peakConnected, connectedOf(snapshot.byStatus));
     process.stderr.write(`  ${snapshot.actors} call actors live; RSS ${mib(rssBytes(instance.child.pid) ?? Number.NaN)}\n`);
   }
   const wallMs = performance.now() - start;
@@ -730,7 +775,7 @@ async function runActors(o: LoadOptions, rig: Rig): Promise<number> {
   out.push(
     row('call actors', `${peakActors} live at peak (the instance's hold_hunter_calls gauge: ${callsGauge}); by status at the end: ${[...snapshot.byStatus.entries()].map(([k, v]) => `${k} ${v}`).join(', ')}`),
     row('lines up', `${fmt(upMs / 1000, 0)} s from the first create to ${snapshot.byStatus.get('holding') ?? 0} holding`),
-    row('memory', `instance RSS idle ${mib(rssIdle)}, max ${mib(rssMax)} (${fmt((rssMax - rssIdle) / Math.max(1, peakActors) / 1024, 0)} KiB per actor over idle)`),
+    row('memory', `instance RSS idle ${mib(rssIdle)}, max ${mib(rssMax)} (${fmt((rssMax - rssIdle) / Math.max(1, peakActors) / 1024, 0)} KiB per actor over idle; ${peakConnected} connected at peak, ${fmt((rssMax - rssIdle) / Math.max(1, peakConnected) / 1024, 0)} KiB per connected line)`),
     row('redis', `${fmt((redisAfter.commands - redisBefore.commands) / (wallMs / 1000), 0)} ops/s over ${fmt(wallMs / 1000, 0)} s`),
   );
   out.push('', `  ${'process'.padEnd(22)}${'CPU'.padStart(10)}${'max RSS'.padStart(12)}`, ...rig.sampler.rows());
