@@ -1,7 +1,7 @@
 /**
  * A device places calls for hours (every failed line is redialled from it): a call that has ended must not stay in
  * memory for as long as the device's connection lives. Real simulator SIP listener, the unchanged
- * ringcentral-softphone@1.3.7 inside SipDevice; the calls are ended by the far end (the library's own clean end).
+ * ringcentral-softphone@1.3.7 inside SipDevice; calls ended by the far end, and calls we cancel before the answer.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setFlagsFromString } from 'node:v8';
@@ -34,6 +34,16 @@ afterAll(async () => {
   await sim?.close();
 });
 
+/** How many of the calls are still reachable once the garbage collector has run. */
+async function stillAlive(ended: WeakRef<object>[]): Promise<number> {
+  // Late handlers run a turn or two after the end.
+  for (let round = 0; round < 5 && ended.some((ref) => ref.deref()); round++) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    gc();
+  }
+  return ended.filter((ref) => ref.deref() !== undefined).length;
+}
+
 describe('SipDevice memory', () => {
   it('keeps no ended call alive while its connection stays up', async () => {
     const ended: WeakRef<object>[] = [];
@@ -45,11 +55,22 @@ describe('SipDevice memory', () => {
       await disposed;
       ended.push(new WeakRef(call));
     }
-    // Finalisers and late handlers run a turn or two later.
-    for (let round = 0; round < 5 && ended.some((ref) => ref.deref()); round++) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      gc();
+    expect(await stillAlive(ended)).toBe(0);
+  }, 60_000);
+
+  it('keeps no call cancelled before the answer (the library ignores its 487)', async () => {
+    const ended: WeakRef<object>[] = [];
+    for (let i = 0; i < 3; i++) {
+      const call = await device.call('+18668604259');
+      const disposed = new Promise<void>((resolve) => call.once('disposed', () => resolve()));
+      await call.cancel();
+      await disposed;
+      ended.push(new WeakRef(call));
     }
-    expect(ended.filter((ref) => ref.deref() !== undefined)).toHaveLength(0);
+    expect(await stillAlive(ended)).toBe(0);
+    // The device goes on: the next call is answered.
+    const next = await device.call('+18668604259');
+    await new Promise<void>((resolve) => next.once('answered', () => resolve()));
+    await control(sim, 'POST', `/_sim/calls/${next.sessionId}/disconnect`);
   }, 60_000);
 });

@@ -5,7 +5,9 @@
  *   throw out of an event handler is an uncaught exception that ends the process: re-wrap them in try/catch;
  * - its call session ignores every final INVITE answer but 200 and 486 (404, 480, 603, the 487 after a CANCEL),
  *   so such a session would wait forever: end it ourselves;
- * - `dispose()` (the session's only end) is protected.
+ * - `dispose()` (the session's only end) is protected;
+ * - a call ended by any final but 200 or 486 leaves its INVITE-answer listener, and so its session, on the device
+ *   until the connection drops: find that listener again and let it take itself off.
  */
 import type { EventEmitter } from 'node:events';
 import type Softphone from 'ringcentral-softphone';
@@ -41,6 +43,68 @@ export function disposeCall(call: SipCall): void {
   (call as unknown as { dispose(): void }).dispose();
 }
 
+type MessageListener = (message: unknown) => void;
+
+/**
+ * Per device: the library's INVITE-answer listeners that may still be registered (see trackAnswerListeners).
+ * Weakly: one that took itself off (on 200 or 486) must not keep its session alive from here.
+ */
+const answerListeners = new WeakMap<Softphone, Set<WeakRef<MessageListener>>>();
+
+/**
+ * The library's INVITE-answer listener of a call removes itself only on a 200 or a 486: after any other final
+ * (our CANCEL's 487, a 404, 480 or 603) it stays on the device — and the call session with it — until the
+ * connection drops. To find it again: it is the first 'message' listener the library adds after making a
+ * session's decoder (CallSession's constructor, then OutboundCallSession's init). Call once per device.
+ */
+export function trackAnswerListeners(phone: Softphone): void {
+  const listeners = new Set<WeakRef<MessageListener>>();
+  answerListeners.set(phone, listeners);
+  const codec = phone.codec as { createDecoder: () => unknown };
+  const createDecoder = codec.createDecoder.bind(codec);
+  let constructing = false;
+  codec.createDecoder = () => {
+    // The constructor runs synchronously: a session that throws before its init() must not mark a later listener.
+    constructing = true;
+    queueMicrotask(() => (constructing = false));
+    return createDecoder();
+  };
+  const on = phone.on.bind(phone);
+  phone.on = ((event: string, listener: MessageListener) => {
+    if (event === 'message' && constructing) {
+      constructing = false;
+      for (const ref of listeners) if (!ref.deref()) listeners.delete(ref);
+      listeners.add(new WeakRef(listener));
+    }
+    return on(event, listener);
+  }) as typeof phone.on;
+}
+
+/**
+ * Removes the answer listener of a call that ended without 200 or 486: each tracked listener is handed a 486 of
+ * that call's INVITE, which only its own listener takes (it checks the CSeq), and that one takes itself off the
+ * device. Its session is disposed already, so the 486's 'busy' and second dispose reach no one.
+ */
+function releaseAnswerListener(phone: Softphone, cseq: string, log: Logger): void {
+  const listeners = answerListeners.get(phone);
+  if (!listeners) return;
+  const busy = { subject: 'SIP/2.0 486 Busy Here', headers: { CSeq: cseq }, body: '', getHeader: () => undefined };
+  const registered = new Set(phone.listeners('message'));
+  for (const ref of [...listeners]) {
+    const listener = ref.deref();
+    if (!listener || !registered.has(listener)) {
+      listeners.delete(ref);
+      continue;
+    }
+    try {
+      listener(busy);
+    } catch (error) {
+      log.warn({ err: error }, 'answer listener of an ended call not released');
+    }
+    if (!phone.listeners('message').includes(listener)) listeners.delete(ref);
+  }
+}
+
 /** Ends the call on a final failure answer to its INVITE that the library would ignore (not 486, which it handles). */
 export function endOnIgnoredFinal(phone: Softphone, call: SipCall, log: Logger): void {
   const cseq = call.sipMessage.headers.CSeq;
@@ -50,6 +114,8 @@ export function endOnIgnoredFinal(phone: Softphone, call: SipCall, log: Logger):
     if (status < 300 || status === 486) return;
     log.info({ status, callId: call.callId }, 'INVITE ended without an answer');
     disposeCall(call);
+    // The library's listener, added before this one, has seen this final already (and kept itself on).
+    releaseAnswerListener(phone, message.headers.CSeq ?? '', log);
   };
   phone.on('message', onMessage);
   call.once('disposed', () => phone.off('message', onMessage));

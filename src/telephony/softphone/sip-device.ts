@@ -8,7 +8,7 @@
 import Softphone from 'ringcentral-softphone';
 import type { Logger } from 'pino';
 import type { DeviceSipInfo } from '../telephony-port.ts';
-import { disposeCall, endOnIgnoredFinal, guardHandlers, guardSocket } from './library-guards.ts';
+import { disposeCall, endOnIgnoredFinal, guardHandlers, guardSocket, trackAnswerListeners } from './library-guards.ts';
 import type { SipCall } from './library-guards.ts';
 
 export type { SipCall } from './library-guards.ts';
@@ -152,6 +152,7 @@ export class SipDevice {
       ignoreTlsCertErrors,
     });
     guardHandlers(phone.client, 'data', log);
+    trackAnswerListeners(phone);
     const lost = new ConnectionLoss();
     const link: Link = { phone, calls: new Set(), lost, registered: false };
     const dropped = (reason: string) => (error?: unknown) => {
