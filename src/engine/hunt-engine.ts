@@ -115,6 +115,9 @@ export class HuntEngine {
             this.hosts.delete(host);
             blocking.disconnect();
           }
+          // Superseded: paused past its lock, it was taken over (the job's lock is the new owner's). Leave the job as
+          // it is — DelayedError tells the worker it was moved already — rather than complete or hand it back.
+          if (host.wasSuperseded) throw new DelayedError();
           if (host.stopped && token) {
             // Shutting down mid-hunt: hand the job back so another instance resumes it from its snapshot.
             await job.moveToDelayed(Date.now() + 100, token);

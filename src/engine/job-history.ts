@@ -2,7 +2,8 @@
  * Every state change of every actor of a hunt, appended to the job's history stream (kept after the job ends)
  * and published for live views on every instance.
  */
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import type { WriteBatch } from '../store/owner-fence.ts';
 import type { HuntEvent, JobSummary } from '../../machines/hunt-protocol.ts';
 import { jobKeys } from '../store/redis-keys.ts';
 
@@ -50,7 +51,7 @@ export function historyEntries(event: HuntEvent, before: JobSummary, after: JobS
  * Adds the entries (and their live-view update) to a MULTI, so they commit together with the snapshot. The update
  * carries the changes, not the whole job (70 calls): views apply them, or read the job when they need all of it.
  */
-export function appendHistory(multi: ChainableCommander, jobId: string, entries: HistoryEntry[], job: Pick<JobSummary, 'status' | 'winnerCallId'>): void {
+export function appendHistory(multi: WriteBatch, jobId: string, entries: HistoryEntry[], job: Pick<JobSummary, 'status' | 'winnerCallId'>): void {
   if (entries.length === 0) return;
   for (const entry of entries) multi.xadd(jobKeys(jobId).history, 'MAXLEN', '~', '100000', '*', 'h', JSON.stringify(entry));
   multi.publish(uiChannel(jobId), JSON.stringify({ jobId, status: job.status, ...(job.winnerCallId ? { winnerCallId: job.winnerCallId } : {}), entries }));

@@ -16,12 +16,13 @@ import { globalKeys, jobKeys } from '../store/redis-keys.ts';
 import type { ExtensionPool } from '../store/extension-pool.ts';
 import { advanceWinner, claimWinner, readWinner } from '../store/winner-record.ts';
 import { WinnerLock } from '../store/winner-lock.ts';
+import { OwnerFence, OwnershipLost } from '../store/owner-fence.ts';
 import type { CallRef, SessionState, Telephony } from '../telephony/telephony-port.ts';
 import { TelephonyError } from '../telephony/telephony-port.ts';
 import { appendToJobStream, parseJobStreamEntries } from './job-stream.ts';
 import { luaScript } from '../store/lua-script.ts';
 import type { JobStreamMessage } from './job-stream.ts';
-import { readJob, updateJob, updateJobIn } from './job-records.ts';
+import { readJob, updateJobIn } from './job-records.ts';
 import { Slots } from './slots.ts';
 import type { JobSpec, JobStatus } from './hunt-types.ts';
 import { bullId } from './engine-queues.ts';
@@ -83,6 +84,9 @@ export class JobHost {
   private executedIntentId = 0;
   private finished = false;
   private stopping = false;
+  /** Another owner claimed the hunt after this one (`OwnerFence`): this host stopped and must not act again. */
+  private superseded = false;
+  private readonly fence: OwnerFence;
   private readonly now: () => number;
   private readonly winnerLock: WinnerLock;
   private persister = new IncrementalPersister();
@@ -104,14 +108,34 @@ export class JobHost {
     // A recreation before this host started is covered by the takeover's reconcile.
     this.resyncedAt = this.now();
     this.winnerLock = new WinnerLock(deps.redis, deps.log);
+    this.fence = new OwnerFence(deps.redis, jobKeys(jobId).owner);
   }
 
   private actorOptions() {
     return this.deps.inspect ? { inspect: this.deps.inspect } : {};
   }
 
-  /** Runs the hunt until it finishes (resolves) or `stop()` is called (resolves; another owner may resume). */
+  /**
+   * Runs the hunt until it finishes (resolves), `stop()` is called (resolves; another owner may resume), or another
+   * owner has taken it over (resolves at this host's next commit, which is refused: `superseded`).
+   */
   async run(): Promise<void> {
+    // Claimed before anything is read: whatever a former owner commits after this is refused, so what we restore is
+    // the last state anyone will have written before us.
+    await this.fence.claim();
+    try {
+      await this.hunt();
+    } catch (error) {
+      if (!(error instanceof OwnershipLost)) throw error;
+      this.superseded = true;
+      this.stopping = true;
+      this.deps.log.warn({ jobId: this.jobId }, 'another owner has taken the hunt over: stopping, its commit refused');
+    } finally {
+      this.actor?.stop();
+    }
+  }
+
+  private async hunt(): Promise<void> {
     const record = await readJob(this.deps.redis, this.jobId);
     if (!record) throw new Error(`job ${this.jobId} has no record`);
     this.spec = record.spec;
@@ -138,16 +162,20 @@ export class JobHost {
       await this.consume();
       if (!this.finished && !this.stopping) this.sweep();
     }
-    this.actor.stop();
   }
 
   stop(): void {
     this.stopping = true;
   }
 
-  /** True when run() returned because of stop() before the hunt finished. */
+  /** True when run() returned before the hunt finished: stop() was called, or another owner took it over. */
   get stopped(): boolean {
-    return this.stopping && !this.finished;
+    return this.superseded || (this.stopping && !this.finished);
+  }
+
+  /** True when run() returned because another owner had claimed the hunt since this one did. */
+  get wasSuperseded(): boolean {
+    return this.superseded;
   }
 
   /** The job as it stands; steps read it often, so it is recomputed only when an actor's snapshot changed. */
@@ -366,6 +394,9 @@ export class JobHost {
     if (event.type === 'call.confirm' || event.type === 'operator.transfer-now') this.deps.onDecision?.(this.jobId, event.callId);
     if (event.type === 'call.placed' && this.unwanted(before, event)) {
       // The line was hung up (or the job ended) while its dial was in flight: that call must not stay connected.
+      // Acted on before the step commits (a crash re-applies the step, and the hang-up is idempotent), so not by an
+      // owner already superseded: a stale one may think a line ended that its successor has redialled.
+      await this.fence.check();
       this.deps.log.info({ jobId: this.jobId, callId: event.callId }, 'dropping a call placed after its line ended');
       await this.deps.telephony.hangup(event.telephonySessionId).catch((error: unknown) => this.deps.log.warn({ err: error }, 'late hang-up failed'));
       await this.deps.pool.release(event.extensionId, { jobId: this.jobId, callId: event.callId, attempt: event.attempt });
@@ -385,23 +416,23 @@ export class JobHost {
 
   /**
    * Persists the steps since the last commit: the snapshot (only the call actors that changed), the stream
-   * position, the intent cursor and the steps' history in one transaction (a crash loses all or none), then
-   * the job record's status when it changed.
+   * position, the intent cursor, the steps' history and the job record's status when it changed, in one fenced
+   * script (a crash loses all or none; a superseded owner writes none).
    */
   private async commit(): Promise<void> {
     const summary = this.summary();
     const history = this.uncommitted;
     const parts = this.persister.take(this.actor, this.restoreNeeds(summary));
-    const multi = this.deps.redis.multi();
-    writeStoredJob(multi, this.jobId, parts, { streamId: this.streamId, executedIntentId: this.executedIntentId });
-    appendHistory(multi, this.jobId, history, summary);
     // The job record's status rides in the same transaction: one round trip less on the way to a hand-off.
     const record = { status: summary.status, ...(summary.winnerCallId ? { winnerCallId: summary.winnerCallId } : {}) };
     const recordChanged = this.recorded?.status !== record.status || this.recorded.winnerCallId !== record.winnerCallId;
-    if (recordChanged) updateJobIn(multi, this.jobId, record);
-    const results = await multi.exec();
-    const failed = results?.find(([error]) => error);
-    if (!results || failed) throw failed?.[0] ?? new Error('snapshot transaction was discarded');
+    // Refused whole (OwnershipLost) once another owner has claimed the hunt: nothing of this step is written, and
+    // the caller never reaches the step's intents.
+    await this.fence.commit((batch) => {
+      writeStoredJob(batch, this.jobId, parts, { streamId: this.streamId, executedIntentId: this.executedIntentId });
+      appendHistory(batch, this.jobId, history, summary);
+      if (recordChanged) updateJobIn(batch, this.jobId, record);
+    });
     this.persister.commit();
     this.uncommitted = [];
     if (recordChanged) this.recorded = record;
@@ -495,7 +526,8 @@ export class JobHost {
         await this.commitWhole();
         const winner = await readWinner(redis, this.jobId);
         const outcome = intent.status === 'completed' ? 'transferred' : intent.status;
-        await updateJob(redis, this.jobId, { status: intent.status, endedAt: this.now(), outcome, ...(winner?.state === 'transferred' ? { winnerCallId: winner.callId } : {}) });
+        const ended = { status: intent.status, endedAt: this.now(), outcome, ...(winner?.state === 'transferred' ? { winnerCallId: winner.callId } : {}) };
+        await this.fence.commit((batch) => updateJobIn(batch, this.jobId, ended));
         await this.releaseAfterFinish();
         log.info({ jobId: this.jobId, status: intent.status }, 'hunt finished');
         metrics.jobsFinished.inc({ status: intent.status });

@@ -1,5 +1,6 @@
 /** The job's record in Redis: its spec, status and outcome, readable by every instance. */
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import type { WriteBatch } from '../store/owner-fence.ts';
 import { globalKeys, jobKeys } from '../store/redis-keys.ts';
 import type { JobSpec, JobStatus } from './hunt-types.ts';
 
@@ -37,7 +38,7 @@ export async function updateJob(redis: Redis, jobId: string, fields: Partial<Omi
 }
 
 /** The same update inside a transaction the caller runs (so it commits with the rest). */
-export function updateJobIn(multi: ChainableCommander, jobId: string, fields: Partial<Omit<JobRecord, 'spec'>>): void {
+export function updateJobIn(multi: WriteBatch, jobId: string, fields: Partial<Omit<JobRecord, 'spec'>>): void {
   const values = recordValues(fields);
   if (Object.keys(values).length > 0) multi.hset(jobKeys(jobId).record, values);
 }

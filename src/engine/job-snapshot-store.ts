@@ -3,7 +3,8 @@
  * intent cursor in one key, each call actor's snapshot in a hash field. A step rewrites the supervisor and only
  * the calls it changed, in the caller's MULTI, so the parts always commit together.
  */
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import type { WriteBatch } from '../store/owner-fence.ts';
 import { callContext, joinParts } from '../../machines/index.ts';
 import type { PersistedChild, SnapshotParts } from '../../machines/index.ts';
 import { jobKeys } from '../store/redis-keys.ts';
@@ -55,7 +56,7 @@ export async function readStoredLine(redis: Redis, jobId: string, callId: string
 }
 
 /** Adds the write of a step's parts to `multi`. */
-export function writeStoredJob(multi: ChainableCommander, jobId: string, parts: SnapshotParts, cursor: Pick<StoredJobState, 'streamId' | 'executedIntentId'>): void {
+export function writeStoredJob(multi: WriteBatch, jobId: string, parts: SnapshotParts, cursor: Pick<StoredJobState, 'streamId' | 'executedIntentId'>): void {
   const keys = jobKeys(jobId);
   multi.set(keys.snapshot, JSON.stringify({ ...parts.root, ...cursor } satisfies StoredJobState));
   if (parts.changed.size === 0) return;

@@ -25,6 +25,8 @@ export const jobKeys = (jobId: string) => {
     winner: `${tag}:winner`,
     /** String counter: fencing tokens for the winner record. */
     fence: `${tag}:fence`,
+    /** String counter: the owner epoch; each owner claims the next when it takes the hunt, and commits only under it. */
+    owner: `${tag}:owner`,
     /** Set of hangup intent ids whose `call.hung-up` result is in the stream (each is answered exactly once). */
     hangupsAnswered: `${tag}:hangups-answered`,
     /** Set of "<callId>:<attempt>" dials being placed right now (the owner waits for them before it stops). */

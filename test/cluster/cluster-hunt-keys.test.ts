@@ -1,6 +1,6 @@
 /**
  * One hunt's Redis traffic against a real 3-master Redis Cluster (scripts/redis-cluster.ts), in the normal suite so
- * CI covers the cluster: job record and index, a job step's MULTI, the winner CAS, the answer-once script,
+ * CI covers the cluster: job record and index, a job step's MULTI and its fenced commit, the winner CAS, the answer-once script,
  * extension reservations, the rate budget, webhook de-duplication, a BullMQ job through a hash-tagged queue and
  * pub/sub. The whole integration suite on a cluster is `npm run test:cluster`.
  */
@@ -12,9 +12,12 @@ import type { LocalRedisCluster } from '../../scripts/redis-cluster.ts';
 import { QUEUES } from '../../src/engine/engine-queues.ts';
 import { listJobIds, readJob, updateJobIn, writeNewJob } from '../../src/engine/job-records.ts';
 import { readStoredJob, writeStoredJob } from '../../src/engine/job-snapshot-store.ts';
+import { appendHistory } from '../../src/engine/job-history.ts';
 import type { JobSpec } from '../../src/engine/hunt-types.ts';
 import { ChannelFan } from '../../src/store/channel-fan.ts';
 import { luaScript } from '../../src/store/lua-script.ts';
+import { OwnerFence, OwnershipLost } from '../../src/store/owner-fence.ts';
+import type { WriteBatch } from '../../src/store/owner-fence.ts';
 import { closeRedis, createRedis, isCluster, masters, scanKeys } from '../../src/store/redis-client.ts';
 import { parseClusterUrl } from '../../src/store/redis-cluster-client.ts';
 import { RedisExtensionPool } from '../../src/store/redis-extension-pool.ts';
@@ -88,6 +91,27 @@ describe('a hunt on a Redis Cluster', () => {
     await answerOnce.run(redis, keys, ['intent-7', '{"kind":"result"}']);
     await answerOnce.run(redis, keys, ['intent-7', '{"kind":"result"}']);
     expect(await redis.xlen(jobKeys(jobId).events)).toBe(1);
+  });
+
+  it('commits a step under the owner epoch in the job\'s slot, and refuses a superseded owner\'s whole', async () => {
+    const jobId = uniqueId('cluster-job');
+    await writeNewJob(redis, spec(jobId));
+    const step = (status: 'hunting' | 'cancelled', streamId: string) => (batch: WriteBatch) => {
+      writeStoredJob(batch, jobId, { root: { version: 1 } as never, changed: new Map([['call-1', { id: 'call-1' } as never]]) }, { streamId, executedIntentId: 1 });
+      appendHistory(batch, jobId, [{ at: 1, callId: 'call-1', from: 'queued', to: 'dialing' } as never], { status });
+      updateJobIn(batch, jobId, { status });
+    };
+    const first = new OwnerFence(redis, jobKeys(jobId).owner);
+    await first.claim();
+    await first.commit(step('hunting', '1-0'));
+    const second = new OwnerFence(redis, jobKeys(jobId).owner);
+    await second.claim();
+    await expect(first.commit(step('cancelled', '2-0'))).rejects.toBeInstanceOf(OwnershipLost);
+    expect(await readStoredJob(redis, jobId)).toMatchObject({ streamId: '1-0' });
+    expect((await readJob(redis, jobId))?.status).toBe('hunting');
+    expect(await redis.xlen(jobKeys(jobId).history)).toBe(1);
+    await second.commit(step('cancelled', '2-0'));
+    expect((await readJob(redis, jobId))?.status).toBe('cancelled');
   });
 
   it('reserves extensions, spends the rate budget and drops a repeated webhook', async () => {

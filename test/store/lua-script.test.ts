@@ -24,6 +24,12 @@ describe('LuaScript', () => {
     await expect(script.run(fx.redis, [], [])).rejects.toThrow(/expects 1 keys/);
   });
 
+  it('takes any number of keys (at least one, to be routed by) for a <name>-n.lua script', async () => {
+    const script = luaScript('fenced-writes-n.lua');
+    expect(script.numberOfKeys).toBe('any');
+    await expect(script.run(fx.redis, [], [])).rejects.toThrow(/expects any keys, got 0/);
+  });
+
   it('passes script errors through', async () => {
     const script = new LuaScript('boom-0.lua', `-- ${randomUUID()}\nreturn redis.error_reply('boom')`, 0);
     await expect(script.run(fx.redis, [])).rejects.toThrow(/boom/);
