@@ -3,7 +3,8 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'coverage/**', 'dist/**', 'eslint.config.js', 'bin/**'] },
+  // scripts/*.mjs: plain-JS preloads loaded before tsx (scripts/memory-probe.mjs), outside the type project like bin/.
+  { ignores: ['node_modules/**', 'coverage/**', 'dist/**', 'eslint.config.js', 'bin/**', 'scripts/*.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -285,7 +285,7 @@ async function scrape(instance: Instance): Promise<string> {
 }
 
 /** How long the bench waits for the instances' device sync before going on with the devices found so far. */
-const DEVICE_SYNC_WAIT_MS = 600_000;
+const DEVICE_SYNC_WAIT_MS = 900_000;
 
 /**
  * Waits until every instance reports a finished device sync (or `timeoutMs`, then says how far they got). A run
