@@ -192,11 +192,15 @@ export async function runServe(config: Config): Promise<void> {
   });
 }
 
+/** How long an instance's startup look-up of one extension's devices stands for every instance. */
+const STARTUP_DEVICE_CLAIM_MS = 10 * 60_000;
+
 /** The directory first (two requests), then devices one by one at the lowest priority. */
 async function refreshDirectory(telephony: Telephony, redis: ReturnType<typeof createRedis>, log: Logger, signal: AbortSignal): Promise<void> {
   try {
     await syncDirectory(telephony, redis, log);
-    const withDevice = await syncDevices(telephony, redis, log, signal);
+    // Instances started together (a deploy) share the look-ups: each extension once per 10 minutes, not once each.
+    const withDevice = await syncDevices(telephony, redis, log, signal, { claimMs: STARTUP_DEVICE_CLAIM_MS });
     metrics.devicesSyncedAt.set(Date.now() / 1000);
     log.info({ withDevice }, 'extension devices synced');
   } catch (error) {

@@ -80,11 +80,24 @@ export async function syncDirectory(telephony: Telephony, redis: Redis, log: Log
 /**
  * Looks up each extension's devices and presence (two Light requests each), records the best online device and
  * whether the extension is available (`extension-presence.ts`); returns how many have a device.
+ * `shared` (at start): instances starting together split the work instead of each looking up every extension on
+ * the account's one Light quota — an extension another instance claimed within `claimMs` is skipped (and counted
+ * by what Redis already holds for it).
  */
-export async function syncDevices(telephony: Telephony, redis: Redis, log: Logger, signal?: AbortSignal): Promise<number> {
+export async function syncDevices(
+  telephony: Telephony,
+  redis: Redis,
+  log: Logger,
+  signal?: AbortSignal,
+  shared?: { claimMs: number },
+): Promise<number> {
   let withDevice = 0;
   for (const extension of await readExtensions(redis)) {
     if (signal?.aborted) break;
+    if (shared && (await redis.set(globalKeys.deviceLookupClaim(extension.id), '1', 'PX', shared.claimMs, 'NX')) !== 'OK') {
+      if (extension.deviceId) withDevice += 1;
+      continue;
+    }
     let device: DirectoryDevice | undefined;
     try {
       device = pickDevice(await telephony.listDevices(extension.id));

@@ -71,6 +71,8 @@ export const globalKeys = {
   extensionPresence: `${PREFIX}:ext:presence`,
   /** String with a TTL: which instance re-reads presence in this round (keepPresenceFresh). */
   presenceRound: (round: number) => `${PREFIX}:ext:presence-round:${round}`,
+  /** String with a TTL: an instance is looking up (or just looked up) this extension's devices at start (startup sync). */
+  deviceLookupClaim: (extensionId: string) => `${PREFIX}:ext:device-lookup:${extensionId}`,
   /** Hash: jobId → the ended job's summary from its history (computed once, read by history, queues and analytics). */
   jobSummaries: `${PREFIX}:job-summaries`,
   destinations: `${PREFIX}:destinations`,

@@ -170,4 +170,35 @@ describe('hunts from a pool, and availability from presence', () => {
       await sim.close();
     }
   }, 60_000);
+
+  it('splits the startup device look-ups between instances started together: each extension once, every device found', async () => {
+    const sim = await startTestSimulator({ rateLimits: RELAXED_LIMITS });
+    try {
+      const claims = await own.redis.keys(`${globalKeys.deviceLookupClaim('')}*`);
+      if (claims.length > 0) await own.redis.del(...claims);
+      await own.redis.del(globalKeys.extensions, globalKeys.extensionPresence);
+      const log = pino({ level: 'silent' });
+      const { platform } = await connectRingCentral({ server: sim.url, ...TEST_CREDENTIALS });
+      const unlimited = { limit: 100_000, windowMs: 60_000 };
+      const telephony = new RingCentralTelephony({ platform, credential: 'pools-test', budget: new InMemoryRateBudget({ limits: { Light: unlimited, Medium: unlimited } }), log });
+      await syncDirectory(telephony, own.redis, log);
+      const lookups: string[] = [];
+      class CountingTelephony extends DelegatingTelephony {
+        override listDevices(extensionId: string) {
+          lookups.push(extensionId);
+          return super.listDevices(extensionId);
+        }
+      }
+      const found = await Promise.all([0, 1].map(() => syncDevices(new CountingTelephony(telephony), own.redis, log, undefined, { claimMs: 60_000 })));
+      const extensions = await readExtensions(own.redis);
+      expect(lookups.sort()).toEqual(extensions.map((e) => e.id).sort());
+      const withDevice = extensions.filter((e) => e.deviceId).length;
+      expect(withDevice).toBeGreaterThan(0);
+      // Each instance reports what the account has once its own pass is done (the other's finds are in Redis).
+      expect(Math.max(...found)).toBeLessThanOrEqual(withDevice);
+      expect(found.every((n) => n > 0)).toBe(true);
+    } finally {
+      await sim.close();
+    }
+  }, 60_000);
 });
