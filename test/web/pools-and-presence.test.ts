@@ -59,6 +59,21 @@ async function seedDirectory(): Promise<void> {
   await own.redis.hset(globalKeys.queues, 'q1', JSON.stringify({ id: 'q1', extensionNumber: '801', name: 'Front desk' }));
 }
 
+/**
+ * The simulator with lifted limits (2 Light requests per user would otherwise take minutes: the app paces them in
+ * the background), a telephony over the official SDK with an unlimited budget, and its directory synced afresh.
+ */
+async function simulatorWithDirectory() {
+  const sim = await startTestSimulator({ rateLimits: RELAXED_LIMITS });
+  await own.redis.del(globalKeys.extensions, globalKeys.extensionPresence);
+  const log = pino({ level: 'silent' });
+  const { platform } = await connectRingCentral({ server: sim.url, ...TEST_CREDENTIALS });
+  const unlimited = { limit: 100_000, windowMs: 60_000 };
+  const telephony = new RingCentralTelephony({ platform, credential: 'pools-test', budget: new InMemoryRateBudget({ limits: { Light: unlimited, Medium: unlimited } }), log });
+  await syncDirectory(telephony, own.redis, log);
+  return { sim, telephony, log };
+}
+
 describe('named pools', () => {
   it('creates, renames, fills in bulk, refuses duplicates and unknown extensions, and deletes', async () => {
     await seedDirectory();
@@ -127,15 +142,8 @@ describe('hunts from a pool, and availability from presence', () => {
   });
 
   it('reads presence through the official SDK from the simulator during the device sync', async () => {
-    // Lifted limits: 2 Light requests per user would otherwise take minutes (the app paces them in the background).
-    const sim = await startTestSimulator({ rateLimits: RELAXED_LIMITS });
+    const { sim, telephony, log } = await simulatorWithDirectory();
     try {
-      await own.redis.del(globalKeys.extensions, globalKeys.extensionPresence);
-      const log = pino({ level: 'silent' });
-      const { platform } = await connectRingCentral({ server: sim.url, ...TEST_CREDENTIALS });
-      const unlimited = { limit: 100_000, windowMs: 60_000 };
-      const telephony = new RingCentralTelephony({ platform, credential: 'pools-test', budget: new InMemoryRateBudget({ limits: { Light: unlimited, Medium: unlimited } }), log });
-      await syncDirectory(telephony, own.redis, log);
       await syncDevices(telephony, own.redis, log);
       const extensions = await readExtensions(own.redis);
       const presence = await readPresence(own.redis);
@@ -172,16 +180,10 @@ describe('hunts from a pool, and availability from presence', () => {
   }, 60_000);
 
   it('splits the startup device look-ups between instances started together: each extension once, every device found', async () => {
-    const sim = await startTestSimulator({ rateLimits: RELAXED_LIMITS });
+    const claims = await own.redis.keys(`${globalKeys.deviceLookupClaim('')}*`);
+    if (claims.length > 0) await own.redis.del(...claims);
+    const { sim, telephony, log } = await simulatorWithDirectory();
     try {
-      const claims = await own.redis.keys(`${globalKeys.deviceLookupClaim('')}*`);
-      if (claims.length > 0) await own.redis.del(...claims);
-      await own.redis.del(globalKeys.extensions, globalKeys.extensionPresence);
-      const log = pino({ level: 'silent' });
-      const { platform } = await connectRingCentral({ server: sim.url, ...TEST_CREDENTIALS });
-      const unlimited = { limit: 100_000, windowMs: 60_000 };
-      const telephony = new RingCentralTelephony({ platform, credential: 'pools-test', budget: new InMemoryRateBudget({ limits: { Light: unlimited, Medium: unlimited } }), log });
-      await syncDirectory(telephony, own.redis, log);
       const lookups: string[] = [];
       class CountingTelephony extends DelegatingTelephony {
         override listDevices(extensionId: string) {
