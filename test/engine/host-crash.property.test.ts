@@ -15,8 +15,8 @@ import { JobHost } from '../../src/engine/job-host.ts';
 import type { EffectScheduler } from '../../src/engine/job-host.ts';
 import { runDial } from '../../src/engine/dial-runner.ts';
 import { appendToJobStream, parseJobStreamEntries } from '../../src/engine/job-stream.ts';
-import { readJob, writeNewJob } from '../../src/engine/job-records.ts';
-import type { JobSpec } from '../../src/engine/hunt-types.ts';
+import { readJob } from '../../src/engine/job-records.ts';
+import { seedTransferHunt } from '../support/seeded-hunt.ts';
 import { RedisExtensionPool } from '../../src/store/redis-extension-pool.ts';
 import { globalKeys, jobKeys } from '../../src/store/redis-keys.ts';
 import type { Telephony } from '../../src/telephony/telephony-port.ts';
@@ -77,21 +77,7 @@ async function runScenario(s: Scenario): Promise<void> {
   await redis.flushdb();
   const jobId = `prop-${s.faultSeed}-${s.lines}`;
   const extensionIds = Array.from({ length: s.lines + 2 }, (_, i) => `${9000 + i}`);
-  for (const id of extensionIds) {
-    await redis.hset(globalKeys.extensions, id, JSON.stringify({ id, extensionNumber: id, name: `Ext ${id}`, deviceId: `d${id}`, enabled: true }));
-  }
-  const spec: JobSpec = {
-    id: jobId,
-    destination: { id: 'irs', name: 'IRS', phoneNumber: '+18668604259', ivr: [{ digits: '1', afterMs: 10 }] },
-    target: { kind: 'queue', extensionNumber: '801' },
-    lines: s.lines,
-    extensionIds,
-    handoff: 'transfer',
-    deadlineAt: Date.now() + 3_600_000,
-    createdAt: Date.now(),
-    createdBy: 'property',
-  };
-  await writeNewJob(redis, spec);
+  await seedTransferHunt(redis, { id: jobId, lines: s.lines, extensionIds, createdBy: 'property' });
 
   // Faults are a deterministic function of the scenario's seed and the notification's index.
   const roll = (n: number, salt: number, percent: number) => ((s.faultSeed * 31 + n * 17 + salt * 7) % 100) < percent;

@@ -17,9 +17,9 @@ import { JobHost } from '../../src/engine/job-host.ts';
 import type { EffectScheduler } from '../../src/engine/job-host.ts';
 import { runDial } from '../../src/engine/dial-runner.ts';
 import { appendToJobStream } from '../../src/engine/job-stream.ts';
-import { readJob, writeNewJob } from '../../src/engine/job-records.ts';
+import { readJob } from '../../src/engine/job-records.ts';
+import { seedTransferHunt } from '../support/seeded-hunt.ts';
 import { readStoredLine } from '../../src/engine/job-snapshot-store.ts';
-import type { JobSpec } from '../../src/engine/hunt-types.ts';
 import type { JobStreamMessage } from '../../src/engine/job-stream.ts';
 import { RedisExtensionPool } from '../../src/store/redis-extension-pool.ts';
 import { globalKeys, jobKeys } from '../../src/store/redis-keys.ts';
@@ -90,19 +90,7 @@ afterAll(async () => {
 describe('an owner superseded while paused', () => {
   it('writes nothing and acts on nothing once resumed; the new owner finishes with one transfer', async () => {
     const extensionIds = ['9100', '9101', '9102', '9103', '9104'];
-    for (const id of extensionIds) await redis.hset(globalKeys.extensions, id, JSON.stringify({ id, extensionNumber: id, name: `Ext ${id}`, deviceId: `d${id}`, enabled: true }));
-    const spec: JobSpec = {
-      id: JOB,
-      destination: { id: 'irs', name: 'IRS', phoneNumber: '+18668604259', ivr: [{ digits: '1', afterMs: 10 }] },
-      target: { kind: 'queue', extensionNumber: '801' },
-      lines: 3,
-      extensionIds,
-      handoff: 'transfer',
-      deadlineAt: Date.now() + 3_600_000,
-      createdAt: Date.now(),
-      createdBy: 'test',
-    };
-    await writeNewJob(redis, spec);
+    await seedTransferHunt(redis, { id: JOB, lines: 3, extensionIds, createdBy: 'test' });
     const receiver = createApp({ connectionStatus: () => Promise.resolve({ mode: 'demo', server: '', connected: true }), webhooks: { redis, verificationToken: TOKEN, log } });
     const phone = new FakeCallTelephony(receiver, TOKEN);
     const pool = new RedisExtensionPool(redis);

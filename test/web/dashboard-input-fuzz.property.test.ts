@@ -7,45 +7,28 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Redis } from 'ioredis';
-import { createApp } from '../../src/web/create-app.tsx';
-import { JobLiveFeed } from '../../src/web/job-live-feed.ts';
-import { startPrivateRedis } from '../support/private-redis.ts';
-import type { PrivateRedis } from '../support/private-redis.ts';
+import type { Redis } from 'ioredis';
+import { startUnthrottledApp } from '../support/unthrottled-app.ts';
+import type { UnthrottledApp } from '../support/unthrottled-app.ts';
 import { redisSnapshot } from '../support/redis-snapshot.ts';
 import { createTestUser, requesterFor, signIn } from '../support/auth-session.ts';
 import type { SignedIn } from '../support/auth-session.ts';
 import { FakeJobCommands } from './fake-job-commands.ts';
-import { silentLogger } from './web-fixtures.ts';
 
-let priv: PrivateRedis;
+let served: UnthrottledApp | undefined;
 let redis: Redis;
-let feed: JobLiveFeed;
-let app: ReturnType<typeof createApp>;
+let app: UnthrottledApp['app'];
 let admin: SignedIn;
 const jobs = new FakeJobCommands();
 
 beforeAll(async () => {
-  priv = await startPrivateRedis();
-  redis = new Redis(priv.url);
-  feed = new JobLiveFeed(redis);
-  const unlimited = { limit: 10_000_000, windowMs: 60_000 };
-  app = createApp({
-    connectionStatus: () => Promise.resolve({ mode: 'demo', server: 'sim', connected: true }),
-    webhooks: { redis, verificationToken: 'fuzz-webhook-token', log: silentLogger },
-    jobs,
-    apiToken: 'fuzz-bootstrap-token',
-    log: silentLogger,
-    dashboard: { redis, feed, lineMode: 'softphone' },
-    auth: { redis, rateLimits: { api: unlimited, anonymous: unlimited, login: unlimited } },
-  });
+  served = await startUnthrottledApp({ webhookToken: 'fuzz-webhook-token', apiToken: 'fuzz-bootstrap-token', jobs });
+  ({ redis, app } = served);
   admin = await signIn(requesterFor(app), await createTestUser(redis, 'admin'));
 }, 30_000);
 
 afterAll(async () => {
-  await feed?.close();
-  redis?.disconnect();
-  await priv?.close();
+  await served?.close();
 });
 
 /**

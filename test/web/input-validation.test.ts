@@ -10,9 +10,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Redis } from 'ioredis';
-import { createApp } from '../../src/web/create-app.tsx';
-import { JobLiveFeed } from '../../src/web/job-live-feed.ts';
+import type { Redis } from 'ioredis';
 import { parseJobFilters } from '../../src/web/job-rows.ts';
 import { afterQuery, localPath, loginQuery, noticeQuery, streamIdValue, syncBackQuery } from '../../src/web/page-queries.ts';
 import { liveSettingsForm, settingsFormErrors, shadowSettingsForm } from '../../src/web/detection-settings-form.ts';
@@ -21,13 +19,12 @@ import { huntFormRequest, huntFormText, parseHuntForm } from '../../src/web/hunt
 import { detectionSettingsSchema } from '../../src/detection/settings-input.ts';
 import { bearerToken, clientAddress, formMediaType, mediaType } from '../../src/web/request-headers.ts';
 import { formList, formText } from '../../src/web/form-input.ts';
-import { startPrivateRedis } from '../support/private-redis.ts';
-import type { PrivateRedis } from '../support/private-redis.ts';
+import { startUnthrottledApp } from '../support/unthrottled-app.ts';
+import type { UnthrottledApp } from '../support/unthrottled-app.ts';
 import { redisSnapshot } from '../support/redis-snapshot.ts';
 import { createTestUser, requesterFor, signIn } from '../support/auth-session.ts';
 import type { SignedIn } from '../support/auth-session.ts';
 import { FakeJobCommands } from './fake-job-commands.ts';
-import { silentLogger } from './web-fixtures.ts';
 
 // ---- 1. The source ------------------------------------------------------------------------------------------------
 
@@ -181,33 +178,19 @@ describe('header schemas', () => {
 
 // ---- 3. Over HTTP -------------------------------------------------------------------------------------------------
 
-let priv: PrivateRedis;
+let served: UnthrottledApp | undefined;
 let redis: Redis;
-let feed: JobLiveFeed;
-let app: ReturnType<typeof createApp>;
+let app: UnthrottledApp['app'];
 let admin: SignedIn;
 
 beforeAll(async () => {
-  priv = await startPrivateRedis();
-  redis = new Redis(priv.url);
-  feed = new JobLiveFeed(redis);
-  const unlimited = { limit: 10_000_000, windowMs: 60_000 };
-  app = createApp({
-    connectionStatus: () => Promise.resolve({ mode: 'demo', server: 'sim', connected: true }),
-    webhooks: { redis, verificationToken: 'validation-webhook-token', log: silentLogger },
-    jobs: new FakeJobCommands(),
-    apiToken: 'validation-bootstrap-token',
-    log: silentLogger,
-    dashboard: { redis, feed, lineMode: 'softphone' },
-    auth: { redis, rateLimits: { api: unlimited, anonymous: unlimited, login: unlimited } },
-  });
+  served = await startUnthrottledApp({ webhookToken: 'validation-webhook-token', apiToken: 'validation-bootstrap-token', jobs: new FakeJobCommands() });
+  ({ redis, app } = served);
   admin = await signIn(requesterFor(app), await createTestUser(redis, 'admin'));
 }, 30_000);
 
 afterAll(async () => {
-  await feed?.close();
-  redis?.disconnect();
-  await priv?.close();
+  await served?.close();
 });
 
 const post = (path: string, fields: Record<string, string | string[]>) => {

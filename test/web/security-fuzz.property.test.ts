@@ -7,41 +7,26 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Redis } from 'ioredis';
-import { createApp } from '../../src/web/create-app.tsx';
-import { JobLiveFeed } from '../../src/web/job-live-feed.ts';
+import type { Redis } from 'ioredis';
 import { ApiTokenStore } from '../../src/web/auth/api-token-store.ts';
-import { startPrivateRedis } from '../support/private-redis.ts';
-import type { PrivateRedis } from '../support/private-redis.ts';
+import { startUnthrottledApp } from '../support/unthrottled-app.ts';
+import type { UnthrottledApp } from '../support/unthrottled-app.ts';
 import { redisSnapshot } from '../support/redis-snapshot.ts';
 import { createTestUser } from '../support/auth-session.ts';
 import { FakeJobCommands } from './fake-job-commands.ts';
-import { silentLogger } from './web-fixtures.ts';
 
 const WEBHOOK_TOKEN = 'fuzz-webhook-token';
 const BOOTSTRAP = 'fuzz-bootstrap-token';
 
-let priv: PrivateRedis;
+let served: UnthrottledApp | undefined;
 let redis: Redis;
-let feed: JobLiveFeed;
-let app: ReturnType<typeof createApp>;
+let app: UnthrottledApp['app'];
 const jobs = new FakeJobCommands();
 const tokens: Record<'admin' | 'operator', string> = { admin: '', operator: '' };
 
 beforeAll(async () => {
-  priv = await startPrivateRedis();
-  redis = new Redis(priv.url);
-  feed = new JobLiveFeed(redis);
-  const unlimited = { limit: 10_000_000, windowMs: 60_000 };
-  app = createApp({
-    connectionStatus: () => Promise.resolve({ mode: 'demo', server: 'sim', connected: true }),
-    webhooks: { redis, verificationToken: WEBHOOK_TOKEN, log: silentLogger },
-    jobs,
-    apiToken: BOOTSTRAP,
-    log: silentLogger,
-    dashboard: { redis, feed, lineMode: 'softphone' },
-    auth: { redis, rateLimits: { api: unlimited, anonymous: unlimited, login: unlimited } },
-  });
+  served = await startUnthrottledApp({ webhookToken: WEBHOOK_TOKEN, apiToken: BOOTSTRAP, jobs });
+  ({ redis, app } = served);
   for (const role of ['admin', 'operator'] as const) {
     const user = await createTestUser(redis, role);
     tokens[role] = (await new ApiTokenStore(redis).create(user.username, 'fuzz', role === 'admin' ? 'admin' : 'operate')).token;
@@ -49,9 +34,7 @@ beforeAll(async () => {
 }, 30_000);
 
 afterAll(async () => {
-  await feed?.close();
-  redis?.disconnect();
-  await priv?.close();
+  await served?.close();
 });
 
 /** Every key and its serialized value (rate-limit counters, which count the fuzz itself, left out). */

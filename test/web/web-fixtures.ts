@@ -16,6 +16,15 @@ export function runTag(): string {
   return randomUUID().replaceAll('-', '').slice(0, 12);
 }
 
+/** Hands out a fresh notification uuid and telephony session id on each call, unique to the run `tag` names. */
+export function notificationIds(tag: string = runTag()): () => { uuid: string; telephonySessionId: string } {
+  let seq = 0;
+  return () => {
+    seq += 1;
+    return { uuid: `${tag}${seq}`, telephonySessionId: `s-${tag}-${seq}` };
+  };
+}
+
 export interface TestRedis {
   redis: Redis;
   /** Keys to delete at close. */

@@ -14,16 +14,11 @@ import { globalKeys, jobKeys } from '../../src/store/redis-keys.ts';
 import { WEBHOOK_PATH } from '../../src/web/webhook-intake.ts';
 import type { WebhookDeps } from '../../src/web/webhook-intake.ts';
 import { webhookFirstServer, webhookListener } from '../../src/web/webhook-listener.ts';
-import { json, notification, runTag, silentLogger, testRedis } from './web-fixtures.ts';
+import { json, notification, notificationIds, silentLogger, testRedis } from './web-fixtures.ts';
 import type { TestRedis } from './web-fixtures.ts';
 
 const TOKEN = 'listener-test-verification-token-77c1';
-const tag = runTag();
-let seq = 0;
-const ids = () => {
-  seq += 1;
-  return { uuid: `${tag}${seq}`, telephonySessionId: `s-${tag}-${seq}` };
-};
+const ids = notificationIds();
 
 let db: TestRedis;
 let server: Server;

@@ -9,16 +9,12 @@ import type { TelephonyEvent } from '../../src/engine/telephony-event.ts';
 import { globalKeys, jobKeys } from '../../src/store/redis-keys.ts';
 import { deliverInSteps } from '../../src/store/webhook-inbox.ts';
 import { PARKED_EVENTS_TTL_SECONDS, WEBHOOK_PATH, webhookRoutes } from '../../src/web/webhook-receiver.ts';
-import { capturingLogger, json, notification, runTag, silentLogger, testRedis } from './web-fixtures.ts';
+import { capturingLogger, json, notification, notificationIds, runTag, silentLogger, testRedis } from './web-fixtures.ts';
 import type { TestRedis } from './web-fixtures.ts';
 
 const TOKEN = 'webhook-test-verification-token-3f9a';
 const tag = runTag();
-let seq = 0;
-const ids = () => {
-  seq += 1;
-  return { uuid: `${tag}${seq}`, telephonySessionId: `s-${tag}-${seq}` };
-};
+const ids = notificationIds(tag);
 
 let db: TestRedis;
 beforeAll(() => {
