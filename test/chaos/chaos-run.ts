@@ -406,11 +406,23 @@ async function measure(h: EngineHarness, jobIds: string[], views: Map<string, Jo
   const owner = new Map<string, string>();
   const lastStatus = new Map<string, string>();
   for (const id of jobIds) {
-    for (const entry of await readHistory(h.redis, id)) {
+    // A line we were hanging up (`cleaning`) moves on only once that call ended: to its next attempt (from
+    // `cleaned`, machines/call.machine.ts) or to a late placement it adopts. When the end and the move are applied
+    // in one step, history has no entry naming the old session as ended (cleaning → queued, no session). So a
+    // session last seen `cleaning` whose line later names another session or a later attempt ended in its job.
+    const lastSeen = new Map<string, { line: string; attempt: number; index: number }>();
+    const entries = await readHistory(h.redis, id);
+    entries.forEach((entry, index) => {
       const session = entry.detail?.telephonySessionId;
-      if (typeof session !== 'string') continue;
+      if (typeof session !== 'string') return;
       owner.set(session, id);
       lastStatus.set(session, entry.to);
+      lastSeen.set(session, { line: entry.actor, attempt: typeof entry.detail?.attempt === 'number' ? entry.detail.attempt : 0, index });
+    });
+    for (const [session, seen] of lastSeen) {
+      if (lastStatus.get(session) !== 'cleaning') continue;
+      const movedOn = entries.slice(seen.index + 1).some((later) => later.actor === seen.line && (later.detail?.telephonySessionId !== session || (typeof later.detail?.attempt === 'number' && later.detail.attempt > seen.attempt)));
+      if (movedOn) lastStatus.set(session, 'cleaned');
     }
     for (const call of views.get(id)?.calls ?? []) if (call.telephonySessionId) lastStatus.set(call.telephonySessionId, call.status);
   }
