@@ -32,7 +32,7 @@ import { webhookFirstServer, webhookListener } from '../web/webhook-listener.ts'
 import { WebhookSubscriptionKeeper } from '../web/webhook-subscription-keeper.ts';
 import { JobLiveFeed } from '../web/job-live-feed.ts';
 import { instanceOps } from '../observability/instance-ops.ts';
-import { metrics, watchEventLoop } from '../observability/metrics.ts';
+import { watchEventLoop } from '../observability/metrics.ts';
 import { startErrorTracking } from '../observability/error-tracking.ts';
 import { DAY_MS, RetentionKeeper } from '../store/data-retention.ts';
 import { loadBranding, setBranding } from '../web/branding.ts';
@@ -134,9 +134,7 @@ export async function runServe(config: Config): Promise<void> {
       // The dashboard's "Sync" button: the directory now, devices paced in the background as at start.
       syncDirectory: async () => {
         const result = await syncDirectory(telephony, redis, log);
-        void syncDevices(telephony, redis, log, sync.signal)
-          .then(() => metrics.devicesSyncedAt.set(Date.now() / 1000))
-          .catch((error: unknown) => log.error({ err: error }, 'device sync failed'));
+        void syncDevices(telephony, redis, log, sync.signal).catch((error: unknown) => log.error({ err: error }, 'device sync failed'));
         return result;
       },
     },
@@ -201,7 +199,6 @@ async function refreshDirectory(telephony: Telephony, redis: ReturnType<typeof c
     await syncDirectory(telephony, redis, log);
     // Instances started together (a deploy) share the look-ups: each extension once per 10 minutes, not once each.
     const withDevice = await syncDevices(telephony, redis, log, signal, { claimMs: STARTUP_DEVICE_CLAIM_MS });
-    metrics.devicesSyncedAt.set(Date.now() / 1000);
     log.info({ withDevice }, 'extension devices synced');
   } catch (error) {
     log.error({ err: error }, 'directory sync failed');

@@ -129,7 +129,7 @@ export async function runDial(deps: DialRunnerDeps, data: DialJobData): Promise<
   // A dial that comes due after its hunt ended or its line was cancelled (hand-off, cancel, operator) must not
   // place a call nobody wants; it is checked again after every wait, right before the call goes out.
   const proceed = (): Promise<boolean> => lineAwaitsDial(redis, data);
-  if (!record || FINAL.has(record.status) || !(await proceed())) {
+  if (!record || !(await proceed())) {
     await withdraw();
     return;
   }

@@ -4,6 +4,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { metrics } from '../observability/metrics.ts';
 import { globalKeys } from '../store/redis-keys.ts';
 import type { DirectoryDevice, Telephony } from '../telephony/telephony-port.ts';
 import { ourSessions, presenceOf, writePresence } from './extension-presence.ts';
@@ -82,7 +83,7 @@ export async function syncDirectory(telephony: Telephony, redis: Redis, log: Log
  * whether the extension is available (`extension-presence.ts`); returns how many have a device.
  * `shared` (at start): instances starting together split the work instead of each looking up every extension on
  * the account's one Light quota — an extension another instance claimed within `claimMs` is skipped (and counted
- * by what Redis already holds for it).
+ * by what Redis already holds for it). Sets the instance's `devicesSyncedAt` gauge when its pass ends.
  */
 export async function syncDevices(
   telephony: Telephony,
@@ -115,6 +116,8 @@ export async function syncDevices(
     if (device) withDevice += 1;
     await syncPresenceOf(telephony, redis, log, extension.id);
   }
+  // Whoever runs it (start, the dashboard's Sync button), the instance reports when its pass ended.
+  metrics.devicesSyncedAt.set(Date.now() / 1000);
   return withDevice;
 }
 

@@ -18,7 +18,15 @@ export const API_TOKEN_PRINCIPAL = 'api-token';
  * secret leaks through timing.
  */
 export function secretsEqual(given: string, expected: string): boolean {
-  const a = createHash('sha256').update(given, 'utf8').digest();
-  const b = createHash('sha256').update(expected, 'utf8').digest();
-  return timingSafeEqual(a, b);
+  return secretMatcher(expected)(given);
+}
+
+/** `secretsEqual` against one fixed secret, hashed once (the webhook checks thousands of tokens a second). */
+export function secretMatcher(expected: string): (given: string) => boolean {
+  const digest = sha256Digest(expected);
+  return (given) => timingSafeEqual(sha256Digest(given), digest);
+}
+
+function sha256Digest(value: string): Buffer {
+  return createHash('sha256').update(value, 'utf8').digest();
 }

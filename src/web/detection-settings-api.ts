@@ -14,7 +14,7 @@ import { DetectionSettingsStore } from '../engine/detection-settings.ts';
 import type { DetectionSettingsKind } from '../engine/detection-settings.ts';
 import { shadowReport } from '../engine/shadow-report.ts';
 import { DEFAULT_DETECTION_CONFIG, resolveDetectionConfig } from '../detection/index.ts';
-import { DetectionSettingsError, detectionSettingsSchema } from '../detection/settings-input.ts';
+import { DetectionSettingsError } from '../detection/settings-input.ts';
 import { detectionSettingsParams, pathParams } from './route-params.ts';
 
 /** `PUT …/:destinationId` and `…/shadow`: the overrides to save, checked whole by the detection settings schema. */
@@ -51,10 +51,9 @@ export function detectionSettingsApi(deps: { redis: Redis }): Hono<{ Variables: 
       if (!envelope.success) {
         return apiError(c, 400, 'invalid_body', 'Send {"config": {...}} with the settings to override, e.g. {"config": {"confirmThreshold": 0.85}}.', { field: 'config' });
       }
-      const settings = detectionSettingsSchema.safeParse(envelope.data.config);
-      if (!settings.success) return apiError(c, 400, 'invalid_settings', settings.error.issues[0]?.message ?? 'invalid detection settings', { field: 'config' });
       try {
-        return c.json(await store.save(id, settings.data.input, c.get('principal') ?? 'api', kind));
+        // The store checks the overrides with detectionSettingsSchema (as the form and the CLI do) before saving.
+        return c.json(await store.save(id, envelope.data.config, c.get('principal') ?? 'api', kind));
       } catch (error) {
         if (error instanceof DetectionSettingsError) return apiError(c, 400, 'invalid_settings', error.message, { field: 'config' });
         throw error;

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { CreateJobRequest } from '../engine/job-commands.ts';
 import { createJobSchema } from './job-api.ts';
-import { formList, formText } from './form-input.ts';
+import { formList, formText, issueMessages } from './form-input.ts';
 import type { StartHuntValues } from '../../views/start-hunt-page.tsx';
 import type { FieldErrors } from '../../views/form-field.tsx';
 
@@ -75,12 +75,7 @@ export function parseHuntForm(values: StartHuntValues): ParsedHuntForm {
 }
 
 export function fieldErrors(error: z.ZodError): FieldErrors {
-  const errors: FieldErrors = {};
-  for (const issue of error.issues) {
-    const field = typeof issue.path[0] === 'string' ? issue.path[0] : 'form';
-    errors[field] ??= labelled(field, issue.message);
-  }
-  return errors;
+  return Object.fromEntries(Object.entries(issueMessages(error)).map(([field, message]) => [field, labelled(field, message)]));
 }
 
 /** "must be at least 1" → "Lines must be at least 1". */

@@ -7,9 +7,8 @@ import type { Context } from 'hono';
 import { z } from 'zod';
 import { analyticsQuerySchema } from './analytics-api.ts';
 import { DEFAULT_TIME_ZONE } from './analytics.ts';
+import { MAX_LINES } from './job-api.ts';
 import { destinationId, poolId } from './route-params.ts';
-
-const MAX_LINES = 70;
 
 /** `GET /hunts/estimate?lines=`: the start form's line count, clamped to what a hunt may ask for. */
 export const estimateQuery = z.object({

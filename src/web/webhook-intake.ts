@@ -5,11 +5,11 @@
  * (webhook-receiver.ts) and the plain node:http listener that `serve` puts in front of the app for this one hot
  * path (webhook-listener.ts), so both answer the same requests the same way.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { deliverNotification } from '../store/webhook-inbox.ts';
+import { secretMatcher } from './api-auth.ts';
 import { apiErrorBody } from './api-errors.ts';
 import type { ApiErrorBody } from './api-errors.ts';
 import { telephonyEvents, telephonySessionNotificationSchema } from './webhook-payload.ts';
@@ -57,9 +57,9 @@ export function webhookIntake(deps: WebhookDeps): WebhookIntake {
   if (deps.verificationToken === '') throw new Error('webhookIntake needs a non-empty verification token');
   const maxBodyBytes = deps.maxBodyBytes ?? WEBHOOK_MAX_BODY_BYTES;
   const redisTimeoutMs = deps.redisTimeoutMs ?? WEBHOOK_REDIS_TIMEOUT_MS;
-  // Compared as SHA-256 digests with timingSafeEqual (as secretsEqual does): constant time whatever the length.
-  const expected = sha256(deps.verificationToken);
-  const tokenMatches = (token: string | undefined) => token !== undefined && timingSafeEqual(sha256(token), expected);
+  // Constant time whatever the length; the expected token is hashed once, not per notification.
+  const matchesToken = secretMatcher(deps.verificationToken);
+  const tokenMatches = (token: string | undefined) => token !== undefined && matchesToken(token);
   const fail = (status: 400 | 401 | 413 | 503, code: string, message: string): WebhookReply => ({ status, body: apiErrorBody(code, message) });
   const unauthorized = () => fail(401, 'unauthorized', 'Verification token missing or wrong.');
 
@@ -126,10 +126,6 @@ export function webhookIntake(deps: WebhookDeps): WebhookIntake {
     log.info('webhook subscription handshake answered');
     return { status: 200, validationToken: token };
   }
-}
-
-function sha256(value: string): Buffer {
-  return createHash('sha256').update(value, 'utf8').digest();
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
