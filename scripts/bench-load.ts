@@ -31,9 +31,8 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import http from 'node:http';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
@@ -47,6 +46,8 @@ import { closeRedis, createRedis } from '../src/store/redis-client.ts';
 import { globalKeys } from '../src/store/redis-keys.ts';
 import { buildNotification } from '../src/simulator/subscriptions/notification.ts';
 import { WEBHOOK_PATH } from '../src/web/webhook-receiver.ts';
+import { OpenLoopPoster, requestBytes } from './open-loop-poster.ts';
+import type { Answer } from './open-loop-poster.ts';
 import { addAliasExtensions, exitWithUsageIfAsked, freePort, numberOption, option, processCpuSeconds, simControl, sleep, spawnSimulator, stats } from './bench-support.ts';
 import type { SpawnedSimulator } from './bench-support.ts';
 
@@ -135,7 +136,8 @@ async function startInstance(index: number, env: Record<string, string>): Promis
   const nodeArgs = process.env.BENCH_INSTANCE_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
   const child = spawn(process.execPath, [...nodeArgs, BIN, 'serve'], {
     env: { ...process.env, ...env, PORT: String(port), PUBLIC_URL: url, SIM_PORT: '0', SIM_SIP_PORT: '0', LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    // BENCH_INSTANCE_STDOUT=<prefix>: keep each instance's stdout (e.g. --trace-gc output) in <prefix>.<index>.
+    stdio: ['ignore', process.env.BENCH_INSTANCE_STDOUT ? openSync(`${process.env.BENCH_INSTANCE_STDOUT}.${index}`, 'w') : 'ignore', 'pipe'],
   });
   let tail = '';
   child.stderr?.on('data', (chunk: Buffer) => (tail = (tail + chunk.toString()).slice(-4_000)));
@@ -635,6 +637,9 @@ function notificationBody(n: number, subscriptionId: string): string {
   return JSON.stringify({ ...notification, timestamp: new Date().toISOString() });
 }
 
+/** Seconds of unmeasured traffic at the full rate before the measured run. */
+const WEBHOOK_WARM_UP_SECONDS = 3;
+
 function webThreadShares(shares: { ranPercent: number; waitedPercent: number }): string {
   return `on a CPU ${fmt(shares.ranPercent, 0)} % of the run, runnable but waiting for one ${fmt(shares.waitedPercent, 0)} % (the machine's other load)`;
 }
@@ -642,59 +647,43 @@ function webThreadShares(shares: { ranPercent: number; waitedPercent: number }):
 async function runWebhooks(o: LoadOptions, rig: Rig): Promise<number> {
   const instance = rig.instances[0] as Instance;
   const target = new URL(`${instance.url}${WEBHOOK_PATH}`);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  const poster = new OpenLoopPoster({
+    host: target.hostname,
+    port: Number(target.port),
+    path: target.pathname,
+    headers: { 'Content-Type': 'application/json', 'Verification-Token': WEBHOOK_TOKEN },
+    maxConnections: 256,
+  });
+  // Every request's bytes are built before the clock starts: the generator's own work is on the same 2 cores.
+  const warmUpSeconds = Math.min(WEBHOOK_WARM_UP_SECONDS, o.seconds);
+  const build = (count: number, first: number) => Array.from({ length: count }, (_, n) => requestBytes(poster.target, notificationBody(first + n, 'bench-subscription')));
+  const warmUp = build(o.rate * warmUpSeconds, 0);
+  const total = o.rate * o.seconds;
+  const measured = build(total, 1_000_000);
   const latencies: number[] = [];
   const statuses = new Map<string, number>();
-  const post = (n: number): Promise<void> =>
-    new Promise((resolve) => {
-      const body = notificationBody(n, 'bench-subscription');
-      const start = performance.now();
-      const request = http.request(
-        { host: target.hostname, port: target.port, path: target.pathname, method: 'POST', agent, headers: { 'Content-Type': 'application/json', 'Verification-Token': WEBHOOK_TOKEN, 'Content-Length': Buffer.byteLength(body) } },
-        (response) => {
-          response.resume();
-          response.once('end', () => {
-            latencies.push(performance.now() - start);
-            statuses.set(String(response.statusCode), (statuses.get(String(response.statusCode)) ?? 0) + 1);
-            resolve();
-          });
-        },
-      );
-      request.once('error', (error) => {
-        statuses.set(error.message, (statuses.get(error.message) ?? 0) + 1);
-        resolve();
-      });
-      request.end(body);
-    });
-  // Warm-up: connections and JIT, not measured.
-  await Promise.all(Array.from({ length: 200 }, (_, n) => post(n)));
-  latencies.length = 0;
-  statuses.clear();
+  const record = ({ latencyMs, status }: Answer) => {
+    latencies.push(latencyMs);
+    statuses.set(status, (statuses.get(status) ?? 0) + 1);
+  };
+  // Warm-up at the full rate, not measured: the target is the steady state, not the first second of a cold
+  // process (connections opened, code optimised; docs/benchmarks.md shows what that second costs).
+  await poster.run(warmUp.length, o.rate, (n) => warmUp[n] as Buffer, () => undefined);
   const metricsBefore = [await scrape(instance)];
   const redisBefore = await redisCounters(rig.redis);
   const cmdBefore = await commandStats(rig.redis);
   rig.sampler.start();
-  // Open loop: every 5 ms the requests due by now are sent, whether earlier ones have answered or not.
-  const total = o.rate * o.seconds;
-  const pending: Promise<void>[] = [];
   const start = performance.now();
-  let sent = 0;
-  while (sent < total) {
-    const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * o.rate));
-    while (sent < due) pending.push(post(1_000 + sent++));
-    await sleep(5);
-  }
-  const sendMs = performance.now() - start;
-  await Promise.all(pending);
+  const { sendMs } = await poster.run(total, o.rate, (n) => measured[n] as Buffer, record);
   const wallMs = performance.now() - start;
   rig.sampler.stop();
   const redisAfter = await redisCounters(rig.redis);
   const cmdAfter = await commandStats(rig.redis);
   const metricsAfter = [await scrape(instance)];
-  agent.destroy();
+  poster.close();
   const s = stats(latencies);
   const inApp = histogramDelta(metricsBefore, metricsAfter, 'hold_hunter_webhook_duration_seconds');
-  const out = header(o, rig, `${total} notifications at ${o.rate}/s for ${o.seconds} s, open loop, to one instance's ${WEBHOOK_PATH} (signed; sessions unknown to any job, so parked)`);
+  const out = header(o, rig, `${total} notifications at ${o.rate}/s for ${o.seconds} s, open loop after ${warmUpSeconds} s unmeasured at that rate, to one instance's ${WEBHOOK_PATH} (signed; sessions unknown to any job, so parked)`);
   out.push(
     row('sent', `${total} in ${fmt(sendMs / 1000, 1)} s (${fmt(total / (sendMs / 1000), 0)}/s); answers: ${[...statuses.entries()].map(([k, v]) => `${k} × ${v}`).join(', ')}`),
     row('ack (ms)', `send → 2xx p50 ${fmt(s.p50)} / p90 ${fmt(s.p90)} / p99 ${fmt(s.p99)} / max ${fmt(s.max)}; in the app p50 ≤ ${inApp.p50} / p99 ≤ ${inApp.p99} (histogram buckets)`),

