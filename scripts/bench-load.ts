@@ -48,7 +48,8 @@ import { buildNotification } from '../src/simulator/subscriptions/notification.t
 import { WEBHOOK_PATH } from '../src/web/webhook-receiver.ts';
 import { OpenLoopPoster, requestBytes } from './open-loop-poster.ts';
 import type { Answer } from './open-loop-poster.ts';
-import { addAliasExtensions, exitWithUsageIfAsked, freePort, numberOption, option, processCpuSeconds, simControl, sleep, spawnSimulator, stats } from './bench-support.ts';
+import { addAliasExtensions, exitWithUsageIfAsked, freePort, machineCpuTicks, numberOption, option, processCpuSeconds, simControl, sleep, spawnSimulator, stats, stealPercent } from './bench-support.ts';
+import type { MachineCpuTicks } from './bench-support.ts';
 import type { SpawnedSimulator } from './bench-support.ts';
 
 type Mode = 'hunts' | 'webhooks' | 'actors';
@@ -202,11 +203,14 @@ class ProcessSampler {
   private timer?: NodeJS.Timeout;
   private started = 0;
   private wallMs = 0;
+  private machineStart: MachineCpuTicks | undefined;
+  private machineEnd: MachineCpuTicks | undefined;
 
   constructor(private readonly pids: [string, number | undefined][]) {}
 
   start(): void {
     this.started = performance.now();
+    this.machineStart = machineCpuTicks();
     for (const [name, pid] of this.pids) this.cpuStart.set(name, processCpuSeconds(pid) ?? Number.NaN);
     for (const [name, pid] of this.pids) this.scheduleStart.set(name, mainThreadSchedule(pid));
     this.sample();
@@ -226,6 +230,7 @@ class ProcessSampler {
     clearInterval(this.timer);
     this.sample();
     this.wallMs = performance.now() - this.started;
+    this.machineEnd = machineCpuTicks();
     for (const [name, pid] of this.pids) this.cpuEnd.set(name, processCpuSeconds(pid) ?? Number.NaN);
     for (const [name, pid] of this.pids) this.scheduleEnd.set(name, mainThreadSchedule(pid));
   }
@@ -240,6 +245,11 @@ class ProcessSampler {
     if (!start || !end) return { ranPercent: Number.NaN, waitedPercent: Number.NaN };
     const percent = (ns: number) => (ns / 1e6 / this.wallMs) * 100;
     return { ranPercent: percent(end.runNs - start.runNs), waitedPercent: percent(end.waitNs - start.waitNs) };
+  }
+
+  /** The row saying how much of the run the VM's CPUs were taken by the hypervisor (Linux steal time). */
+  stealRow(): string {
+    return row('steal', `${fmt(stealPercent(this.machineStart, this.machineEnd), 1)} % of the machine's CPU time went to the hypervisor's other guests (stalls no process here caused)`);
   }
 
   /** CPU seconds (user + system) over the run. */
@@ -546,6 +556,7 @@ async function runHunts(o: LoadOptions, rig: Rig): Promise<number> {
     row('transfer (ms)', `confirmed → request at the simulator p50 ${fmt(transferStats.p50, 0)} / p99 ${fmt(transferStats.p99, 0)} / max ${fmt(transferStats.max, 0)} (n ${transferStats.n})`),
     row('detection (ms)', `agent pickup → line flagged by the detector p50 ${fmt(detectionStats.p50, 0)} / p95 ${fmt(percentileOf(detection, 95), 0)} / max ${fmt(detectionStats.max, 0)} (n ${detectionStats.n}${o.audio ? '' : '; call-out lines are not heard'})`),
     row('redis', `${fmt(redisOps, 0)} ops/s; ${fmt(redisAfter.cpu - redisBefore.cpu, 1)} CPU s; top: ${topCommands(cmdBefore, cmdAfter, wallMs)}`),
+    rig.sampler.stealRow(),
   );
   out.push('', `  ${'process'.padEnd(22)}${'CPU'.padStart(10)}${'max RSS'.padStart(12)}`, ...rig.sampler.rows());
   const ok = missed.length === 0 && doubled.length === 0 && unattributed === 0;
@@ -691,6 +702,7 @@ async function runWebhooks(o: LoadOptions, rig: Rig): Promise<number> {
     // Time on a shared machine stretches with the neighbours' load; CPU per notification hardly does.
     row('instance CPU', `${fmt((rig.sampler.cpuSeconds(`instance ${instance.index}`) * 1e6) / total, 0)} µs per notification`),
     row('web thread', webThreadShares(rig.sampler.mainThreadShares(`instance ${instance.index}`))),
+    rig.sampler.stealRow(),
   );
   out.push('', `  ${'process'.padEnd(22)}${'CPU'.padStart(10)}${'max RSS'.padStart(12)}`, ...rig.sampler.rows());
   out.push('', `  target p99 <= 20 ms at 2,000/s: ${o.rate >= 2_000 ? (s.p99 <= 20 ? 'met' : 'NOT met') : 'n/a (rate below 2,000/s)'} (p99 ${fmt(s.p99)} ms)`);

@@ -72,6 +72,29 @@ export function processCpuSeconds(pid: number | undefined): number | undefined {
   }
 }
 
+/** The machine's CPU time so far from /proc/stat (Linux; 100 Hz ticks), summed over its CPUs. */
+export interface MachineCpuTicks {
+  total: number;
+  /** Time the hypervisor ran something else while a virtual CPU wanted to run ("steal"). */
+  steal: number;
+}
+
+export function machineCpuTicks(): MachineCpuTicks | undefined {
+  try {
+    const fields = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1).map(Number);
+    // user nice system idle iowait irq softirq steal guest guest_nice; guest time is already counted in user.
+    return { total: fields.slice(0, 8).reduce((sum, ticks) => sum + ticks, 0), steal: fields[7] ?? 0 };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Steal as % of all CPU time between two readings: a VM's stalls that no process on it caused. */
+export function stealPercent(before: MachineCpuTicks | undefined, after: MachineCpuTicks | undefined): number {
+  if (!before || !after || after.total === before.total) return Number.NaN;
+  return ((after.steal - before.steal) / (after.total - before.total)) * 100;
+}
+
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 const BIN = fileURLToPath(new URL('../bin/hold-hunter.js', import.meta.url));

@@ -1,10 +1,10 @@
 /**
  * One deadline for many concurrent operations, kept by one timer. The webhook gives each notification's Redis
- * delivery `ms` before it answers 503 (RingCentral waits 3 s); a timer and a `Promise.race` per notification cost
- * more than the notification's own Redis work at 2,000 a second. Operations start in order and share one
- * duration, so the oldest is always first: a sweep looks only at those past due.
+ * delivery `ms` before it answers 503 (RingCentral waits 3 s); a timer, a `Promise.race` and a `finally` per
+ * notification were a measurable share of the web thread at 2,000 a second. Operations start in order and share
+ * one duration, so the oldest is always first: a sweep looks only at those past due. Reads the global
+ * `performance`, which test clocks can stand in for.
  */
-import { performance } from 'node:perf_hooks';
 
 interface Watched {
   readonly due: number;
