@@ -120,8 +120,8 @@ export async function runServe(config: Config): Promise<void> {
   });
   const webhooks = { redis, verificationToken, log: log.child({ part: 'webhooks' }) };
   // The webhook listener's own connection, so its one script per notification never queues behind the web thread's
-  // other commands. Not auto-pipelined: that holds each script until the end of the event-loop turn, behind every
-  // other request of the turn (p99 13–16 ms without it, 18–21 ms with it at 2,000/s; docs/benchmarks.md).
+  // other commands. Not auto-pipelined: that holds each script to the end of the event-loop turn, and at 2,000/s
+  // it measured no better than one write per script (docs/benchmarks.md).
   const webhookRedis = createRedis(config.REDIS_URL, { name: 'hold-hunter-webhooks', logger: log });
   const app = createApp({
     ops: { ...ops, ...(config.METRICS_TOKEN ? { metricsToken: config.METRICS_TOKEN } : {}) },
