@@ -6,6 +6,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { globalKeys, jobKeys } from '../store/redis-keys.ts';
+import { sessionMapValue } from '../store/session-map.ts';
 import type { ExtensionPool } from '../store/extension-pool.ts';
 import type { CallRef, Telephony } from '../telephony/telephony-port.ts';
 import { PlacementWithdrawn, TelephonyError } from '../telephony/telephony-port.ts';
@@ -87,7 +88,7 @@ export async function runDial(deps: DialRunnerDeps, data: DialJobData): Promise<
     }
     // Either way the session's events belong to this job's record: map it, then take what arrived early (the
     // receiver parks events of unmapped sessions), atomically so nothing is lost or doubled.
-    await redis.hset(globalKeys.sessionMap, placed.telephonySessionId, `${jobId} ${callId}`);
+    await redis.hset(globalKeys.sessionMap, placed.telephonySessionId, sessionMapValue({ jobId, callId }));
     const parked = globalKeys.parkedEvents(placed.telephonySessionId);
     const [[, early]] = (await redis.multi().lrange(parked, 0, -1).del(parked).exec()) as [[Error | null, string[]], unknown];
     for (const event of early ?? []) await appendToJobStream(redis, jobId, { kind: 'telephony', event: JSON.parse(event) as TelephonyEvent });

@@ -19,6 +19,7 @@ import type { LabelledRecording } from '../simulator/line/audio/labelled-recordi
 import { ivrDoneDelayMs } from '../../machines/hunt-rules.ts';
 import type { HuntEvent } from '../../machines/hunt-protocol.ts';
 import { globalKeys, jobKeys } from '../store/redis-keys.ts';
+import { parseSessionMapValue } from '../store/session-map.ts';
 import { ClipRecorder } from './decision-clips.ts';
 import type { ClipSettings } from './decision-clips.ts';
 import { DetectionSettingsStore } from './detection-settings.ts';
@@ -211,7 +212,7 @@ export class LineListening {
       if (mapped) break;
       await new Promise((resolve) => setTimeout(resolve, MAP_RETRY_MS));
     }
-    const [jobId, callId] = mapped?.split(' ') ?? [];
+    const { jobId, callId } = parseSessionMapValue(mapped) ?? {};
     const record = jobId ? await readJob(redis, jobId) : undefined;
     if (!jobId || !callId || !record || FINAL.has(record.status) || this.closed) {
       this.lines.set(sessionId, { ignoredSince: this.now() });

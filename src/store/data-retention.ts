@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { scanKeys } from './redis-client.ts';
 import { PREFIX, globalKeys, jobKeys } from './redis-keys.ts';
+import { parseSessionMapValue } from './session-map.ts';
 
 const FINAL = new Set(['completed', 'cancelled', 'failed']);
 export const DAY_MS = 86_400_000;
@@ -93,8 +94,8 @@ async function unmapSessions(redis: Redis, jobIds: Set<string>): Promise<number>
     const [next, flat] = await redis.hscan(globalKeys.sessionMap, cursor, 'COUNT', 1000);
     const stale: string[] = [];
     for (let i = 0; i + 1 < flat.length; i += 2) {
-      const jobId = (flat[i + 1] as string).split(' ')[0] as string;
-      if (jobIds.has(jobId)) stale.push(flat[i] as string);
+      const owner = parseSessionMapValue(flat[i + 1]);
+      if (owner && jobIds.has(owner.jobId)) stale.push(flat[i] as string);
     }
     if (stale.length > 0) removed += await redis.hdel(globalKeys.sessionMap, ...stale);
     cursor = next;

@@ -8,7 +8,7 @@
 if not redis.call('SET', KEYS[1], '1', 'EX', ARGV[1], 'NX') then return 'duplicate' end
 if #ARGV < 6 then return 'empty' end
 local mapping = redis.call('HGET', KEYS[2], ARGV[3])
--- The session map holds "<jobId> <callId>"; anything else counts as unmapped, as in parseMapping.
+-- The session map holds "<jobId> <callId>"; anything else counts as unmapped, as in parseSessionMapValue.
 local space = mapping and string.find(mapping, ' ', 1, true)
 if space and space > 1 then
   local stream = ARGV[4] .. string.sub(mapping, 1, space - 1) .. ARGV[5]

@@ -11,6 +11,7 @@ import type { TelephonyEvent } from '../engine/telephony-event.ts';
 import { luaScript } from './lua-script.ts';
 import { isCluster } from './redis-client.ts';
 import { globalKeys, jobKeys } from './redis-keys.ts';
+import { parseSessionMapValue } from './session-map.ts';
 import { firstSighting } from './webhook-dedup.ts';
 
 /** Parked events outlive any plausible gap between a call-out's first events and its reply. */
@@ -46,7 +47,7 @@ export async function deliverNotification(redis: Redis, uuid: string, telephonyS
 export async function deliverInSteps(redis: Redis, uuid: string, telephonySessionId: string, events: readonly TelephonyEvent[]): Promise<Delivered> {
   if (!(await firstSighting(redis, uuid, SEEN_TTL_SECONDS))) return 'duplicate';
   if (events.length === 0) return 'empty';
-  const mapped = parseMapping(await redis.hget(globalKeys.sessionMap, telephonySessionId));
+  const mapped = parseSessionMapValue(await redis.hget(globalKeys.sessionMap, telephonySessionId));
   if (mapped) {
     await appendAll(redis, mapped.jobId, events);
     return 'job';
@@ -61,7 +62,7 @@ export async function deliverInSteps(redis: Redis, uuid: string, telephonySessio
     .exec();
   if (!results) throw new Error('parking transaction aborted');
   for (const [error] of results) if (error) throw error;
-  const mappedNow = parseMapping(results[2]?.[1] as string | null | undefined);
+  const mappedNow = parseSessionMapValue(results[2]?.[1] as string | null | undefined);
   if (!mappedNow) return 'parked';
   // Mapped meanwhile: rescue what the engine's drain has not taken yet.
   const rescued: TelephonyEvent[] = [];
@@ -75,12 +76,4 @@ export async function deliverInSteps(redis: Redis, uuid: string, telephonySessio
 
 async function appendAll(redis: Redis, jobId: string, events: readonly TelephonyEvent[]): Promise<void> {
   for (const event of events) await appendToJobStream(redis, jobId, { kind: 'telephony', event });
-}
-
-/** The session map holds "<jobId> <callId>". */
-function parseMapping(value: string | null | undefined): { jobId: string; callId: string } | undefined {
-  if (!value) return undefined;
-  const space = value.indexOf(' ');
-  if (space <= 0) return undefined;
-  return { jobId: value.slice(0, space), callId: value.slice(space + 1) };
 }
