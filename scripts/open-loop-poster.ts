@@ -39,6 +39,11 @@ export function requestBytes(target: PosterTarget, body: string): Buffer {
 }
 
 const HEADER_END = Buffer.from('\r\n\r\n');
+/**
+ * node's server closes a keep-alive connection idle for 5 s; one picked just then is reset under its request.
+ * Like node's Agent (freeSocketTimeout), drop a connection idle for longer than this instead of reusing it.
+ */
+const MAX_IDLE_MS = 4_000;
 const CONTENT_LENGTH = /\r\ncontent-length:\s*(\d+)/i;
 
 /** One keep-alive connection carrying one request at a time. */
@@ -47,6 +52,7 @@ class Connection {
   private current: Pending | undefined;
   private readonly socket: net.Socket;
   closed = false;
+  idleSince = 0;
 
   constructor(target: PosterTarget, private readonly onIdle: (connection: Connection) => void, private readonly onClosed: (connection: Connection) => void) {
     this.socket = net.connect({ host: target.host, port: target.port, noDelay: true });
@@ -103,7 +109,7 @@ export class OpenLoopPoster {
   post(bytes: Buffer): Promise<Answer> {
     return new Promise((done) => {
       const request: Pending = { bytes, sentAt: 0, done };
-      const connection = this.idle.pop() ?? (this.all.size < this.target.maxConnections ? this.open() : undefined);
+      const connection = this.freeConnection() ?? (this.all.size < this.target.maxConnections ? this.open() : undefined);
       if (connection) connection.send(request);
       else this.waiting.push(request);
     });
@@ -131,13 +137,26 @@ export class OpenLoopPoster {
     for (const connection of this.all) connection.destroy();
   }
 
+  /** The most recently used idle connection (as node's Agent: LIFO) that has not been idle too long. */
+  private freeConnection(): Connection | undefined {
+    const now = performance.now();
+    for (let connection = this.idle.pop(); connection; connection = this.idle.pop()) {
+      if (now - connection.idleSince <= MAX_IDLE_MS) return connection;
+      connection.destroy();
+    }
+    return undefined;
+  }
+
   private open(): Connection {
     const connection = new Connection(
       this.target,
       (free) => {
         const next = this.waiting.shift();
         if (next) free.send(next);
-        else this.idle.push(free);
+        else {
+          free.idleSince = performance.now();
+          this.idle.push(free);
+        }
       },
       (gone) => {
         this.all.delete(gone);

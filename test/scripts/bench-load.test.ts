@@ -31,6 +31,16 @@ describe('bench:load', () => {
     expect(stdout).toContain('check: no missed or double transfer — PASS');
   }, 180_000);
 
+  it('posts signed notifications open-loop at one instance and reports every answer as a 200', async () => {
+    const { code, stdout, stderr } = await runBench(['--mode=webhooks', '--rate=200', '--seconds=2']);
+    expect(code, stderr).toBe(0);
+    expect(stdout).toMatch(/^ {2}sent\s+400 in [\d.]+ s \(\d+\/s\); answers: 200 × 400$/m);
+    for (const label of ['ack (ms)', 'redis', 'instance CPU', 'web thread', 'steal']) {
+      expect(stdout).toMatch(new RegExp(`^  ${label.replace(/[()]/g, '\\$&')}\\s`, 'm'));
+    }
+    expect(stdout).toContain('target p99 <= 20 ms at 2,000/s: n/a (rate below 2,000/s)');
+  }, 120_000);
+
   it('refuses an unknown mode with a clear message', async () => {
     const { code, stderr } = await runBench(['--mode=fast']);
     expect(code).not.toBe(0);
