@@ -539,6 +539,9 @@ async function runHunts(o: LoadOptions, rig: Rig): Promise<number> {
   // Webhooks: the product's own counters and reply-time histogram, summed over instances.
   const webhooks = rig.instances.reduce((sum, _, i) => sum + metricSum(metricsAfter[i] ?? '', 'hold_hunter_webhooks_total') - metricSum(metricsBefore[i] ?? '', 'hold_hunter_webhooks_total'), 0);
   const ack = histogramDelta(metricsBefore, metricsAfter, 'hold_hunter_webhook_duration_seconds');
+  // A slow hand-off is either the engine or the wait for a slot in the credential's rate budget: this says which.
+  const transferWait = histogramDelta(metricsBefore, metricsAfter, 'hold_hunter_rate_budget_wait_seconds', 'priority="transfer"');
+  const dialWait = histogramDelta(metricsBefore, metricsAfter, 'hold_hunter_rate_budget_wait_seconds', 'priority="dial"');
   const deliveries = await simControl<{ records: { outcome: string; durationMs?: number }[] }>(rig.sim.url, 'GET', '/_sim/webhooks');
   const delivered = deliveries.records.filter((r) => r.outcome === 'delivered' && r.durationMs !== undefined).map((r) => r.durationMs as number);
   const failedDeliveries = deliveries.records.filter((r) => r.outcome === 'failed').length;
@@ -554,6 +557,7 @@ async function runHunts(o: LoadOptions, rig: Rig): Promise<number> {
     row('webhooks', `${webhooks} received (${fmt(webhooks / (wallMs / 1000), 0)}/s); ${failedDeliveries} failed deliveries in the simulator's last ${deliveries.records.length}`),
     row('webhook ack (ms)', `in the app p50 ≤ ${ack.p50} / p99 ≤ ${ack.p99} (histogram buckets); simulator POST → 2xx p50 ${fmt(simAck.p50)} / p99 ${fmt(simAck.p99)} / max ${fmt(simAck.max)} (last ${simAck.n})`),
     row('transfer (ms)', `confirmed → request at the simulator p50 ${fmt(transferStats.p50, 0)} / p99 ${fmt(transferStats.p99, 0)} / max ${fmt(transferStats.max, 0)} (n ${transferStats.n})`),
+    row('budget wait (ms)', `for a slot in the rate budget: transfers p50 ≤ ${transferWait.p50} / p99 ≤ ${transferWait.p99}; dials p50 ≤ ${dialWait.p50} / p99 ≤ ${dialWait.p99} (histogram buckets)`),
     row('detection (ms)', `agent pickup → line flagged by the detector p50 ${fmt(detectionStats.p50, 0)} / p95 ${fmt(percentileOf(detection, 95), 0)} / max ${fmt(detectionStats.max, 0)} (n ${detectionStats.n}${o.audio ? '' : '; call-out lines are not heard'})`),
     row('redis', `${fmt(redisOps, 0)} ops/s; ${fmt(redisAfter.cpu - redisBefore.cpu, 1)} CPU s; top: ${topCommands(cmdBefore, cmdAfter, wallMs)}`),
     rig.sampler.stealRow(),
@@ -572,14 +576,21 @@ function percentileOf(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] as number;
 }
 
-/** p50 / p99 upper bounds (ms) from the change of a Prometheus histogram's cumulative buckets over all instances. */
-function histogramDelta(before: string[], after: string[], name: string): { p50: string; p99: string } {
+/**
+ * p50 / p99 upper bounds (ms) from the change of a Prometheus histogram's cumulative buckets over all instances;
+ * with `label` (e.g. `priority="transfer"`), only the series that carry it.
+ */
+function histogramDelta(before: string[], after: string[], name: string, label = ''): { p50: string; p99: string } {
   const buckets = new Map<number, number>();
   const add = (texts: string[], sign: number): void => {
     for (const text of texts) {
-      for (const match of text.matchAll(new RegExp(`^${name}_bucket\\{[^}]*le="([^"]+)"[^}]*\\} ([0-9.eE+-]+)$`, 'gm'))) {
-        const le = match[1] === '+Inf' ? Number.POSITIVE_INFINITY : Number(match[1]);
-        buckets.set(le, (buckets.get(le) ?? 0) + sign * Number(match[2]));
+      for (const match of text.matchAll(new RegExp(`^${name}_bucket\\{([^}]*)\\} ([0-9.eE+-]+)$`, 'gm'))) {
+        const labels = match[1] ?? '';
+        if (label && !labels.split(',').includes(label)) continue;
+        const le = /le="([^"]+)"/.exec(labels)?.[1];
+        if (le === undefined) continue;
+        const bound = le === '+Inf' ? Number.POSITIVE_INFINITY : Number(le);
+        buckets.set(bound, (buckets.get(bound) ?? 0) + sign * Number(match[2]));
       }
     }
   };
@@ -590,7 +601,7 @@ function histogramDelta(before: string[], after: string[], name: string): { p50:
   const bound = (q: number): string => {
     if (total === 0) return '–';
     const le = sorted.find(([, count]) => count >= q * total)?.[0] ?? Number.POSITIVE_INFINITY;
-    return le === Number.POSITIVE_INFINITY ? '>10000' : String(le * 1000);
+    return le === Number.POSITIVE_INFINITY ? `>${(sorted.at(-2)?.[0] ?? 0) * 1000}` : String(le * 1000);
   };
   return { p50: bound(0.5), p99: bound(0.99) };
 }

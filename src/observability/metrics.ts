@@ -51,6 +51,13 @@ export const metrics = {
   webhooks: new Counter({ name: `${PREFIX}webhooks_total`, help: 'RingCentral webhook requests, by HTTP status (4xx = rejected)', labelNames: ['status'] as const, registers }),
   webhookDuration: new Histogram({ name: `${PREFIX}webhook_duration_seconds`, help: 'Time to answer a RingCentral webhook (RingCentral gives up after 3 s)', buckets: FAST_BUCKETS, registers }),
   rcRequests: new Counter({ name: `${PREFIX}ringcentral_requests_total`, help: 'RingCentral API requests sent, by throttle group', labelNames: ['group'] as const, registers }),
+  rateBudgetWait: new Histogram({
+    name: `${PREFIX}rate_budget_wait_seconds`,
+    help: 'Time a RingCentral request waited for a slot in its credential\'s rate budget, by throttle group and priority (a transfer should not wait)',
+    labelNames: ['group', 'priority'] as const,
+    buckets: [0.005, 0.05, 0.25, 1, 5, 15, 30, 60, 120],
+    registers,
+  }),
   rcRateLimited: new Counter({ name: `${PREFIX}ringcentral_rate_limited_total`, help: 'RingCentral 429 answers, by throttle group', labelNames: ['group'] as const, registers }),
   rateBudgetLeft: new Gauge({ name: `${PREFIX}rate_budget_left`, help: 'Requests left in the current window, per credential and throttle group', labelNames: ['credential', 'group'] as const, registers }),
   redisLatency: new Histogram({ name: `${PREFIX}redis_ping_seconds`, help: 'Redis PING round trip from the web thread', buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1], registers }),

@@ -343,7 +343,9 @@ export class RingCentralTelephony implements Telephony, SipInfoSource {
   private async send(request: Request): Promise<Response> {
     const retryable = request.method === 'GET';
     for (let attempt = 1; ; attempt++) {
+      const waitStarted = performance.now();
       await this.acquire(request);
+      metrics.rateBudgetWait.observe({ group: request.group, priority: request.priority }, (performance.now() - waitStarted) / 1000);
       if (request.proceed && !(await request.proceed())) throw new PlacementWithdrawn();
       metrics.rcRequests.inc({ group: request.group });
       try {

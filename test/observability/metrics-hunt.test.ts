@@ -82,6 +82,8 @@ describe('/metrics during a demo hunt', () => {
     expect(sample(holding, 'hold_hunter_ringcentral_requests_total', { group: 'Heavy' })).toBeGreaterThanOrEqual(requests0 + 3);
     expect(sample(holding, 'hold_hunter_webhooks_total', { status: '200' })).toBeGreaterThan(0);
     expect(sample(holding, 'hold_hunter_webhook_duration_seconds_count')).toBeGreaterThan(0);
+    // Every call-out took a slot of the Heavy budget at dial priority, and says how long it waited for it.
+    expect(sample(holding, 'hold_hunter_rate_budget_wait_seconds_count', { group: 'Heavy', priority: 'dial' })).toBeGreaterThanOrEqual(3);
 
     const view = await commands.get(job.id);
     const chosen = view!.calls[0]!;
@@ -95,6 +97,7 @@ describe('/metrics during a demo hunt', () => {
     }, 15_000, 250);
     expect(sample(after, 'hold_hunter_transfers_total', { outcome: 'succeeded' })).toBe(1);
     expect(sample(after, 'hold_hunter_transfer_latency_seconds_count')).toBe(1);
+    expect(sample(after, 'hold_hunter_rate_budget_wait_seconds_count', { group: 'Light', priority: 'transfer' })).toBeGreaterThanOrEqual(1);
     expect(sample(after, 'hold_hunter_time_to_agent_seconds_count')).toBe(1);
     expect(sample(after, 'hold_hunter_time_to_agent_seconds_sum')).toBeGreaterThan(0);
     expect(sample(after, 'hold_hunter_jobs_running')).toBe(0);

@@ -21,7 +21,7 @@ describe('bench:load', () => {
   it('runs 2 jobs × 3 call-out lines on one instance and reports every figure with a passing transfer check', async () => {
     const { code, stdout, stderr } = await runBench(['--instances=1', '--jobs=2', '--lines=3', '--call-out']);
     expect(code, stderr).toBe(0);
-    for (const label of ['jobs', 'transfers', 'webhooks', 'webhook ack (ms)', 'transfer (ms)', 'detection (ms)', 'redis']) {
+    for (const label of ['jobs', 'transfers', 'webhooks', 'webhook ack (ms)', 'transfer (ms)', 'budget wait (ms)', 'detection (ms)', 'redis']) {
       expect(stdout).toMatch(new RegExp(`^  ${label.replace(/[()]/g, '\\$&')}\\s`, 'm'));
     }
     expect(stdout).toMatch(/^ {2}jobs\s+2 completed of 2; 0 errors; [\d.]+ jobs\/min/m);
