@@ -120,9 +120,9 @@ export async function runServe(config: Config): Promise<void> {
   });
   const webhooks = { redis, verificationToken, log: log.child({ part: 'webhooks' }) };
   // The webhook listener's own connection, so its one script per notification never queues behind the web thread's
-  // other commands. Not auto-pipelined: that holds each script to the end of the event-loop turn, and at 2,000/s
-  // it measured no better than one write per script (docs/benchmarks.md).
-  const webhookRedis = createRedis(config.REDIS_URL, { name: 'hold-hunter-webhooks', logger: log });
+  // other commands; auto-pipelined: a hunt's start sends hundreds of notifications at once, and the scripts of one
+  // event-loop turn then go out in one write (at a steady 2,000/s it measured the same either way; docs/benchmarks.md).
+  const webhookRedis = createRedis(config.REDIS_URL, { name: 'hold-hunter-webhooks', logger: log, autoPipelining: true });
   const app = createApp({
     ops: { ...ops, ...(config.METRICS_TOKEN ? { metricsToken: config.METRICS_TOKEN } : {}) },
     connectionStatus: connectionProbe({ mode: config.demoMode ? 'demo' : 'live', server: credentials.server, ...(simulator ? { simulatorUrl: simulator.url } : {}) }, connect),

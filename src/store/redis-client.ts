@@ -22,6 +22,11 @@ export interface CreateRedisOptions {
   name?: string;
   /** Connection errors are logged here; without a listener ioredis prints them to the console. */
   logger?: Pick<Logger, 'warn'>;
+  /**
+   * Commands issued in one event-loop turn go out in one write (ioredis enableAutoPipelining; single Redis only):
+   * for a connection that many small concurrent requests share, like the webhook listener's.
+   */
+  autoPipelining?: boolean;
 }
 
 export function redisOptions(role: RedisRole, name?: string): RedisOptions {
@@ -47,7 +52,7 @@ export function createRedis(url: string, opts: CreateRedisOptions = {}): Redis {
   const role = opts.role ?? 'command';
   const redis = isClusterUrl(url)
     ? (createCluster(url, redisOptions(role, opts.name)) as unknown as Redis)
-    : new Redis(url, redisOptions(role, opts.name));
+    : new Redis(url, { ...redisOptions(role, opts.name), ...(opts.autoPipelining ? { enableAutoPipelining: true } : {}) });
   const { logger } = opts;
   redis.on('error', (error: Error) => {
     logger?.warn({ err: error, role, name: opts.name }, 'redis connection error');
