@@ -35,7 +35,7 @@ export interface WebhookDeps {
 /** 200 with `validationToken`: the handshake, which echoes it in a header (and says Content-Type application/json). */
 export type WebhookReply = { status: 200; validationToken?: string } | { status: 400 | 401 | 413 | 503; body: ApiErrorBody };
 
-/** Request headers by lower-case name, as node:http gives them (and Hono's `c.req.header()`). */
+/** Request headers by lower-case name, as node:http gives them (Hono gives the same record when asked for all). */
 export type WebhookHeaders = Readonly<Record<string, string | string[] | undefined>>;
 
 /** Admitted before the body was read: with the Verification-Token already checked, or still to check. */
