@@ -589,8 +589,8 @@ function histogramDelta(before: string[], after: string[], name: string, label =
         if (label && !labels.split(',').includes(label)) continue;
         const le = /le="([^"]+)"/.exec(labels)?.[1];
         if (le === undefined) continue;
-        const bound = le === '+Inf' ? Number.POSITIVE_INFINITY : Number(le);
-        buckets.set(bound, (buckets.get(bound) ?? 0) + sign * Number(match[2]));
+        const upper = le === '+Inf' ? Number.POSITIVE_INFINITY : Number(le);
+        buckets.set(upper, (buckets.get(upper) ?? 0) + sign * Number(match[2]));
       }
     }
   };

@@ -9,6 +9,7 @@
  */
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { sleep } from './bench-support.ts';
 
 export interface PosterTarget {
   host: string;
@@ -126,7 +127,7 @@ export class OpenLoopPoster {
     while (sent < count) {
       const due = Math.min(count, Math.floor(((performance.now() - start) / 1000) * rate));
       while (sent < due) pending.push(this.post(bytesOf(sent++)).then(onAnswer));
-      await new Promise((resolve) => setTimeout(resolve, 5));
+      await sleep(5);
     }
     const sendMs = performance.now() - start;
     await Promise.all(pending);
