@@ -2,22 +2,26 @@
  * How many requests each priority may send per throttle group and window (research/ringcentral.md §6).
  *
  * Shares of the limit a priority may fill, counting every request already in the window (round down, min 1):
- *   transfer 100% · hangup 90% · dial 80% · sync 60%
+ *   transfer 100% · hangup 90% · upkeep 85% · dial 80% · sync 60%
  * Why these:
  * - Light 50: hang-ups stop at 45, so a burst of 69 loser hang-ups always leaves 5 Light slots that only the
  *   transfer path may use (transfer, bridge, a fallback transfer to the next line, the reconcile GET). The
  *   remaining 24 hang-ups go out as the window slides; the losers just hold a little longer.
  * - Heavy 10: dials (call-out) stop at 8, keeping 2 Heavy slots for the standby bridge's call to the firm's
  *   target (a call-out at transfer priority) and RingOut cancels (hangup) — a dial burst never blocks hand-off.
- * - sync 60%: directory sync, presence and subscription upkeep can wait; they never take more than 60% of a
- *   group, so live calls always keep 40%.
+ * - upkeep 85%: the webhook subscription's check, renewal and repair (a few requests a minute at most). It used to
+ *   run at sync, where it polled for a slot among a hunt's many sync look-ups and once waited ~5 minutes to
+ *   replace a blacklisted subscription while every hunt was deaf to call events (docs/benchmarks.md, 20 × 70).
+ *   Above dial, so a dial burst cannot starve it; below hang-ups, which free lines and slots.
+ * - sync 60%: directory sync, presence and session sweeps can wait; they never take more than 60% of a group,
+ *   so live calls always keep 40%.
  * A higher priority's allowance is never smaller than a lower one's, so it is never refused while a lower one
  * passes.
  */
 import type { RequestPriority, ThrottleGroup } from './telephony-port.ts';
 
 export const THROTTLE_GROUPS: readonly ThrottleGroup[] = ['Light', 'Medium', 'Heavy', 'Auth'];
-export const REQUEST_PRIORITIES: readonly RequestPriority[] = ['transfer', 'hangup', 'dial', 'sync'];
+export const REQUEST_PRIORITIES: readonly RequestPriority[] = ['transfer', 'hangup', 'upkeep', 'dial', 'sync'];
 
 export interface RateBudgetPolicy {
   /** Sliding window length; RingCentral counts over 60 s. */
@@ -31,6 +35,7 @@ export interface RateBudgetPolicy {
 export const DEFAULT_PRIORITY_SHARES: Readonly<Record<RequestPriority, number>> = {
   transfer: 1,
   hangup: 0.9,
+  upkeep: 0.85,
   dial: 0.8,
   sync: 0.6,
 };

@@ -1,7 +1,7 @@
 /**
  * RingCentral's request budget per credential, shared by every instance through Redis. Higher priorities keep
  * headroom the lower ones may not use, so a transfer never waits behind dials (priority transfer > hangup >
- * dial > sync).
+ * upkeep > dial > sync).
  */
 import type { RequestPriority, ThrottleGroup } from './telephony-port.ts';
 

@@ -288,12 +288,12 @@ export class RingCentralTelephony implements Telephony, SipInfoSource {
       deliveryMode: { transportType: 'WebHook', address: request.address, verificationToken: request.verificationToken },
       ...(request.expiresIn === undefined ? {} : { expiresIn: request.expiresIn }),
     };
-    return subscription(await this.json<RcSubscription>({ method: 'POST', path: SUBSCRIPTION, group: 'Medium', priority: 'sync', body }));
+    return subscription(await this.json<RcSubscription>({ method: 'POST', path: SUBSCRIPTION, group: 'Medium', priority: 'upkeep', body }));
   }
 
   async getSubscription(id: string): Promise<WebhookSubscription | undefined> {
     try {
-      return subscription(await this.json<RcSubscription>(this.read('Light', `${SUBSCRIPTION}/${encode(id)}`)));
+      return subscription(await this.json<RcSubscription>({ ...this.read('Light', `${SUBSCRIPTION}/${encode(id)}`), priority: 'upkeep' }));
     } catch (error) {
       if (isNotFound(error)) return undefined;
       throw error;
@@ -302,13 +302,13 @@ export class RingCentralTelephony implements Telephony, SipInfoSource {
 
   async renewSubscription(id: string): Promise<WebhookSubscription> {
     return subscription(
-      await this.json<RcSubscription>({ method: 'POST', path: `${SUBSCRIPTION}/${encode(id)}/renew`, group: 'Light', priority: 'sync' }),
+      await this.json<RcSubscription>({ method: 'POST', path: `${SUBSCRIPTION}/${encode(id)}/renew`, group: 'Light', priority: 'upkeep' }),
     );
   }
 
   async deleteSubscription(id: string): Promise<void> {
     try {
-      await this.send({ method: 'DELETE', path: `${SUBSCRIPTION}/${encode(id)}`, group: 'Medium', priority: 'sync' });
+      await this.send({ method: 'DELETE', path: `${SUBSCRIPTION}/${encode(id)}`, group: 'Medium', priority: 'upkeep' });
     } catch (error) {
       if (!isNotFound(error)) throw error;
     }

@@ -5,7 +5,8 @@
 
 /** RingCentral's request groups, and our priority among requests that compete for the same budget. */
 export type ThrottleGroup = 'Light' | 'Medium' | 'Heavy' | 'Auth';
-export type RequestPriority = 'transfer' | 'hangup' | 'dial' | 'sync';
+/** `upkeep`: keeping the webhook subscription alive and repairing it; without it every hunt is deaf to call events. */
+export type RequestPriority = 'transfer' | 'hangup' | 'upkeep' | 'dial' | 'sync';
 
 export interface CallRef {
   telephonySessionId: string;

@@ -17,6 +17,7 @@ describe('rate budget policy', () => {
     expect(table(RINGCENTRAL_DEFAULT_POLICY)).toEqual([
       [50, 40, 10, 5], // transfer
       [45, 36, 9, 4], // hangup
+      [42, 34, 8, 4], // upkeep (webhook subscription)
       [40, 32, 8, 4], // dial
       [30, 24, 6, 3], // sync
     ]);
@@ -29,7 +30,7 @@ describe('rate budget policy', () => {
 
   it('rounds down but never below one, without float surprises', () => {
     const tiny = mergePolicy(RINGCENTRAL_DEFAULT_POLICY, { limits: { Auth: 1, Heavy: 100 }, shares: { sync: 0.29 } });
-    expect(REQUEST_PRIORITIES.map((p) => allowance(tiny, 'Auth', p))).toEqual([1, 1, 1, 1]);
+    expect(REQUEST_PRIORITIES.map((p) => allowance(tiny, 'Auth', p))).toEqual([1, 1, 1, 1, 1]);
     expect(allowance(tiny, 'Heavy', 'sync')).toBe(29);
   });
 

@@ -51,6 +51,20 @@ describe('RedisRateBudget', () => {
     expect((await budget.tryAcquire(cred, 'Light', 'transfer')).ok).toBe(false);
   });
 
+  it('with the RingCentral defaults, subscription upkeep still passes when dials and look-ups have filled their share', async () => {
+    const budget = new RedisRateBudget(fx.redis);
+    const cred = credential();
+    for (let i = 0; i < 30; i++) expect((await budget.tryAcquire(cred, 'Light', 'sync')).ok).toBe(true);
+    for (let i = 0; i < 10; i++) expect((await budget.tryAcquire(cred, 'Light', 'dial')).ok).toBe(true);
+    expect((await budget.tryAcquire(cred, 'Light', 'sync')).ok).toBe(false);
+    expect((await budget.tryAcquire(cred, 'Light', 'dial')).ok).toBe(false);
+    // 40 of 50 taken: upkeep may fill 42, hang-ups 45, transfers all 50.
+    expect((await budget.tryAcquire(cred, 'Light', 'upkeep')).ok).toBe(true);
+    expect((await budget.tryAcquire(cred, 'Light', 'upkeep')).ok).toBe(true);
+    expect((await budget.tryAcquire(cred, 'Light', 'upkeep')).ok).toBe(false);
+    expect((await budget.tryAcquire(cred, 'Light', 'hangup')).ok).toBe(true);
+  });
+
   it('with the RingCentral defaults, 69 concurrent hang-ups leave 5 Light slots to transfers', async () => {
     const budget = new RedisRateBudget(fx.redis);
     const cred = credential();

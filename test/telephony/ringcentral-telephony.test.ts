@@ -254,6 +254,8 @@ describe('webhook subscriptions', () => {
     expect(await phone.getSubscription(created.id)).toBeUndefined();
     await phone.deleteSubscription(created.id);
     expect(budget.acquired.map((a) => a.group)).toEqual(['Medium', 'Light', 'Light', 'Medium', 'Light', 'Medium']);
+    // Above dials and look-ups: a blacklisted subscription is replaced even while a big hunt fills the budget.
+    expect(new Set(budget.acquired.map((a) => a.priority))).toEqual(new Set(['upkeep']));
   });
 
   it('delivers call events to the subscription', async () => {

@@ -168,7 +168,10 @@ export function controlRoutes(runtime: SimRuntime): Hono<SimEnv> {
     return c.json(sim.directory.device(deviceId));
   });
 
-  app.get('/_sim/webhooks', (c) => c.json({ records: c.get('sim').subscriptions.deliveries() }));
+  app.get('/_sim/webhooks', (c) => {
+    const hub = c.get('sim').subscriptions;
+    return c.json({ records: hub.deliveries(), totals: hub.deliveryTotals() });
+  });
 
   return app;
 }

@@ -43,15 +43,24 @@ export interface DeliveryRecord {
 
 export const DEFAULT_DELIVERY_LOG_LIMIT = 5000;
 
+/** Attempts per outcome since the log was created or cleared, including those the bounded log has dropped. */
+export type DeliveryTotals = Record<DeliveryOutcome, number>;
+
+const noTotals = (): DeliveryTotals => ({ pending: 0, delivered: 0, failed: 0, lost: 0, skipped: 0 });
+
 export class DeliveryLog {
   private records: DeliveryRecord[] = [];
+  /** Outcomes of the records dropped from the log, tallied as they go (a load run outgrows the log in seconds). */
+  private dropped = noTotals();
 
   constructor(private readonly limit = DEFAULT_DELIVERY_LOG_LIMIT) {}
 
   /** Adds a record and returns it; the caller updates it in place as the attempt progresses. */
   add(record: DeliveryRecord): DeliveryRecord {
     this.records.push(record);
-    if (this.records.length > this.limit) this.records.splice(0, this.records.length - this.limit);
+    if (this.records.length > this.limit) {
+      for (const old of this.records.splice(0, this.records.length - this.limit)) this.dropped[old.outcome] += 1;
+    }
     return record;
   }
 
@@ -60,7 +69,15 @@ export class DeliveryLog {
     return this.records.map((r) => ({ ...r }));
   }
 
+  /** Every attempt's outcome as it stands: those still in the log plus those dropped from it. */
+  totals(): DeliveryTotals {
+    const totals = { ...this.dropped };
+    for (const record of this.records) totals[record.outcome] += 1;
+    return totals;
+  }
+
   clear(): void {
     this.records = [];
+    this.dropped = noTotals();
   }
 }

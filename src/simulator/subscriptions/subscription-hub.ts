@@ -12,7 +12,7 @@ import type { SessionEvent, SessionEventSink } from '../telephony/session-event.
 import { DEFAULT_BLACKLIST_POLICY, FailureStreak } from './blacklist-policy.ts';
 import type { BlacklistPolicy } from './blacklist-policy.ts';
 import { DeliveryLog, DEFAULT_DELIVERY_LOG_LIMIT } from './delivery-log.ts';
-import type { DeliveryRecord } from './delivery-log.ts';
+import type { DeliveryRecord, DeliveryTotals } from './delivery-log.ts';
 import { matchesEvent, parseEventFilters } from './event-filter.ts';
 import type { EventFilter } from './event-filter.ts';
 import { HANDSHAKE_TIMEOUT_MS, MAX_WEBHOOK_RESPONSE_BYTES, validateWebhookAddress } from './handshake.ts';
@@ -195,6 +195,11 @@ export class SubscriptionHub implements SessionEventSink {
   /** Every delivery attempt so far (oldest first, capped), for /_sim and tests. */
   deliveries(): DeliveryRecord[] {
     return this.deliveryLog.list();
+  }
+
+  /** Attempts per outcome since the hub started, including those the capped log has dropped. */
+  deliveryTotals(): DeliveryTotals {
+    return this.deliveryLog.totals();
   }
 
   /** Resolves when every POST already started has an outcome. */

@@ -470,5 +470,17 @@ describe('SubscriptionHub', () => {
       for (let seq = 1; seq <= 5; seq++) fx.hub.publish(sessionEvent(seq, pstnParty()));
       expect(fx.hub.deliveries().map((d) => d.sequence)).toEqual([3, 4, 5]);
     });
+
+    it('totals count every attempt per outcome, those dropped from the capped log included', async () => {
+      rebuild({ deliveryLogLimit: 3 });
+      await fx.hub.create(OWNER, webhookRequest(receiver.url(), [ACCOUNT_FILTER]));
+      fx.faults.update({ webhookLoss: 1 });
+      for (let seq = 1; seq <= 4; seq++) fx.hub.publish(sessionEvent(seq, pstnParty()));
+      fx.faults.update({ webhookLoss: 0 });
+      for (let seq = 5; seq <= 6; seq++) fx.hub.publish(sessionEvent(seq, pstnParty()));
+      await fx.hub.drain();
+      expect(fx.hub.deliveries()).toHaveLength(3);
+      expect(fx.hub.deliveryTotals()).toEqual({ pending: 0, delivered: 2, failed: 0, lost: 4, skipped: 0 });
+    });
   });
 });
