@@ -43,7 +43,7 @@ export function postWebhook(address: string, options: WebhookPostOptions): Webho
     const finish = (outcome: WebhookPostResult): void => {
       if (done) return;
       done = true;
-      clearTimeout(timer);
+      timer.cancel();
       options.signal?.removeEventListener('abort', onAbort);
       markWritten();
       resolve(outcome);
@@ -59,14 +59,13 @@ export function postWebhook(address: string, options: WebhookPostOptions): Webho
       agent: false,
       headers: { ...options.headers, 'Content-Length': String(Buffer.byteLength(options.body)) },
     });
-    const timer = setTimeout(() => {
+    const timer = receiverDeadline(options.timeoutMs, () => {
       finish(
         connected
           ? { kind: 'error', error: 'read-timeout', message: 'Read timed out' }
           : { kind: 'error', error: 'connect-timeout', message: 'Connect timed out' },
       );
-    }, options.timeoutMs);
-    timer.unref();
+    });
 
     req.on('socket', (socket) => {
       if (!socket.connecting) connected = true;
@@ -105,6 +104,46 @@ export function postWebhook(address: string, options: WebhookPostOptions): Webho
     req.end(options.body);
   });
   return { written, result };
+}
+
+/** A deadline timer that fires this much later than due says the simulator's own event loop was stalled. */
+export const OWN_STALL_MS = 50;
+
+/**
+ * Calls `expired` once the receiver has had `timeoutMs` to answer — time in which this process could have read
+ * the answer. RingCentral's sender judges a receiver on a machine of its own; ours shares a busy event loop with
+ * 1,400 lines' audio in a load run, and a plain timer would blame the receiver for our stalls: a reply can sit
+ * unread in the socket while a stall runs past the deadline, and the timers phase runs before the poll phase that
+ * would read it. So time the timer fired late is given back (up to `timeoutMs` more in all), and the verdict
+ * waits for one poll phase (setImmediate) so that a reply already received wins.
+ */
+export function receiverDeadline(timeoutMs: number, expired: () => void): { cancel(): void } {
+  let due = performance.now() + timeoutMs;
+  let givenBack = 0;
+  let timer: NodeJS.Timeout | undefined;
+  let verdict: NodeJS.Immediate | undefined;
+  const arm = (ms: number): void => {
+    timer = setTimeout(fire, ms);
+    timer.unref();
+  };
+  const fire = (): void => {
+    const late = performance.now() - due;
+    if (late > OWN_STALL_MS && givenBack < timeoutMs) {
+      const extra = Math.min(late, timeoutMs - givenBack);
+      givenBack += extra;
+      due += late + extra;
+      return arm(extra);
+    }
+    // Not unref'd: an unref'd immediate lets the poll phase block until unrelated I/O wakes the loop.
+    verdict = setImmediate(expired);
+  };
+  arm(timeoutMs);
+  return {
+    cancel() {
+      clearTimeout(timer);
+      if (verdict) clearImmediate(verdict);
+    },
+  };
 }
 
 /** Java-style wording, as RC's blacklist reasons quote its HTTP client ("Connection refused", ...). */
