@@ -45,6 +45,7 @@ import type { JobView } from '../src/engine/hunt-types.ts';
 import { closeRedis, createRedis } from '../src/store/redis-client.ts';
 import { globalKeys } from '../src/store/redis-keys.ts';
 import { buildNotification } from '../src/simulator/subscriptions/notification.ts';
+import { REQUEST_PRIORITIES, THROTTLE_GROUPS } from '../src/telephony/rate-budget-policy.ts';
 import { WEBHOOK_PATH } from '../src/web/webhook-receiver.ts';
 import { OpenLoopPoster, requestBytes } from './open-loop-poster.ts';
 import type { Answer } from './open-loop-poster.ts';
@@ -558,6 +559,7 @@ async function runHunts(o: LoadOptions, rig: Rig): Promise<number> {
     row('webhooks', `${webhooks} received (${fmt(webhooks / (wallMs / 1000), 0)}/s); simulator deliveries over the run: ${deliveries.totals.delivered} delivered, ${deliveries.totals.failed} failed, ${deliveries.totals.skipped} skipped (subscription inactive)`),
     row('webhook ack (ms)', `in the app p50 ≤ ${ack.p50} / p99 ≤ ${ack.p99} (histogram buckets); simulator POST → 2xx p50 ${fmt(simAck.p50)} / p99 ${fmt(simAck.p99)} / max ${fmt(simAck.max)} (last ${simAck.n})`),
     row('transfer (ms)', `confirmed → request at the simulator p50 ${fmt(transferStats.p50, 0)} / p99 ${fmt(transferStats.p99, 0)} / max ${fmt(transferStats.max, 0)} (n ${transferStats.n})`),
+    row('budget use', budgetUse(metricsBefore, metricsAfter)),
     row('budget wait (ms)', `for a slot in the rate budget: transfers p50 ≤ ${transferWait.p50} / p99 ≤ ${transferWait.p99}; dials p50 ≤ ${dialWait.p50} / p99 ≤ ${dialWait.p99} (histogram buckets)`),
     row('detection (ms)', `agent pickup → line flagged by the detector p50 ${fmt(detectionStats.p50, 0)} / p95 ${fmt(percentileOf(detection, 95), 0)} / max ${fmt(detectionStats.max, 0)} (n ${detectionStats.n}${o.audio ? '' : '; call-out lines are not heard'})`),
     row('redis', `${fmt(redisOps, 0)} ops/s; ${fmt(redisAfter.cpu - redisBefore.cpu, 1)} CPU s; top: ${topCommands(cmdBefore, cmdAfter, wallMs)}`),
@@ -581,6 +583,21 @@ function percentileOf(values: number[], p: number): number {
  * p50 / p99 upper bounds (ms) from the change of a Prometheus histogram's cumulative buckets over all instances;
  * with `label` (e.g. `priority="transfer"`), only the series that carry it.
  */
+/** Requests each priority sent per throttle group over the run (one credential's budget, summed over instances). */
+function budgetUse(before: string[], after: string[]): string {
+  const name = 'hold_hunter_rate_budget_wait_seconds_count';
+  const parts: string[] = [];
+  for (const group of THROTTLE_GROUPS) {
+    const counts = REQUEST_PRIORITIES.map((priority): [string, number] => {
+      const matches = (labels: string) => labels.includes(`group="${group}"`) && labels.includes(`priority="${priority}"`);
+      const sent = after.reduce((sum, text) => sum + metricSum(text, name, matches), 0) - before.reduce((sum, text) => sum + metricSum(text, name, matches), 0);
+      return [priority, sent];
+    }).filter(([, sent]) => sent > 0);
+    if (counts.length > 0) parts.push(`${group} ${counts.map(([priority, sent]) => `${priority} ${sent}`).join(', ')}`);
+  }
+  return parts.length > 0 ? `requests sent: ${parts.join('; ')}` : 'no REST requests';
+}
+
 function histogramDelta(before: string[], after: string[], name: string, label = ''): { p50: string; p99: string } {
   const buckets = new Map<number, number>();
   const add = (texts: string[], sign: number): void => {
