@@ -62,22 +62,35 @@ export function varyVoice(muLaw: Uint8Array, variation: VoiceVariation): Uint8Ar
   }
   const shifted = shiftFrequencies(resampled, variation.shiftHz);
   const g = 10 ** (variation.gainDb / 20);
-  return encodeMuLaw(shifted.map((v) => Math.max(-32768, Math.min(32767, Math.round(v * g)))));
+  for (let i = 0; i < shifted.length; i++) shifted[i] = Math.max(-32768, Math.min(32767, Math.round((shifted[i] as number) * g)));
+  return encodeMuLaw(shifted);
 }
 
-/** Single-sideband shift: the analytic signal (Hilbert FIR, Hamming window) turned by `hz`. */
-function shiftFrequencies(x: Float64Array, hz: number): Float64Array {
+/** The Hilbert FIR (Hamming window): only odd taps are non-zero. */
+const HILBERT_TAPS = (() => {
   const taps = new Float64Array(2 * HILBERT_HALF + 1);
   for (let k = 1; k <= HILBERT_HALF; k += 2) {
     const w = 0.54 + 0.46 * Math.cos((Math.PI * k) / (HILBERT_HALF + 1));
     taps[HILBERT_HALF + k] = (2 / (Math.PI * k)) * w;
     taps[HILBERT_HALF - k] = -(2 / (Math.PI * k)) * w;
   }
+  return taps;
+})();
+
+/**
+ * Single-sideband shift: the analytic signal turned by `hz`. Runs once per agent pickup over the whole greeting
+ * (~46,000 samples) inside the simulator's event loop, with hundreds of pickups at once in a load run: the input
+ * is padded with zeros so the inner loop has no bounds checks (same sums, same order, same bytes out).
+ */
+function shiftFrequencies(x: Float64Array, hz: number): Float64Array {
+  const padded = new Float64Array(x.length + 2 * HILBERT_HALF);
+  padded.set(x, HILBERT_HALF);
   const out = new Float64Array(x.length);
   const step = (2 * Math.PI * hz) / 8000;
   for (let t = 0; t < x.length; t++) {
     let q = 0;
-    for (let k = -HILBERT_HALF; k <= HILBERT_HALF; k += 2) q += (taps[HILBERT_HALF + k] as number) * (x[t - k] ?? 0);
+    // x[t - k] is padded[t - k + HILBERT_HALF]; k runs -HILBERT_HALF..HILBERT_HALF in steps of 2.
+    for (let k = -HILBERT_HALF; k <= HILBERT_HALF; k += 2) q += (HILBERT_TAPS[HILBERT_HALF + k] as number) * (padded[t - k + HILBERT_HALF] as number);
     out[t] = (x[t] as number) * Math.cos(step * t) - q * Math.sin(step * t);
   }
   return out;
