@@ -45,6 +45,7 @@ import type { JobView } from '../src/engine/hunt-types.ts';
 import { closeRedis, createRedis } from '../src/store/redis-client.ts';
 import { globalKeys } from '../src/store/redis-keys.ts';
 import { buildNotification } from '../src/simulator/subscriptions/notification.ts';
+import type { SimLoad } from '../src/simulator/control/sim-load.ts';
 import { REQUEST_PRIORITIES, THROTTLE_GROUPS } from '../src/telephony/rate-budget-policy.ts';
 import { WEBHOOK_PATH } from '../src/web/webhook-receiver.ts';
 import { OpenLoopPoster, requestBytes } from './open-loop-poster.ts';
@@ -489,6 +490,7 @@ async function runHunts(o: LoadOptions, rig: Rig): Promise<number> {
   const metricsBefore = await Promise.all(rig.instances.map(scrape));
   const redisBefore = await redisCounters(rig.redis);
   const cmdBefore = await commandStats(rig.redis);
+  await simControl(rig.sim.url, 'DELETE', '/_sim/load');
   rig.sampler.start();
   const wallStart = performance.now();
   let done = 0;
@@ -506,6 +508,7 @@ async function runHunts(o: LoadOptions, rig: Rig): Promise<number> {
   const cmdAfter = await commandStats(rig.redis);
   const metricsAfter = await Promise.all(rig.instances.map(scrape));
   const { records } = await simControl<{ records: SimCall[] }>(rig.sim.url, 'GET', '/_sim/calls');
+  const simulatorLoad = await simControl<SimLoad>(rig.sim.url, 'GET', '/_sim/load');
   const bySession = new Map(records.map((r) => [r.telephonySessionId, r]));
 
   // Correctness: every session that reached the firm belongs to one job, and each job has at most one.
@@ -563,6 +566,7 @@ async function runHunts(o: LoadOptions, rig: Rig): Promise<number> {
     row('budget wait (ms)', `for a slot in the rate budget: transfers p50 ≤ ${transferWait.p50} / p99 ≤ ${transferWait.p99}; dials p50 ≤ ${dialWait.p50} / p99 ≤ ${dialWait.p99} (histogram buckets)`),
     row('detection (ms)', `agent pickup → line flagged by the detector p50 ${fmt(detectionStats.p50, 0)} / p95 ${fmt(percentileOf(detection, 95), 0)} / max ${fmt(detectionStats.max, 0)} (n ${detectionStats.n}${o.audio ? '' : '; call-out lines are not heard'})`),
     row('redis', `${fmt(redisOps, 0)} ops/s; ${fmt(redisAfter.cpu - redisBefore.cpu, 1)} CPU s; top: ${topCommands(cmdBefore, cmdAfter, wallMs)}`),
+    row('simulator load', simulatorLoadRow(simulatorLoad)),
     rig.sampler.stealRow(),
   );
   out.push('', `  ${'process'.padEnd(22)}${'CPU'.padStart(10)}${'max RSS'.padStart(12)}`, ...rig.sampler.rows());
@@ -583,6 +587,13 @@ function percentileOf(values: number[], p: number): number {
  * p50 / p99 upper bounds (ms) from the change of a Prometheus histogram's cumulative buckets over all instances;
  * with `label` (e.g. `priority="transfer"`), only the series that carry it.
  */
+/** Whether the run measured the product or a simulator that could not keep up with the lines' audio. */
+function simulatorLoadRow(load: SimLoad): string {
+  const sent = load.media.ticks + load.media.skippedTicks;
+  const skipped = sent === 0 ? 0 : (100 * load.media.skippedTicks) / sent;
+  return `event-loop delay p50 ${fmt(load.eventLoopDelayMs.p50)} / p99 ${fmt(load.eventLoopDelayMs.p99)} / max ${fmt(load.eventLoopDelayMs.max)} ms; audio ticks skipped (fell behind) ${fmt(skipped)} %`;
+}
+
 /** Requests each priority sent per throttle group over the run (one credential's budget, summed over instances). */
 function budgetUse(before: string[], after: string[]): string {
   const name = 'hold_hunter_rate_budget_wait_seconds_count';

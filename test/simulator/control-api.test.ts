@@ -67,6 +67,16 @@ describe('GET /_sim', () => {
     expect(state.rateLimits.Heavy).toEqual(ROOMY);
     expect(state.faults).toMatchObject({ api5xx: 0, api429: 0, webhookLoss: 0, apiLatencyMs: [0, 0] });
   });
+
+  it('GET /_sim/load tells how loaded the simulator itself is: event-loop delay and audio ticks sent and skipped', async () => {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const load = await control(sim, 'GET', '/_sim/load');
+    expect(load.eventLoopDelayMs.p99).toBeGreaterThan(0);
+    expect(load.eventLoopDelayMs.max).toBeGreaterThanOrEqual(load.eventLoopDelayMs.p99);
+    expect(load.media).toEqual({ ticks: expect.any(Number), skippedTicks: expect.any(Number), sessions: expect.any(Number) });
+    const fresh = await control(sim, 'DELETE', '/_sim/load');
+    expect(fresh.media).toMatchObject({ ticks: 0, skippedTicks: 0 });
+  });
 });
 
 describe('faults', () => {

@@ -10,6 +10,7 @@ import type { SimRuntime } from '../sim-runtime.ts';
 import { RcError } from '../rc-error.ts';
 import { readJson } from '../read-json.ts';
 import { callReport } from './call-report.ts';
+import { resetSimLoad, simLoad, watchSimLoad } from './sim-load.ts';
 import { mintJwt } from '../auth/sim-jwt.ts';
 import { scenarios } from '../line/index.ts';
 import type { SimSession } from '../telephony/sim-session.ts';
@@ -66,6 +67,7 @@ function lineOf(c: Context<SimEnv>): LineCall {
 
 export function controlRoutes(runtime: SimRuntime): Hono<SimEnv> {
   const app = new Hono<SimEnv>();
+  watchSimLoad();
 
   app.get('/_sim', (c) => {
     const sim = c.get('sim');
@@ -166,6 +168,13 @@ export function controlRoutes(runtime: SimRuntime): Hono<SimEnv> {
     if (!sim.directory.device(deviceId)) throw new RcError(404, 'CMN-102', 'Resource for parameter [deviceId] is not found', { parameterName: 'deviceId' });
     sim.directory.setDeviceStatus(deviceId, status);
     return c.json(sim.directory.device(deviceId));
+  });
+
+  // The simulator's own load (event-loop delay, audio ticks skipped): is a load run measuring it or the product?
+  app.get('/_sim/load', (c) => c.json(simLoad()));
+  app.delete('/_sim/load', (c) => {
+    resetSimLoad();
+    return c.json(simLoad());
   });
 
   app.get('/_sim/webhooks', (c) => {
