@@ -49,6 +49,7 @@ import type { SimLoad } from '../src/simulator/control/sim-load.ts';
 import { REQUEST_PRIORITIES, THROTTLE_GROUPS } from '../src/telephony/rate-budget-policy.ts';
 import { WEBHOOK_PATH } from '../src/web/webhook-receiver.ts';
 import { OpenLoopPoster, requestBytes } from './open-loop-poster.ts';
+import { startRoundRobinProxy } from './round-robin-proxy.ts';
 import type { Answer } from './open-loop-poster.ts';
 import { addAliasExtensions, exitWithUsageIfAsked, freePort, machineCpuTicks, numberOption, option, processCpuSeconds, simControl, sleep, spawnSimulator, stats, stealPercent } from './bench-support.ts';
 import type { MachineCpuTicks } from './bench-support.ts';
@@ -138,7 +139,7 @@ async function startInstance(index: number, env: Record<string, string>): Promis
   // BENCH_INSTANCE_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"): profile the instances, which NODE_OPTIONS refuses.
   const nodeArgs = process.env.BENCH_INSTANCE_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
   const child = spawn(process.execPath, [...nodeArgs, BIN, 'serve'], {
-    env: { ...process.env, ...env, PORT: String(port), PUBLIC_URL: url, SIM_PORT: '0', SIM_SIP_PORT: '0', LOG_LEVEL: 'warn' },
+    env: { ...process.env, ...env, PORT: String(port), PUBLIC_URL: env.PUBLIC_URL ?? url, SIM_PORT: '0', SIM_SIP_PORT: '0', LOG_LEVEL: 'warn' },
     // BENCH_INSTANCE_STDOUT=<prefix>: keep each instance's stdout (e.g. --trace-gc output) in <prefix>.<index>.
     stdio: ['ignore', process.env.BENCH_INSTANCE_STDOUT ? openSync(`${process.env.BENCH_INSTANCE_STDOUT}.${index}`, 'w') : 'ignore', 'pipe'],
   });
@@ -367,8 +368,13 @@ async function startRig(o: LoadOptions): Promise<Rig> {
     HUNT_THREADS: String(o.threads),
     APP_ENV: 'development',
   };
+  // One public URL for the deployment, as behind Fly's proxy: every instance subscribes with the same address.
+  const balancer = await startRoundRobinProxy();
   const instances: Instance[] = [];
-  for (let i = 0; i < o.instances; i++) instances.push(await startInstance(i + 1, env));
+  for (let i = 0; i < o.instances; i++) {
+    instances.push(await startInstance(i + 1, { ...env, PUBLIC_URL: balancer.url }));
+    balancer.setTargets(instances.map((instance) => Number(new URL(instance.url).port)));
+  }
   // Every instance syncs the directory and then looks devices up one by one at the lowest priority of its rate
   // budget (minutes for 84 extensions); a directory sync rewrites hh:extensions. So alias rows go in only once
   // every instance says its device sync finished (its extension_devices_synced_timestamp_seconds is set).
@@ -397,6 +403,7 @@ async function startRig(o: LoadOptions): Promise<Rig> {
     notes,
     async close() {
       await Promise.all(instances.map((i) => i.stop()));
+      await balancer.close();
       await sim.close();
       await closeRedis(redis);
       await server.close();
