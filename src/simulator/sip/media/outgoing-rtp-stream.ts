@@ -3,9 +3,9 @@
  * (RFC 3550 §5.1), the sequence number rising by one per packet whatever its kind, the timestamp by one frame
  * per audio packet, the marker on the first audio packet and on the first packet of each DTMF event.
  */
-import { Buffer } from 'node:buffer';
+import type { Buffer } from 'node:buffer';
 import { randomInt } from 'node:crypto';
-import { RtpHeader, type SrtpSession } from 'werift-rtp';
+import type { SrtpSender } from './srtp-sender.ts';
 import { TELEPHONE_EVENT_PAYLOAD_TYPE, dtmfPayloads } from './telephone-event.ts';
 
 const SEQ_MOD = 2 ** 16;
@@ -18,7 +18,7 @@ export class OutgoingRtpStream {
   private firstAudio = true;
 
   constructor(
-    private readonly srtp: SrtpSession,
+    private readonly srtp: SrtpSender,
     private readonly payloadType: number,
     private readonly timestampStep: number,
   ) {}
@@ -44,14 +44,8 @@ export class OutgoingRtpStream {
   }
 
   private packet(payloadType: number, marker: boolean, timestamp: number, payload: Uint8Array): Buffer {
-    const header = new RtpHeader({
-      payloadType,
-      marker,
-      sequenceNumber: this.sequenceNumber,
-      timestamp,
-      ssrc: this.ssrc,
-    });
+    const packet = this.srtp.protect({ payloadType, marker, sequenceNumber: this.sequenceNumber, timestamp, ssrc: this.ssrc }, payload);
     this.sequenceNumber = (this.sequenceNumber + 1) % SEQ_MOD;
-    return this.srtp.encrypt(Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength), header);
+    return packet;
   }
 }

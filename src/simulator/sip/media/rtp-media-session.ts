@@ -20,7 +20,7 @@ import { MediaPacer } from './media-pacer.ts';
 import { OutgoingRtpStream } from './outgoing-rtp-stream.ts';
 import { createPayloadCodec, type PayloadCodec } from './payload-codec.ts';
 import { ReplayWindow } from './replay-window.ts';
-import { createSrtpSession } from './srtp-keys.ts';
+import { createSrtpSender, createSrtpSession } from './srtp-keys.ts';
 import { DtmfReceiver, TELEPHONE_EVENT_PAYLOAD_TYPE, dtmfEventCode } from './telephone-event.ts';
 
 export interface MediaCodec {
@@ -116,7 +116,7 @@ export class RtpMediaSession {
   ) {
     this.log = options.log;
     this.port = socket.address().port;
-    this.outgoing = new OutgoingRtpStream(srtp, options.codec.payloadType, codec.timestampStep);
+    this.outgoing = new OutgoingRtpStream(createSrtpSender(options.localKey), options.codec.payloadType, codec.timestampStep);
     // Without an 'error' listener a socket error would be an uncaught exception.
     socket.on('error', (err) => this.log?.warn({ err, port: this.port }, 'media socket error'));
     socket.on('message', (datagram, from) => this.onDatagram(datagram, from));

@@ -7,6 +7,7 @@
 import { Buffer } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
 import { ProtectionProfileAes128CmHmacSha1_80, SrtpSession } from 'werift-rtp';
+import { SrtpSender } from './srtp-sender.ts';
 
 export const SRTP_KEY_BYTES = 30;
 const MASTER_KEY_BYTES = 16;
@@ -42,7 +43,13 @@ export function decodeSrtpKey(key: string, what = 'SRTP key'): Buffer {
   return bytes;
 }
 
-/** The simulator's side of the call: encrypts with `localKey` (ours, in our SDP), decrypts with `remoteKey`. */
+/** What we send, encrypted with `localKey` (ours, in our SDP): see srtp-sender.ts for why not werift. */
+export function createSrtpSender(localKey: string): SrtpSender {
+  const local = decodeSrtpKey(localKey, 'localKey');
+  return new SrtpSender(local.subarray(0, MASTER_KEY_BYTES), local.subarray(MASTER_KEY_BYTES));
+}
+
+/** The simulator's side of the call as werift sees it: decrypts with `remoteKey` (what the device sends). */
 export function createSrtpSession(localKey: string, remoteKey: string): SrtpSession {
   const local = decodeSrtpKey(localKey, 'localKey');
   const remote = decodeSrtpKey(remoteKey, 'remoteKey');

@@ -6,6 +6,7 @@ import { createPayloadCodec } from '../../../../src/simulator/sip/media/payload-
 import { ReplayWindow } from '../../../../src/simulator/sip/media/replay-window.ts';
 import { Upsampler, downsampleTo8k, int16View } from '../../../../src/simulator/sip/media/resample.ts';
 import {
+  createSrtpSender,
   createSrtpSession,
   decodeSrtpKey,
   generateSrtpKey,
@@ -37,7 +38,7 @@ describe('OutgoingRtpStream', () => {
   it('stays decryptable for the device across the sequence-number wrap', () => {
     const ours = generateSrtpKey();
     const device = generateSrtpKey();
-    const stream = new OutgoingRtpStream(createSrtpSession(ours, device), 0, 160);
+    const stream = new OutgoingRtpStream(createSrtpSender(ours), 0, 160);
     // Start just before the wrap (the start is random; the rollover counter must follow it).
     (stream as unknown as { sequenceNumber: number }).sequenceNumber = 65_530;
     const peer = createSrtpSession(device, ours);
