@@ -11,6 +11,7 @@ import { HuntEngine } from './hunt-engine.ts';
 import { readExtensions } from './extension-directory.ts';
 import { CallAudioHub } from '../media/call-audio.ts';
 import { SoftphoneTelephony } from '../telephony/softphone/softphone-telephony.ts';
+import { LineHangupRelay } from '../telephony/softphone/line-hangup-relay.ts';
 import type { EngineThreadInput, EngineThreadMessage } from './engine-thread.ts';
 import { LineListening, knownPromptsFrom } from './line-listening.ts';
 import { LiveListenRelay } from './live-listen-relay.ts';
@@ -91,6 +92,12 @@ const talk = softphone
   ? new TalkThrough({ redis, lines: softphone, log: log.child({ part: 'talk' }), onTalk: (sessionId, state) => listening?.operatorTalk(sessionId, state) })
   : undefined;
 talk?.start().catch((error: unknown) => log.error({ err: error }, 'talk-through not started'));
+// Hang-ups of lines another thread or instance dialled go to that holder as a BYE, not to the REST quota.
+const hangups = softphone ? new LineHangupRelay({ redis, lines: { holds: (id) => softphone.holds(id), hangUpHeld: (id) => softphone.hangup(id) }, log: log.child({ part: 'hangup' }) }) : undefined;
+hangups
+  ?.start()
+  .then(() => softphone?.useHangupRequests(hangups))
+  .catch((error: unknown) => log.error({ err: error }, 'line hang-up relay not started'));
 
 // Softphone lines: register the hunt-enabled Existing Phones ahead of the first job, and again as the directory
 // changes (already registered devices cost nothing).
@@ -120,7 +127,8 @@ port.on('message', (message: { kind: string }) => {
     .close()
     .then(() => {
       relay?.close();
-      return Promise.all([talk?.close(), listening?.close()]);
+      softphone?.useHangupRequests(undefined);
+      return Promise.all([talk?.close(), listening?.close(), hangups?.close()]);
     })
     .then(() => {
       inspector?.stop();

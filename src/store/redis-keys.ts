@@ -84,6 +84,10 @@ export const globalKeys = {
   /** Pub/sub channel: an operator's voice for a line (talk-through), 8 kHz μ-law; `talkPattern` matches every line's. */
   lineTalk: (telephonySessionId: string) => `${PREFIX}:talk:${telephonySessionId}`,
   talkPattern: `${PREFIX}:talk:*`,
+  /** Pub/sub channel: "<requestId> <telephonySessionId>", a hang-up for the thread that holds the line's SIP call. */
+  lineHangupRequests: `${PREFIX}:line-hangup`,
+  /** Pub/sub channel: the requestId a holder took (it ends the line; the requester need not). */
+  lineHangupsTaken: `${PREFIX}:line-hangup:taken`,
   /** Hash: destinationId → the live detection settings (overrides of the defaults, versioned). */
   detectionSettings: `${PREFIX}:detection:settings`,
   /** Hash: destinationId → the shadow (candidate) detection settings, run beside the live ones and never acted on. */

@@ -12,6 +12,8 @@ import { ringCentralAccount } from '../../src/telephony/ringcentral-account.ts';
 import { InMemoryRateBudget } from '../../src/telephony/in-memory-rate-budget.ts';
 import { CallAudioHub } from '../../src/media/call-audio.ts';
 import { SoftphoneTelephony } from '../../src/telephony/softphone/softphone-telephony.ts';
+import { LineHangupRelay } from '../../src/telephony/softphone/line-hangup-relay.ts';
+import { redisFixture } from '../store/redis-fixture.ts';
 import { TelephonyError } from '../../src/telephony/telephony-port.ts';
 import type { CallRef } from '../../src/telephony/telephony-port.ts';
 import { dialString } from '../../src/telephony/dial-string.ts';
@@ -93,7 +95,7 @@ beforeAll(async () => {
   process.on('unhandledRejection', onCrash);
   sim = await startTestSimulator({ sipPort: 0, timeScale: 10 });
   account = ringCentralAccount({ server: sim.url, clientId: TEST_CREDENTIALS.clientId, clientSecret: TEST_CREDENTIALS.clientSecret, jwt: TEST_CREDENTIALS.jwt }, new InMemoryRateBudget(), log);
-  deviceIds = (await existingPhones(sim, 6)).map((d) => d.deviceId);
+  deviceIds = (await existingPhones(sim, 7)).map((d) => d.deviceId);
   audio.subscribeAll((sessionId) => frames.set(sessionId, (frames.get(sessionId) ?? 0) + 1));
 });
 
@@ -213,5 +215,30 @@ describe('softphone lines under faults', () => {
     const call = await phone.placeCall({ deviceId: device(4), to: IRS });
     await heardFrames(call, 10);
     await hangUpAndConfirm(phone, call);
+  });
+});
+
+describe('hang-ups across processes', () => {
+  it("a line another process holds is ended there with a BYE, not with RingCentral's REST hang-up", async () => {
+    const fx = redisFixture(2);
+    const holding = softphone();
+    const owning = softphone();
+    const relays = [holding, owning].map((phone, i) => new LineHangupRelay({ redis: fx.clients[i]!, lines: { holds: (id) => phone.holds(id), hangUpHeld: (id) => phone.hangup(id) }, log }));
+    try {
+      await Promise.all(relays.map((r) => r.start()));
+      holding.useHangupRequests(relays[0]);
+      owning.useHangupRequests(relays[1]);
+      // The dial ran on one instance's worker; the hunt's owner, elsewhere, hangs the losing line up.
+      const call = await holding.placeCall({ deviceId: device(6), to: IRS });
+      await heardFrames(call, 10);
+      expect(owning.holds(call.telephonySessionId)).toBe(false);
+      await hangUpAndConfirm(owning, call);
+      await eventually(() => (holding.liveCalls === 0 ? true : undefined), 5_000, 'the holder let go of the call');
+      expect(restHangups).not.toContain(call.telephonySessionId);
+      expect((await simCall(call)).timeline.some((e) => e.event === 'hangup' && JSON.stringify(e.detail) === JSON.stringify({ sip: 'BYE' }))).toBe(true);
+    } finally {
+      await Promise.all(relays.map((r) => r.close()));
+      await fx.close();
+    }
   });
 });

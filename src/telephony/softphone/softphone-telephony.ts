@@ -38,6 +38,11 @@ export interface SoftphoneTelephonyOptions {
   referTimeoutMs?: number;
 }
 
+/** Asks whichever thread holds a line's SIP call to end it (line-hangup-relay.ts); false when none took it. */
+export interface HangupRequests {
+  request(telephonySessionId: string): Promise<boolean>;
+}
+
 interface LiveCall {
   call: SipCall;
   answered: boolean;
@@ -55,6 +60,7 @@ const DIGIT_GAP_MS = 250;
 export class SoftphoneTelephony extends DelegatingTelephony<Telephony & SipInfoSource> {
   private readonly devices = new Map<string, Promise<SipDevice>>();
   private readonly calls = new Map<string, LiveCall>();
+  private hangupRequests: HangupRequests | undefined;
 
   constructor(private readonly options: SoftphoneTelephonyOptions) {
     super(options.rest);
@@ -79,10 +85,26 @@ export class SoftphoneTelephony extends DelegatingTelephony<Telephony & SipInfoS
     return ref;
   }
 
-  /** BYE (or CANCEL before the answer) when this process holds the call; the REST hang-up otherwise or as backup. */
+  /** Lines another thread or instance holds are asked to hang up there first (a BYE costs no REST quota). */
+  useHangupRequests(requests: HangupRequests | undefined): void {
+    this.hangupRequests = requests;
+  }
+
+  /** True while this process holds the line's SIP call. */
+  holds(telephonySessionId: string): boolean {
+    return this.calls.has(telephonySessionId);
+  }
+
+  /**
+   * BYE (or CANCEL before the answer) when this process holds the call; else its holder is asked to; the REST
+   * hang-up when nobody holds it, or as backup.
+   */
   override async hangup(telephonySessionId: string): Promise<void> {
     const live = this.calls.get(telephonySessionId);
-    if (!live) return this.inner.hangup(telephonySessionId);
+    if (!live) {
+      if (await this.hangupRequests?.request(telephonySessionId)) return;
+      return this.inner.hangup(telephonySessionId);
+    }
     try {
       if (live.answered) await live.call.hangup();
       else await live.call.cancel();
