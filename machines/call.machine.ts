@@ -236,7 +236,7 @@ const emitDial = callSetup.enqueueActions(({ context, event, enqueue }) => {
 
 const emitHangup = callSetup.enqueueActions(({ context, enqueue }) => {
   enqueue.assign({ hangupsUnanswered: context.hangupsUnanswered + 1 });
-  enqueue.sendParent(intentReport(context, { kind: 'hangup', callId: context.callId, reason: context.endReason ?? 'cleanup' }));
+  enqueue.sendParent(intentReport(context, { kind: 'hangup', callId: context.callId, reason: context.endReason ?? 'cleanup', telephonySessionId: context.telephonySessionId ?? null }));
 });
 
 const releaseExtension = callSetup.enqueueActions(({ context, enqueue }) => {

@@ -53,7 +53,11 @@ export type Intent =
   | { id: number; kind: 'ring-standby'; callId: string }
   /** Standby bridge: join the IRS call to the answered standby leg. */
   | { id: number; kind: 'bridge'; callId: string; token: number }
-  | { id: number; kind: 'hangup'; callId: string; reason: string }
+  /**
+   * `telephonySessionId`: the session to end, as the line had it when the intent was made (null: none yet), so a
+   * hang-up re-run after a takeover never ends a later attempt's call. Absent in snapshots written before it existed.
+   */
+  | { id: number; kind: 'hangup'; callId: string; reason: string; telephonySessionId?: string | null }
   /** `attempt` is the one that reserved it (absent in snapshots written before it existed). */
   | { id: number; kind: 'release-extension'; callId: string; extensionId: string; attempt?: number }
   | { id: number; kind: 'schedule'; timer: TimerName; callId?: string; at: number }

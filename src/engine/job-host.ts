@@ -451,11 +451,13 @@ export class JobHost {
 
   /**
    * The outbox keeps up to 500 intents (most of a 70-line job's snapshot); a restore needs only those not run yet
-   * and the hang-ups whose line is still being cleaned (`resumeHangups`). The live actor keeps them all.
+   * and the hang-ups a line still waits to hear back from (`resumeHangups`) — whatever the line's status: one
+   * redialled since still counts them, and waits for each once it is cleaned again. The live actor keeps them all.
    */
   private restoreNeeds(summary: JobSummaryDetail): (intent: Intent) => boolean {
-    const cleaning = new Set(summary.calls.filter((c) => c.status === 'cleaning').map((c) => c.callId));
-    return (intent) => intent.id > this.executedIntentId || (intent.kind === 'hangup' && cleaning.has(intent.callId));
+    const snapshot = this.actor.getSnapshot();
+    const waiting = new Set(summary.calls.filter((c) => c.status === 'cleaning' || (callContext(snapshot, c.callId)?.hangupsUnanswered ?? 0) > 0).map((c) => c.callId));
+    return (intent) => intent.id > this.executedIntentId || (intent.kind === 'hangup' && waiting.has(intent.callId));
   }
 
   /**
@@ -516,7 +518,7 @@ export class JobHost {
         return;
       case 'hangup':
         await this.cancelQueuedDial(intent.callId);
-        this.hangUpInBackground(intent.id, intent.callId);
+        this.hangUpInBackground(intent);
         return;
       case 'release-extension':
         await this.deps.pool.release(intent.extensionId, { jobId: this.jobId, callId: intent.callId, ...(intent.attempt === undefined ? {} : { attempt: intent.attempt }) });
@@ -688,11 +690,13 @@ export class JobHost {
    * Hang-ups must not hold up the stream (a 429 may make one wait); the result comes back through it, exactly
    * once per hangup intent: the result and the intent's "answered" mark are written in one transaction.
    */
-  private hangUpInBackground(intentId: number, callId: string, attempt = 1): void {
+  private hangUpInBackground(intent: Extract<Intent, { kind: 'hangup' }>, attempt = 1): void {
     const { redis, telephony, log } = this.deps;
-    const call = this.call(callId);
+    const { id: intentId, callId } = intent;
+    // The intent names its session; one from an older snapshot does not, and then the line's current one is meant.
+    const sessionId = intent.telephonySessionId === undefined ? this.call(callId)?.telephonySessionId : intent.telephonySessionId;
     const work = async (): Promise<void> => {
-      if (call?.telephonySessionId) await this.hangupSlots.run(() => telephony.hangup(call.telephonySessionId as string));
+      if (sessionId) await this.hangupSlots.run(() => telephony.hangup(sessionId));
       const standby = this.spec.handoff === 'standby-bridge' ? await redis.get(this.standbyKey(callId)) : null;
       if (standby) await telephony.hangup((JSON.parse(standby) as CallRef).telephonySessionId).catch(() => undefined);
       const answered = jobKeys(this.jobId).hangupsAnswered;
@@ -704,7 +708,7 @@ export class JobHost {
       const wait = error instanceof TelephonyError && error.retryAfterMs ? error.retryAfterMs : Math.min(30_000, 1000 * 2 ** Math.min(attempt, 5));
       log.warn({ err: error, jobId: this.jobId, callId, wait, attempt }, 'hang-up failed; retrying');
       await new Promise((resolve) => setTimeout(resolve, wait));
-      this.hangUpInBackground(intentId, callId, attempt + 1);
+      this.hangUpInBackground(intent, attempt + 1);
     });
   }
 
@@ -719,14 +723,20 @@ export class JobHost {
     await this.deps.scheduler.cancelDial(bullId(this.jobId, callId, call.attempt)).catch((error: unknown) => this.deps.log.warn({ err: error, jobId: this.jobId, callId }, 'queued dial not removed'));
   }
 
-  /** Hang-ups the previous owner started but whose result never reached the stream: run them again. */
+  /**
+   * Hang-ups the previous owner started but whose result never reached the stream: run them again, every one —
+   * the line counts its unanswered hang-ups and stays `cleaning` until each is answered, even after it was
+   * redialled in between (a 20 × 70 run left a job unfinished that way). Each names its own session, so a re-run
+   * never ends a later attempt's call; an intent from an older snapshot names none and is re-run only while its
+   * line is still cleaning, as before.
+   */
   private async resumeHangups(): Promise<void> {
     const answered = new Set(await this.deps.redis.smembers(jobKeys(this.jobId).hangupsAnswered));
     const summary = this.summary();
     for (const intent of keptIntents(this.actor.getSnapshot())) {
       if (intent.kind !== 'hangup' || intent.id > this.executedIntentId || answered.has(String(intent.id))) continue;
-      if (summary.calls.find((c) => c.callId === intent.callId)?.status !== 'cleaning') continue;
-      this.hangUpInBackground(intent.id, intent.callId);
+      if (intent.telephonySessionId === undefined && summary.calls.find((c) => c.callId === intent.callId)?.status !== 'cleaning') continue;
+      this.hangUpInBackground(intent);
     }
   }
 }

@@ -408,7 +408,8 @@ describe('job machine: operator actions', () => {
   it('operator hang-up cleans one line and redials it at once', () => {
     const job = sixHolding();
     job.send({ type: 'operator.hangup', callId: 'call-2', by: 'op', at: T0 + 100_000 });
-    expect(job.take()).toEqual([expect.objectContaining({ kind: 'hangup', callId: 'call-2', reason: 'operator' })]);
+    // The intent names the session it ends: re-run by a later owner, it never ends a redialled attempt's call.
+    expect(job.take()).toEqual([expect.objectContaining({ kind: 'hangup', callId: 'call-2', reason: 'operator', telephonySessionId: job.session('call-2') })]);
     job.send({ type: 'operator.hangup', callId: 'call-2', by: 'op', at: T0 + 100_001 });
     expect(job.take()).toEqual([]);
     job.send({ type: 'call.hung-up', callId: 'call-2', at: T0 + 100_500 });
