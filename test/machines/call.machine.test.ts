@@ -69,7 +69,19 @@ describe('call machine', () => {
     expect(job.status('call-2')).toBe('cleaned');
     job.send({ type: 'call.placed', callId: 'call-2', attempt: 1, extensionId: 'e2', telephonySessionId: 's2', partyId: 'p', at: T0 + 6 });
     expect(job.status('call-2')).toBe('cleaning');
-    expect(kinds(job.take())).toEqual(['hangup:call-1', 'hangup:call-2', 'hangup:call-2']);
+    const intents = job.take();
+    expect(kinds(intents)).toEqual(['hangup:call-1', 'hangup:call-2', 'hangup:call-2']);
+    // Each hang-up names the session it ends: none while the dial was unanswered, the late placement's after it.
+    expect(intents.map((i) => (i.kind === 'hangup' ? i.telephonySessionId : undefined))).toEqual([null, null, 's2']);
+  });
+
+  it('a placement learnt while cleaning is hung up by its own session', () => {
+    const job = started(1);
+    job.send({ type: 'operator.hangup', callId: 'call-1', by: 'op', at: T0 + 1 });
+    job.take();
+    job.send({ type: 'call.placed', callId: 'call-1', attempt: 1, extensionId: 'e1', telephonySessionId: 's9', partyId: 'p', at: T0 + 2 });
+    expect(job.status('call-1')).toBe('cleaning');
+    expect(job.take()).toEqual([expect.objectContaining({ kind: 'hangup', callId: 'call-1', telephonySessionId: 's9' })]);
   });
 
   it('finishes once every hang-up is answered; a placement after finish is left to the host', () => {
