@@ -95,10 +95,8 @@ export class LineHangupRelay {
 
   private onRequest(message: string): void {
     if (this.closed) return;
-    const at = message.indexOf(SEPARATOR);
-    const requestId = message.slice(0, at);
-    const telephonySessionId = message.slice(at + 1);
-    if (at <= 0 || !telephonySessionId || !this.options.lines.holds(telephonySessionId)) return;
+    const [requestId, telephonySessionId] = splitMessage(message);
+    if (!requestId || !telephonySessionId || !this.options.lines.holds(telephonySessionId)) return;
     const say = (reply: Reply): void => {
       this.options.redis.publish(globalKeys.lineHangupsTaken, `${requestId}${SEPARATOR}${reply}`).catch((error: unknown) => {
         this.options.log.warn({ err: error, telephonySessionId, reply }, 'line hang-up reply not published');
@@ -115,8 +113,13 @@ export class LineHangupRelay {
   }
 
   private onReply(message: string): void {
-    const at = message.indexOf(SEPARATOR);
-    const reply = message.slice(at + 1);
-    if (reply === 'taken' || reply === 'done' || reply === 'failed') this.waiting.get(message.slice(0, at))?.reply(reply);
+    const [requestId, reply] = splitMessage(message);
+    if (reply === 'taken' || reply === 'done' || reply === 'failed') this.waiting.get(requestId)?.reply(reply);
   }
+}
+
+/** "<requestId> <rest>" → [requestId, rest]; empty strings when the message has no separator. */
+function splitMessage(message: string): [string, string] {
+  const at = message.indexOf(SEPARATOR);
+  return at < 0 ? ['', ''] : [message.slice(0, at), message.slice(at + 1)];
 }

@@ -62,7 +62,8 @@ export function varyVoice(muLaw: Uint8Array, variation: VoiceVariation): Uint8Ar
   }
   const shifted = shiftFrequencies(resampled, variation.shiftHz);
   const g = 10 ** (variation.gainDb / 20);
-  for (let i = 0; i < shifted.length; i++) shifted[i] = Math.max(-32768, Math.min(32767, Math.round((shifted[i] as number) * g)));
+  // encodeMuLaw rounds and clamps each sample to 16 bits itself.
+  for (let i = 0; i < shifted.length; i++) shifted[i] = (shifted[i] as number) * g;
   return encodeMuLaw(shifted);
 }
 

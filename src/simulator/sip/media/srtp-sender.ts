@@ -32,8 +32,10 @@ export class SrtpSender {
   private readonly ecb: Cipher;
   private readonly sessionSalt: Buffer;
   private readonly authKey: Buffer;
-  /** Counter blocks of the packet being sent, rewritten in place (payloads are one frame, a few blocks). */
+  /** The packet's IV, then its counter blocks (the IV with a block number): rewritten in place per packet. */
+  private readonly iv = Buffer.alloc(BLOCK);
   private counters = Buffer.alloc(0);
+  private readonly rollover = Buffer.alloc(4);
   private rolloverCounter = 0;
   private lastSequence: number | undefined;
 
@@ -55,23 +57,25 @@ export class SrtpSender {
     packet.writeUInt32BE(header.timestamp >>> 0, 4);
     packet.writeUInt32BE(header.ssrc >>> 0, 8);
 
-    // AES-CM (RFC 3711 §4.1.1): IV = salt·2^16 XOR SSRC·2^64 XOR index·2^16, then one block per 16 bytes.
+    // AES-CM (RFC 3711 §4.1.1): IV = salt·2^16 XOR SSRC·2^64 XOR index·2^16, then one block per 16 bytes, the
+    // block number in the IV's last two bytes (zero in the IV itself: the salt is 14 bytes).
+    const iv = this.iv;
+    this.sessionSalt.copy(iv, 0);
+    iv.writeUInt32BE((iv.readUInt32BE(4) ^ header.ssrc) >>> 0, 4);
+    iv.writeUInt32BE((iv.readUInt32BE(8) ^ this.rolloverCounter) >>> 0, 8);
+    iv.writeUInt16BE(iv.readUInt16BE(12) ^ header.sequenceNumber, 12);
     const blocks = Math.ceil(payload.length / BLOCK);
     if (this.counters.length !== blocks * BLOCK) this.counters = Buffer.alloc(blocks * BLOCK);
     const counters = this.counters;
     for (let b = 0; b < blocks; b++) {
-      const at = b * BLOCK;
-      this.sessionSalt.copy(counters, at);
-      counters.writeUInt32BE((counters.readUInt32BE(at + 4) ^ header.ssrc) >>> 0, at + 4);
-      counters.writeUInt32BE((counters.readUInt32BE(at + 8) ^ this.rolloverCounter) >>> 0, at + 8);
-      counters.writeUInt16BE(counters.readUInt16BE(at + 12) ^ header.sequenceNumber, at + 12);
-      counters.writeUInt16BE(b, at + 14);
+      iv.copy(counters, b * BLOCK);
+      counters.writeUInt16BE(b, b * BLOCK + 14);
     }
     const keystream = this.ecb.update(counters);
     for (let i = 0; i < payload.length; i++) packet[RTP_HEADER_BYTES + i] = (payload[i] as number) ^ (keystream[i] as number);
 
     // HMAC-SHA1 over header + encrypted payload + ROC, first 80 bits.
-    const rollover = Buffer.allocUnsafe(4);
+    const rollover = this.rollover;
     rollover.writeUInt32BE(this.rolloverCounter, 0);
     const tagAt = RTP_HEADER_BYTES + payload.length;
     createHmac('sha1', this.authKey).update(packet.subarray(0, tagAt)).update(rollover).digest().copy(packet, tagAt, 0, AUTH_TAG_BYTES);
